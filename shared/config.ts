@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** The bundled reference portal's address: the default portal of `npm start` and of the tests. */
+export const DEFAULT_PORTAL_URL = 'http://127.0.0.1:8787';
+
+const DeviceConfig = z.object({
+  driver: z.literal('simulator'),
+  /** How long the simulated device takes to come up, as a real one does after boot. */
+  connectDelayMs: z.number().int().nonnegative().default(800),
+});
+
+export const KioskConfig = z.object({
+  commune: z.object({ code: z.string(), name: z.string() }).nullable().default(null),
+  portal: z.object({ url: z.url(), timeoutMs: z.number().int().positive().default(5000) }).default({
+    url: DEFAULT_PORTAL_URL,
+    timeoutMs: 5000,
+  }),
+  devices: z
+    .object({
+      qrScanner: DeviceConfig.optional(),
+      cardReader: DeviceConfig.optional(),
+      documentScanner: DeviceConfig.optional(),
+      printer: DeviceConfig.optional(),
+    })
+    .default({
+      qrScanner: { driver: 'simulator', connectDelayMs: 800 },
+      cardReader: { driver: 'simulator', connectDelayMs: 800 },
+      documentScanner: { driver: 'simulator', connectDelayMs: 800 },
+      printer: { driver: 'simulator', connectDelayMs: 800 },
+    }),
+});
+export type KioskConfig = z.infer<typeof KioskConfig>;
+export type KioskConfigInput = z.input<typeof KioskConfig>;

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { KioskError, KioskErrorShape, toKioskError } from './errors';
+import type { EventName, MethodName } from './contractNames';
+
+export * from './contractNames';
+
+/**
+ * THE host API. The Electron preload (IPC) and the web host (HTTP + WebSocket) serve exactly these
+ * tables; the host parses every input, the client parses every output.
+ */
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  host: z.enum(['electron', 'web']),
+  portalUrl: z.url(),
+  commune: z.object({ code: z.string(), name: z.string() }).nullable(),
+  startedAt: z.iso.datetime(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const DeviceKind = z.enum(['qrScanner', 'cardReader', 'documentScanner', 'printer']);
+export type DeviceKind = z.infer<typeof DeviceKind>;
+
+export const DeviceStatus = z.object({
+  id: z.string(),
+  kind: DeviceKind,
+  driver: z.string(),
+  state: z.enum(['connecting', 'ready', 'busy', 'offline', 'error']),
+});
+export type DeviceStatus = z.infer<typeof DeviceStatus>;
+
+export const PortalHealth = z.object({
+  url: z.url(),
+  reachable: z.boolean(),
+  latencyMs: z.number().nonnegative().nullable(),
+  protocol: z.string().nullable(),
+  errorCode: KioskErrorShape.shape.code.nullable(),
+});
+export type PortalHealth = z.infer<typeof PortalHealth>;
+
+interface MethodSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+}
+
+export const hostMethods = {
+  'app.info': { input: z.void(), output: AppInfo },
+  'devices.list': { input: z.void(), output: z.array(DeviceStatus) },
+  'portal.health': { input: z.void(), output: PortalHealth },
+} as const satisfies Record<MethodName, MethodSpec>;
+
+export const hostEvents = {
+  'devices.status': DeviceStatus,
+} as const satisfies Record<EventName, z.ZodType>;
+
+type Methods = typeof hostMethods;
+export type MethodInput<K extends MethodName> = z.input<Methods[K]['input']>;
+export type MethodOutput<K extends MethodName> = z.output<Methods[K]['output']>;
+/** What the host implementation receives: the input after the contract parsed it. */
+export type ParsedInput<K extends MethodName> = z.output<Methods[K]['input']>;
+export type HostHandlers = { [K in MethodName]: (input: ParsedInput<K>) => Promise<MethodOutput<K>> };
+export type EventPayload<K extends EventName> = z.output<(typeof hostEvents)[K]>;
+/** A method whose input is void is called with no argument: `host.call('app.info')`. */
+export type MethodArgs<K extends MethodName> =
+  undefined extends MethodInput<K> ? [input?: MethodInput<K>] : [input: MethodInput<K>];
+
+export interface HostApi {
+  call<K extends MethodName>(method: K, ...args: MethodArgs<K>): Promise<MethodOutput<K>>;
+  on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void;
+}
+
+/** What crosses a transport: a value, or an error as `{code, params}` (never an Error object). */
+export const Reply = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: KioskErrorShape }),
+]);
+export type Reply = z.infer<typeof Reply>;
+
+export const failure = (error: unknown): Reply => ({ ok: false, error: toKioskError(error).toShape() });
+
+/** The untyped wire each transport provides: Electron's preload, or the web-host client. */
+export interface HostTransport {
+  call(method: MethodName, input: unknown): Promise<unknown>;
+  on(event: EventName, listener: (payload: unknown) => void): () => void;
+}
+
+/** Builds the typed HostApi over any transport, parsing replies and events with the contract. */
+export function createHostClient(transport: HostTransport): HostApi {
+  return {
+    async call(method, ...args) {
+      const reply = Reply.safeParse(await transport.call(method, args[0]));
+      if (!reply.success) throw new KioskError('host.badReply', { method });
+      if (!reply.data.ok) throw KioskError.fromShape(reply.data.error);
+      const output = hostMethods[method].output.safeParse(reply.data.value);
+      if (!output.success) throw new KioskError('host.badReply', { method });
+      return output.data as MethodOutput<typeof method>;
+    },
+    on(event, listener) {
+      return transport.on(event, (payload) => {
+        const parsed = hostEvents[event].safeParse(payload);
+        if (parsed.success) listener(parsed.data);
+      });
+    },
+  };
+}

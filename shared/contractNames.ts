@@ -1,0 +1,24 @@
+/**
+ * The contract's method and event names as plain arrays, so that the sandboxed preload can be
+ * built from them without bundling zod. `shared/contract.ts` checks that its tables match.
+ */
+export const hostMethodNames = ['app.info', 'devices.list', 'portal.health'] as const;
+export const hostEventNames = ['devices.status'] as const;
+
+export type MethodName = (typeof hostMethodNames)[number];
+export type EventName = (typeof hostEventNames)[number];
+
+export const isMethodName = (name: unknown): name is MethodName =>
+  (hostMethodNames as readonly unknown[]).includes(name);
+export const isEventName = (name: unknown): name is EventName =>
+  (hostEventNames as readonly unknown[]).includes(name);
+
+/** IPC channels: one per method and one per event, so the main process can refuse anything else. */
+export const callChannel = (method: MethodName) => `kiosk:call:${method}`;
+export const eventChannel = (event: EventName) => `kiosk:event:${event}`;
+
+/** The web host's transport: calls are POSTed, events arrive on one WebSocket. */
+export const webHostPaths = { call: '/host/call/', events: '/host/events' } as const;
+export const webSocketProtocol = 'kiosk-host';
+/** Browsers cannot set headers on a WebSocket, so the token travels as a second subprotocol. */
+export const tokenProtocolPrefix = 'token.';

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * Every error that crosses a boundary (IPC, the web host, the portal, a screen) is a code, never a
+ * message: citizens read `t('errors.<code>')` in Vietnamese or English. `shared/i18n/vi.ts` must
+ * have a text for each code, or the build fails.
+ */
+export const errorCodes = [
+  'host.badInput',
+  'host.unknownMethod',
+  'host.unauthorized',
+  'host.forbiddenSender',
+  'host.unreachable',
+  'host.badReply',
+  'host.internal',
+  'portal.unreachable',
+  'portal.timeout',
+  'portal.badResponse',
+  'config.invalid',
+  'queue.saveFailed',
+  'form.required',
+  'form.phoneInvalid',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+export type ErrorParams = Record<string, string | number>;
+
+export const KioskErrorShape = z.object({
+  code: z.enum(errorCodes),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+export type KioskErrorShape = z.infer<typeof KioskErrorShape>;
+
+export class KioskError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: ErrorParams = {},
+    options?: { cause?: unknown },
+  ) {
+    super(code, options);
+    this.name = 'KioskError';
+  }
+
+  toShape(): KioskErrorShape {
+    return { code: this.code, params: this.params };
+  }
+
+  static fromShape(shape: unknown): KioskError {
+    const parsed = KioskErrorShape.safeParse(shape);
+    return parsed.success
+      ? new KioskError(parsed.data.code, parsed.data.params)
+      : new KioskError('host.internal');
+  }
+}
+
+/** Anything thrown becomes a KioskError; unknown failures are `host.internal`, never their message. */
+export function toKioskError(error: unknown): KioskError {
+  return error instanceof KioskError ? error : new KioskError('host.internal', {}, { cause: error });
+}
+
+/** Ends an exhaustive switch: adding a case without handling it is a compile error. */
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled case: ${String(value)}`);
+}
