@@ -1,0 +1,151 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { hostEventNames, tokenProtocolPrefix, webHostPaths, webSocketProtocol } from '../shared/contract';
+import type { KioskConfig } from '../shared/config';
+import { KioskError } from '../shared/errors';
+import { createHost, type Host } from './host/createHost';
+import { dispatch } from './host/dispatch';
+import { createLogger, type Logger } from './host/log';
+import { readRendererFile, securityHeaders } from './host/rendererFiles';
+
+/**
+ * The web host: the same contract as the Electron preload, over HTTP (calls) and a WebSocket
+ * (events), on 127.0.0.1 only, for Debian's Chromium wherever no Electron binary exists.
+ *
+ * Who may call: whoever holds the per-run token. It reaches the page in the URL fragment (never
+ * sent over the wire, never in a log) and the page keeps it in sessionStorage. The Host header
+ * must name this server, which defeats DNS rebinding; the WebSocket also checks Origin.
+ */
+const MAX_BODY_BYTES = 1 << 20;
+
+export interface WebHostOptions {
+  config: KioskConfig;
+  rendererDir: string;
+  version: string;
+  port?: number;
+  log?: Logger;
+}
+
+export interface WebHost {
+  /** The page to open, with the token in its fragment. */
+  url: string;
+  origin: string;
+  token: string;
+  host: Host;
+  close(): Promise<void>;
+}
+
+export async function startWebHost({ config, rendererDir, version, port = 0, log = createLogger() }: WebHostOptions): Promise<WebHost> {
+  const host = createHost({ config, kind: 'web', version });
+  const token = randomBytes(32).toString('base64url');
+  const server = createServer();
+  const sockets = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => (protocols.has(webSocketProtocol) ? webSocketProtocol : false),
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const hostHeader = new URL(origin).host;
+  const hasToken = (candidate: string | undefined) =>
+    candidate !== undefined &&
+    candidate.length === token.length &&
+    timingSafeEqual(Buffer.from(candidate), Buffer.from(token));
+
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (request.headers.host !== hostHeader) return send(response, 421, 'text/plain', 'Misdirected request');
+    const url = new URL(request.url ?? '/', origin);
+    if (url.pathname.startsWith(webHostPaths.call)) {
+      if (request.method !== 'POST') return send(response, 405, 'text/plain', 'Method not allowed');
+      const bearer = request.headers.authorization?.match(/^Bearer (.+)$/)?.[1];
+      if (!hasToken(bearer)) return sendReply(response, 401, new KioskError('host.unauthorized'));
+      const method = decodeURIComponent(url.pathname.slice(webHostPaths.call.length));
+      return void readJson(request)
+        .then((body) => dispatch(host, method, (body as { input?: unknown } | null)?.input, log))
+        .then(
+          (reply) => send(response, 200, 'application/json', JSON.stringify(reply)),
+          () => sendReply(response, 400, new KioskError('host.badInput', { method })),
+        );
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'text/plain', 'Method not allowed');
+    void readRendererFile(rendererDir, url.pathname).then((file) => {
+      response.writeHead(file.status, { ...securityHeaders, 'Content-Type': file.contentType, 'Cache-Control': 'no-cache' });
+      response.end(request.method === 'HEAD' ? undefined : file.body);
+    });
+  });
+
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', origin);
+    const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const allowed =
+      url.pathname === webHostPaths.events &&
+      request.headers.host === hostHeader &&
+      request.headers.origin === origin &&
+      offered.includes(webSocketProtocol) &&
+      offered.some((protocol) => protocol.startsWith(tokenProtocolPrefix) && hasToken(protocol.slice(tokenProtocolPrefix.length)));
+    if (!allowed) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => forwardEvents(host, ws));
+  });
+
+  log.info('webhost.started', { origin });
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    token,
+    host,
+    async close() {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await host.close();
+    },
+  };
+}
+
+/** Every host event goes to every connected page, as `{event, payload}`. */
+function forwardEvents(host: Host, ws: WebSocket) {
+  const unsubscribes = hostEventNames.map((event) =>
+    host.on(event, (payload) => ws.send(JSON.stringify({ event, payload }))),
+  );
+  ws.on('close', () => unsubscribes.forEach((unsubscribe) => unsubscribe()));
+}
+
+function send(response: ServerResponse, status: number, contentType: string, body: string) {
+  response.writeHead(status, { ...securityHeaders, 'Content-Type': `${contentType}; charset=utf-8`, 'Cache-Control': 'no-store' });
+  response.end(body);
+}
+
+function sendReply(response: ServerResponse, status: number, error: KioskError) {
+  send(response, status, 'application/json', JSON.stringify({ ok: false, error: error.toShape() }));
+}
+
+function readJson(request: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('body too large'));
+        request.destroy();
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => {
+      try {
+        resolve(chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : null);
+      } catch (error) {
+        reject(error);
+      }
+    });
+    request.on('error', reject);
+  });
+}
