@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'react';
+import { shortReference, type Dossier } from '../../shared/dossier/dossier';
+import { catalogue } from '../catalogue';
+import { listDossiers } from '../queue/dossiers';
+import { useStore } from '../store';
+import { BigButton } from '../ui/BigButton';
+import { Screen } from '../ui/Screen';
+import { useT } from '../ui/useT';
+
+/** The helper's view of what this kiosk holds. Helper sign-in and queue care come with issue 8. */
+export function Queue() {
+  const t = useT();
+  const { locale, reset } = useStore();
+  const [dossiers, setDossiers] = useState<Dossier[] | null>(null);
+
+  useEffect(() => {
+    listDossiers().then(setDossiers, () => setDossiers([]));
+  }, []);
+
+  const time = new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
+  const procedureName = (code: string) =>
+    catalogue.procedures.find((procedure) => procedure.code === code)?.name[locale] ?? code;
+
+  return (
+    <Screen title={t('queue.title')} actions={<BigButton onClick={reset}>{t('nav.home')}</BigButton>}>
+      {dossiers && dossiers.length === 0 && <p>{t('queue.empty')}</p>}
+      {dossiers && dossiers.length > 0 && (
+        <>
+          <p>{t('queue.count', { count: dossiers.length })}</p>
+          <ul className="queue-list" data-testid="queue-list">
+            {dossiers.map((dossier) => (
+              <li key={dossier.id}>
+                <span>
+                  <strong>{shortReference(dossier.id)}</strong> · {procedureName(dossier.procedureCode)}
+                </span>
+                <span>
+                  {t(`queue.status.${dossier.status}`)} · {t('queue.createdAt', { time: time.format(new Date(dossier.createdAt)) })}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Screen>
+  );
+}

@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'react';
+import type { AppInfo, PortalHealth } from '../../shared/contract';
+import { host } from '../host';
+import { useStore } from '../store';
+import { BigButton } from '../ui/BigButton';
+import { useT } from '../ui/useT';
+
+const HEALTH_INTERVAL_MS = 15_000;
+
+/** Top bar on every screen: the link to the portal, the language switch, the version. */
+export function StatusBar() {
+  const t = useT();
+  const { locale, setLocale } = useStore();
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [health, setHealth] = useState<PortalHealth | null>(null);
+
+  useEffect(() => {
+    host().call('app.info').then(setInfo, () => setInfo(null));
+    const check = () => host().call('portal.health').then(setHealth, () => setHealth(null));
+    void check();
+    const timer = window.setInterval(check, HEALTH_INTERVAL_MS);
+    return () => window.clearInterval(timer);
+  }, []);
+
+  const online = health?.reachable === true;
+  return (
+    <header className="status-bar">
+      <span role="status" className={online ? 'online' : 'offline'} data-testid="portal-status">
+        {t(online ? 'portal.online' : 'portal.offline')}
+      </span>
+      {info && <span data-testid="app-version">{t('app.version', { version: info.version })}</span>}
+      <BigButton
+        variant="secondary"
+        lang={locale === 'vi' ? 'en' : 'vi'}
+        aria-label={t('lang.switchLabel')}
+        onClick={() => setLocale(locale === 'vi' ? 'en' : 'vi')}
+      >
+        {t('lang.switch')}
+      </BigButton>
+    </header>
+  );
+}
