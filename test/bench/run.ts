@@ -1,0 +1,37 @@
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { percentile, type Bench } from './bench';
+import { startScreen } from './startScreen';
+
+/**
+ * `npm run bench`: runs every benchmark in this folder and writes docs/benchmarks.md with the
+ * machine and the date. Speed targets live here, not in timed unit tests. Needs `npm run build`.
+ */
+const benches: Bench[] = [startScreen];
+const root = path.resolve(import.meta.dirname, '../..');
+
+const rows: string[] = [];
+for (const bench of benches) {
+  const samples = await bench.run(bench.runs);
+  const [p50, p95] = [50, 95].map((p) => percentile(samples, p));
+  const verdict = p95! <= bench.target.p95Ms ? 'met' : '**missed**';
+  rows.push(`| ${bench.id} | ${bench.title} | ${samples.length} | ${p50!.toFixed(0)} | ${p95!.toFixed(0)} | ≤ ${bench.target.p95Ms} | ${verdict} |`);
+  console.log(`${bench.id}: p50 ${p50!.toFixed(0)} ms, p95 ${p95!.toFixed(0)} ms (target ≤ ${bench.target.p95Ms} ms)`);
+}
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+writeFileSync(
+  path.join(root, 'docs/benchmarks.md'),
+  `# Benchmarks
+
+Written by \`npm run bench\` (test/bench/run.ts); targets from the founders' quality targets (P*).
+
+- Date: ${new Date().toISOString()}
+- Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}
+
+| id | what | runs | p50 ms | p95 ms | target p95 ms | |
+|---|---|---|---|---|---|---|
+${rows.join('\n')}
+`,
+);

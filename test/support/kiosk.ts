@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { KioskConfig, type KioskConfigInput } from '../../shared/config';
+import { startWebHost, type WebHost } from '../../electron/webhost';
+import { createLogger } from '../../electron/host/log';
+import { chromiumFlags, CHROMIUM_PATH } from '../../scripts/chromium';
+import { startReferencePortal } from '../../scripts/reference-portal/server';
+
+export const root = path.resolve(import.meta.dirname, '../..');
+export const rendererDir = path.join(root, 'renderer/dist');
+
+export function tempDir(prefix: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `dvc-${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A quiet logger that keeps its lines, so tests can assert on what the host logged. */
+export function memoryLogger() {
+  const lines: string[] = [];
+  return { log: createLogger((line) => lines.push(line)), lines };
+}
+
+export interface RunningKiosk {
+  portalUrl: string;
+  webHost: WebHost;
+  close(): Promise<void>;
+}
+
+/** The whole kiosk as `npm start` runs it without Electron: reference portal + web host, on loopback. */
+export async function startKiosk(config: KioskConfigInput = {}): Promise<RunningKiosk> {
+  const data = tempDir('kiosk');
+  const portal = await startReferencePortal({ dbFile: path.join(data.dir, 'portal.sqlite'), port: 0 });
+  const webHost = await startWebHost({
+    config: KioskConfig.parse({ portal: { url: portal.url }, ...config }),
+    rendererDir,
+    version: '0.0.0-test',
+    log: memoryLogger().log,
+  });
+  return {
+    portalUrl: portal.url,
+    webHost,
+    async close() {
+      await webHost.close();
+      await portal.app.close();
+      data.remove();
+    },
+  };
+}
+
+export interface RunningBrowser {
+  context: BrowserContext;
+  page: Page;
+  /** Every CSP violation the page reported: a kiosk screen must cause none. */
+  cspViolations: string[];
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium, headless, with a fresh profile, driven by playwright-core. */
+export async function openChromium(): Promise<RunningBrowser> {
+  const profile = tempDir('chromium');
+  const context = await chromium.launchPersistentContext(profile.dir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: chromiumFlags(),
+    viewport: { width: 1280, height: 800 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const cspViolations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  return {
+    context,
+    page,
+    cspViolations,
+    async close() {
+      await context.close();
+      profile.remove();
+    },
+  };
+}
