@@ -14,8 +14,10 @@ import { startReferencePortal } from './reference-portal/server';
  * plus Chromium as an app window (or, with no display, the URL to open). Ctrl-C stops it all.
  */
 const root = path.resolve(import.meta.dirname, '..');
-const dataDir = path.join(root, '.data');
+const dataDir = path.resolve(process.env.KIOSK_DATA_DIR ?? path.join(root, '.data'));
+// A fixed web-host port keeps the page's origin, and so its IndexedDB queue, the same across runs.
 const webHostPort = Number(process.env.KIOSK_PORT ?? 5180);
+const portalPort = process.env.PORTAL_PORT;
 const stops: Array<() => Promise<void> | void> = [];
 
 function newestChange(dir: string): number {
@@ -62,7 +64,7 @@ process.once('SIGTERM', () => void stop());
 buildIfNeeded();
 const portal = await startReferencePortal({
   dbFile: path.join(dataDir, 'portal.sqlite'),
-  port: Number(new URL(DEFAULT_PORTAL_URL).port),
+  port: Number(portalPort ?? new URL(DEFAULT_PORTAL_URL).port),
 });
 stops.push(() => portal.app.close());
 console.log(`reference portal: ${portal.url}`);
@@ -72,7 +74,8 @@ if (electron) {
   watch(spawn(electron, [root], { stdio: 'inherit' }), 'Electron');
 } else {
   const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
-  const config = await loadConfig(path.join(dataDir, 'kiosk-config.json'));
+  // PORTAL_PORT moves the reference portal, and the kiosk follows it.
+  const config = await loadConfig(path.join(dataDir, 'kiosk-config.json'), portalPort ? { portal: { url: portal.url } } : {});
   const webHost = await startWebHost({ config, rendererDir: path.join(root, 'renderer/dist'), version, port: webHostPort });
   stops.push(() => webHost.close());
   const display = process.env.DISPLAY || process.env.WAYLAND_DISPLAY;

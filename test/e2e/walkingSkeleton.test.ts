@@ -15,6 +15,17 @@ afterAll(async () => {
 
 test('a citizen submits a dossier, and after a reload the helper finds it in the queue', async () => {
   const { page } = browser;
+  // Record the options of every IndexedDB transaction the page opens.
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    const open = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<typeof open>) {
+      const transaction = open.apply(this, args);
+      seen.push(`${transaction.mode}:${transaction.durability}`);
+      return transaction;
+    };
+    Object.assign(window, { __idbTransactions: seen });
+  });
   await page.goto(kiosk.webHost.url);
 
   // The token left the address bar as soon as the page took it.
@@ -36,6 +47,10 @@ test('a citizen submits a dossier, and after a reload the helper finds it in the
   await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Đã lưu hồ sơ');
   const reference = (await page.getByTestId('saved-reference').textContent())?.match(/[0-9A-F]{8}$/)?.[0];
   expect(reference).toMatch(/^[0-9A-F]{8}$/);
+  // The dossier was written with strict durability: flushed to disk before "Đã lưu" showed.
+  const transactions = await page.evaluate(() => (window as unknown as { __idbTransactions: string[] }).__idbTransactions);
+  expect(transactions).toContain('readwrite:strict');
+  expect(transactions.filter((t) => t.startsWith('readwrite') && t !== 'readwrite:strict')).toEqual([]);
 
   await page.reload();
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
