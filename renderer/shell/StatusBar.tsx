@@ -32,7 +32,6 @@ export function StatusBar() {
       <BigButton
         variant="secondary"
         lang={locale === 'vi' ? 'en' : 'vi'}
-        aria-label={t('lang.switchLabel')}
         onClick={() => setLocale(locale === 'vi' ? 'en' : 'vi')}
       >
         {t('lang.switch')}

@@ -5,7 +5,6 @@ export const en = {
   'app.title': 'Online public-service support point',
   'app.version': 'Version {{version}}',
   'lang.switch': 'Tiếng Việt',
-  'lang.switchLabel': 'Switch to Vietnamese',
   'attract.touchToStart': 'Touch to start',
   'attract.subtitle': 'Do administrative procedures online. A helper is beside you if you need one.',
   'attract.helper': 'For support staff',

@@ -8,7 +8,6 @@ export const vi = {
   'app.title': 'Điểm hỗ trợ dịch vụ công trực tuyến',
   'app.version': 'Phiên bản {{version}}',
   'lang.switch': 'English',
-  'lang.switchLabel': 'Chuyển sang tiếng Anh',
   'attract.touchToStart': 'Chạm để bắt đầu',
   'attract.subtitle': 'Làm thủ tục hành chính trực tuyến. Có người hỗ trợ bên cạnh nếu bạn cần.',
   'attract.helper': 'Dành cho cán bộ hỗ trợ',

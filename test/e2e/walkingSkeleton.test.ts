@@ -66,10 +66,10 @@ test('a citizen submits a dossier, and after a reload the helper finds it in the
 test('the language switch turns every string on screen into English and back', async () => {
   const { page } = browser;
   await page.goto(kiosk.webHost.origin);
-  await page.getByRole('button', { name: 'Chuyển sang tiếng Anh' }).click();
+  await page.getByRole('button', { name: 'English' }).click();
   await expect.poll(() => page.getByRole('button', { name: 'Touch to start' }).count()).toBe(1);
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
-  await page.getByRole('button', { name: 'Switch to Vietnamese' }).click();
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
   await expect.poll(() => page.getByRole('button', { name: 'Chạm để bắt đầu' }).count()).toBe(1);
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('vi');
 });
