@@ -20,6 +20,14 @@ export const errorCodes = [
   'queue.saveFailed',
   'form.required',
   'form.phoneInvalid',
+  'form.textTooLong',
+  'form.dateInvalid',
+  'form.dateInFuture',
+  'form.optionInvalid',
+  'form.cccdInvalid',
+  'form.numberInvalid',
+  'form.addressIncomplete',
+  'form.documentMissing',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

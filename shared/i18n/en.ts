@@ -43,4 +43,12 @@ export const en = {
   'errors.queue.saveFailed': 'The application was not saved. Please try again or ask a support staff member.',
   'errors.form.required': 'Please answer this question.',
   'errors.form.phoneInvalid': 'A phone number has 10 digits and starts with 0.',
+  'errors.form.textTooLong': 'This answer is too long. Please make it shorter.',
+  'errors.form.dateInvalid': 'This date does not exist. Please check the day, month and year.',
+  'errors.form.dateInFuture': 'This date has not come yet. Please check it.',
+  'errors.form.optionInvalid': 'Please choose one of the options below.',
+  'errors.form.cccdInvalid': 'The personal ID number has 12 digits and is printed on the ID card.',
+  'errors.form.numberInvalid': 'This number is outside the allowed range.',
+  'errors.form.addressIncomplete': 'Please choose the province and commune and write the house number, village or group.',
+  'errors.form.documentMissing': 'Please scan this document.',
 } as const satisfies Record<MessageKey, string>;

@@ -46,6 +46,14 @@ export const vi = {
   'errors.queue.saveFailed': 'Chưa lưu được hồ sơ. Vui lòng thử lại hoặc nhờ cán bộ hỗ trợ.',
   'errors.form.required': 'Vui lòng trả lời câu hỏi này.',
   'errors.form.phoneInvalid': 'Số điện thoại gồm 10 chữ số và bắt đầu bằng số 0.',
+  'errors.form.textTooLong': 'Câu trả lời dài quá. Vui lòng viết ngắn hơn.',
+  'errors.form.dateInvalid': 'Ngày này không có thật. Vui lòng kiểm tra ngày, tháng, năm.',
+  'errors.form.dateInFuture': 'Ngày này chưa tới. Vui lòng kiểm tra lại.',
+  'errors.form.optionInvalid': 'Vui lòng chọn một trong các ô bên dưới.',
+  'errors.form.cccdInvalid': 'Số định danh cá nhân gồm 12 chữ số, in trên thẻ căn cước.',
+  'errors.form.numberInvalid': 'Số này không nằm trong khoảng cho phép.',
+  'errors.form.addressIncomplete': 'Vui lòng chọn tỉnh, xã và ghi số nhà, thôn hoặc tổ.',
+  'errors.form.documentMissing': 'Vui lòng quét giấy tờ này.',
 } as const satisfies Record<`errors.${ErrorCode}`, string> & Record<string, string>;
 
 export type MessageKey = keyof typeof vi;

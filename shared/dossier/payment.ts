@@ -1,0 +1,46 @@
+import type { Answers } from './formEngine';
+import type { FeeRule, Procedure } from './procedures';
+
+/**
+ * What a citizen pays, from the catalogue's fee rule and their answers. By convention the form's
+ * `number` steps `pages` and `copies` give the quantities, and a select step `feeExemption` the
+ * exemption claimed ('none' or an exemption id from the catalogue).
+ */
+export interface FeeQuote {
+  /** In đồng; null when the province sets the amount and the officer tells it. */
+  amountVnd: number | null;
+  /** The exemption that made it free, if any. */
+  exemption: string | null;
+}
+
+const quantity = (answers: Answers, id: 'pages' | 'copies'): number => {
+  const value = answers[id];
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 1;
+};
+
+/** The fee for one procedure: the kiosk always submits online, so online rates apply (Thông tư 75/2022). */
+export function ruleAmount(rule: FeeRule, pages: number, copies: number): number | null {
+  switch (rule.kind) {
+    case 'free':
+    case 'freeIfOnTime':
+      return 0;
+    case 'fixed':
+      return rule.per === 'copy' ? rule.amountVnd * copies : rule.amountVnd;
+    case 'byChannel':
+      return rule.onlineVnd;
+    case 'perPage': {
+      // Thông tư 226/2016/TT-BTC: 2.000 đ/trang for the first two pages, 1.000 đ from the third, at most 200.000 đ per copy.
+      const perCopy = Math.min(pages, rule.firstPages) * rule.firstPageVnd + Math.max(0, pages - rule.firstPages) * rule.laterPageVnd;
+      return Math.min(perCopy, rule.maxPerCopyVnd) * copies;
+    }
+    case 'setByProvince':
+      return null;
+  }
+}
+
+export function quoteFee(procedure: Pick<Procedure, 'fee' | 'feeExemptions'>, answers: Answers): FeeQuote {
+  const claimed = answers.feeExemption;
+  const exemption = procedure.feeExemptions.find((candidate) => candidate.id === claimed)?.id ?? null;
+  if (exemption) return { amountVnd: 0, exemption };
+  return { amountVnd: ruleAmount(procedure.fee, quantity(answers, 'pages'), quantity(answers, 'copies')), exemption: null };
+}
