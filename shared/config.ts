@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PaymentAccount } from './dossier/vietqr';
 
 /** The bundled reference portal's address: the default portal of `npm start` and of the tests. */
 export const DEFAULT_PORTAL_URL = 'http://127.0.0.1:8787';
@@ -9,8 +10,14 @@ const DeviceConfig = z.object({
   connectDelayMs: z.number().int().nonnegative().default(800),
 });
 
+/** The commune's account that receives fees by VietQR, with the name the payer's bank app shows. */
+export const Payee = PaymentAccount.extend({ accountName: z.string().min(1) });
+export type Payee = z.infer<typeof Payee>;
+
 export const KioskConfig = z.object({
   commune: z.object({ code: z.string(), name: z.string() }).nullable().default(null),
+  /** Without one, fees are paid at the counter. */
+  payee: Payee.nullable().default(null),
   portal: z.object({ url: z.url(), timeoutMs: z.number().int().positive().default(5000) }).default({
     url: DEFAULT_PORTAL_URL,
     timeoutMs: 5000,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Payee } from './config';
 import { KioskError, KioskErrorShape, toKioskError } from './errors';
 import type { EventName, MethodName } from './contractNames';
 
@@ -15,6 +16,8 @@ export const AppInfo = z.object({
   host: z.enum(['electron', 'web']),
   portalUrl: z.url(),
   commune: z.object({ code: z.string(), name: z.string() }).nullable(),
+  /** Where fees go by VietQR; null when they are paid at the counter. */
+  payee: Payee.nullable(),
   startedAt: z.iso.datetime(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;

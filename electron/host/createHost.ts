@@ -35,6 +35,7 @@ export function createHost({ config, kind, version }: HostOptions): Host {
         host: kind,
         portalUrl: config.portal.url,
         commune: config.commune,
+        payee: config.payee,
         startedAt,
       }),
       'devices.list': async () => devices.map((device) => device.status()),
