@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeCccdNumber } from '../cccd';
 import { assertNever, type ErrorCode } from '../errors';
 import { collapseSpaces, nfc } from '../text';
 
@@ -53,7 +54,7 @@ const questionSchemas = [
   z.strictObject({ ...common, type: z.literal('phone'), required: z.boolean().default(true) }),
   z.strictObject({ ...common, type: z.literal('number'), required: z.boolean().default(true), min: z.number().int().default(0), max: z.number().int() }),
   z.strictObject({ ...common, type: z.literal('address'), required: z.boolean().default(true), prefill: IdentityField.optional() }),
-  /** Scan the paper document the catalogue names; the answer is the number of pages captured. */
+  /** The paper document the catalogue names: the number of pages scanned, or AT_COUNTER. */
   z.strictObject({ ...common, type: z.literal('document'), document: z.string(), required: z.boolean().default(true) }),
 ] as const;
 
@@ -78,14 +79,19 @@ export type FormDefinition = z.infer<typeof FormDefinition>;
 
 export type Step = Question & { /** The person block a step belongs to, shown above its question. */ context?: Localized };
 
-export interface AddressAnswer {
-  provinceCode: string;
-  communeCode: string;
+export const AddressAnswer = z.strictObject({
+  provinceCode: z.string(),
+  communeCode: z.string(),
   /** House number, street, village (thôn) or group (tổ), as the citizen writes it. */
-  detail: string;
-}
-export type AnswerValue = string | number | AddressAnswer;
+  detail: z.string(),
+});
+export type AddressAnswer = z.infer<typeof AddressAnswer>;
+export const AnswerValue = z.union([z.string(), z.number(), AddressAnswer]);
+export type AnswerValue = z.infer<typeof AnswerValue>;
 export type Answers = Readonly<Record<string, AnswerValue>>;
+
+/** A document step's answer when the citizen hands the paper in at the counter instead of scanning it. */
+export const AT_COUNTER = 'atCounter';
 
 /** What the CCCD QR code or chip tells us about the applicant; dates are ISO (yyyy, yyyy-mm or yyyy-mm-dd). */
 export type Identity = Partial<Record<IdentityField, string>>;
@@ -99,7 +105,7 @@ export const REVIEW = 'review';
 
 /** Where the citizen is. Plain JSON, so a partly answered form can be saved and resumed. */
 export const FormProgress = z.strictObject({
-  answers: z.record(z.string(), z.union([z.string(), z.number(), z.strictObject({ provinceCode: z.string(), communeCode: z.string(), detail: z.string() })])),
+  answers: z.record(z.string(), AnswerValue),
   /** A step id, or REVIEW for the check-answers screen. */
   current: z.string(),
   /** Came from check answers to change one answer: go back there once it is fixed. */
@@ -129,16 +135,18 @@ const personFieldQuestion = {
   phone: { type: 'phone', label: { vi: 'Số điện thoại', en: 'Phone number' } },
 } as const;
 
-const conditionFields = (condition: Condition): string[] =>
+/** Each answer a condition looks at, with the values it waits for. */
+const conditionLeaves = (condition: Condition): Array<{ field: string; values: string[] }> =>
   'field' in condition
-    ? [condition.field]
+    ? [{ field: condition.field, values: 'equals' in condition ? [condition.equals] : condition.in }]
     : 'not' in condition
-      ? conditionFields(condition.not)
-      : ('all' in condition ? condition.all : condition.any).flatMap(conditionFields);
+      ? conditionLeaves(condition.not)
+      : ('all' in condition ? condition.all : condition.any).flatMap(conditionLeaves);
 
 /**
  * Expands person blocks and checks the form's own consistency: unique ids, and conditions that
- * look only at earlier steps (so visibility can never loop). Throws on a broken definition.
+ * look only at earlier steps (so visibility can never loop) and, on a select, only for values it
+ * offers (else the step could never show). Throws on a broken definition.
  */
 export function compileForm(definition: FormDefinition): CompiledForm {
   const steps: Step[] = definition.flatMap((item): Step[] =>
@@ -153,13 +161,17 @@ export function compileForm(definition: FormDefinition): CompiledForm {
         ).map((step) => ({ ...step, context: item.label }))
       : [item],
   );
-  const seen = new Set<string>();
+  const earlier = new Map<string, Step>();
   for (const step of steps) {
-    if (seen.has(step.id)) throw new Error(`form: duplicate step id ${step.id}`);
-    for (const field of step.when ? conditionFields(step.when) : []) {
-      if (!seen.has(field)) throw new Error(`form: step ${step.id} depends on ${field}, which is not an earlier step`);
+    if (earlier.has(step.id)) throw new Error(`form: duplicate step id ${step.id}`);
+    for (const { field, values } of step.when ? conditionLeaves(step.when) : []) {
+      const target = earlier.get(field);
+      if (!target) throw new Error(`form: step ${step.id} depends on ${field}, which is not an earlier step`);
+      const offered = target.type === 'select' ? target.options.map((option) => option.value) : values;
+      const missing = values.find((value) => !offered.includes(value));
+      if (missing !== undefined) throw new Error(`form: step ${step.id} waits for ${field} = ${missing}, which is not an option`);
     }
-    seen.add(step.id);
+    earlier.set(step.id, step);
   }
   return { steps };
 }
@@ -207,7 +219,8 @@ export function validateAnswer(step: Step, value: AnswerValue | undefined, conte
     case 'select':
       return step.options.some((option) => option.value === value) ? null : 'form.optionInvalid';
     case 'cccd':
-      return typeof value === 'string' && /^\d{12}$/.test(value) ? null : 'form.cccdInvalid';
+      // The whole number is checked: place code, century-and-gender digit (Thông tư 59/2021/TT-BCA).
+      return typeof value === 'string' && decodeCccdNumber(value).ok ? null : 'form.cccdInvalid';
     case 'phone':
       return typeof value === 'string' && /^0\d{9}$/.test(value) ? null : 'form.phoneInvalid';
     case 'number':
@@ -217,7 +230,7 @@ export function validateAnswer(step: Step, value: AnswerValue | undefined, conte
         ? null
         : 'form.addressIncomplete';
     case 'document':
-      return Number.isInteger(value) && (value as number) >= 1 ? null : 'form.documentMissing';
+      return value === AT_COUNTER || (Number.isInteger(value) && (value as number) >= 1) ? null : 'form.documentMissing';
     default:
       return assertNever(step);
   }
@@ -321,3 +334,7 @@ export function resumeForm(form: CompiledForm, saved: unknown, context: FormCont
   const current = parsed.data.current === REVIEW || stillThere ? parsed.data.current : (firstProblem(form, answers, context)?.stepId ?? REVIEW);
   return { answers, prefilled, current, reviewing: parsed.data.reviewing && current !== REVIEW };
 }
+
+/** Today in Vietnam (UTC+7, no daylight saving) as yyyy-mm-dd, whatever the machine's time zone. */
+export const vietnamToday = (now: Date = new Date()): string =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);

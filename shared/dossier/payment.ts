@@ -3,7 +3,7 @@ import type { FeeRule, Procedure } from './procedures';
 
 /**
  * What a citizen pays, from the catalogue's fee rule and their answers. By convention the form's
- * `number` steps `pages` and `copies` give the quantities, and a select step `feeExemption` the
+ * `number` steps `pageCount` and `copyCount` give the quantities, and a select step `feeExemption` the
  * exemption claimed ('none' or an exemption id from the catalogue).
  */
 export interface FeeQuote {
@@ -13,7 +13,16 @@ export interface FeeQuote {
   exemption: string | null;
 }
 
-const quantity = (answers: Answers, id: 'pages' | 'copies'): number => {
+export const PAGE_COUNT_STEP = 'pageCount';
+export const COPY_COUNT_STEP = 'copyCount';
+
+/** The number steps a fee rule counts with; a procedure's form must have them. */
+export function quantitySteps(rule: FeeRule): string[] {
+  if (rule.kind === 'perPage') return [PAGE_COUNT_STEP, COPY_COUNT_STEP];
+  return rule.kind === 'fixed' && rule.per === 'copy' ? [COPY_COUNT_STEP] : [];
+}
+
+const quantity = (answers: Answers, id: string): number => {
   const value = answers[id];
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 1;
 };
@@ -42,5 +51,5 @@ export function quoteFee(procedure: Pick<Procedure, 'fee' | 'feeExemptions'>, an
   const claimed = answers.feeExemption;
   const exemption = procedure.feeExemptions.find((candidate) => candidate.id === claimed)?.id ?? null;
   if (exemption) return { amountVnd: 0, exemption };
-  return { amountVnd: ruleAmount(procedure.fee, quantity(answers, 'pages'), quantity(answers, 'copies')), exemption: null };
+  return { amountVnd: ruleAmount(procedure.fee, quantity(answers, PAGE_COUNT_STEP), quantity(answers, COPY_COUNT_STEP)), exemption: null };
 }

@@ -88,6 +88,14 @@ describe('compiling a form', () => {
     ['a duplicate id', [{ id: 'a', type: 'phone', label: l('A') }, { id: 'a', type: 'phone', label: l('B') }], /duplicate/],
     ['a condition on a later step', [{ id: 'a', type: 'phone', label: l('A'), when: { field: 'b', equals: 'x' } }, { id: 'b', type: 'phone', label: l('B') }], /not an earlier step/],
     ['a condition on an unknown step', [{ id: 'a', type: 'phone', label: l('A'), when: { not: { field: 'zzz', in: ['x'] } } }], /not an earlier step/],
+    [
+      'a condition on a value the select does not offer',
+      [
+        { id: 'a', type: 'select', label: l('A'), options: [{ value: 'yes', label: l('Có') }, { value: 'no', label: l('Không') }] },
+        { id: 'b', type: 'phone', label: l('B'), when: { any: [{ field: 'a', equals: 'no' }, { field: 'a', equals: 'maybe' }] } },
+      ],
+      /waits for a = maybe, which is not an option/,
+    ],
   ])('refuses %s', (_name, items, message) => {
     expect(() => compileForm(FormDefinition.parse(items))).toThrow(message);
   });
@@ -194,13 +202,14 @@ const candidates: Record<Step['type'], AnswerValue[]> = {
   address: [{ provinceCode: '56', communeCode: '22333', detail: 'Tổ 5' }, { provinceCode: '', communeCode: '', detail: '' }],
   document: [1, 3, 0],
 };
-const Op = fc.oneof(
+type Op = { kind: 'answer'; pick: number } | { kind: 'back' } | { kind: 'edit'; pick: number };
+const Op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('answer' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('back' as const) }),
   fc.record({ kind: fc.constant('edit' as const), pick: fc.nat() }),
 );
 
-function apply(formToWalk: CompiledForm, progress: FormProgress, op: fc.Infer<typeof Op>): FormProgress {
+function apply(formToWalk: CompiledForm, progress: FormProgress, op: Op): FormProgress {
   switch (op.kind) {
     case 'answer': {
       const step = formToWalk.steps.find((s) => s.id === progress.current);

@@ -29,10 +29,10 @@ describe('fees', () => {
     expect(ruleAmount({ kind: 'setByProvince' }, 1, 1)).toBeNull();
   });
 
-  test('quantities come from the pages and copies answers; nonsense counts as one', () => {
+  test('quantities come from the pageCount and copyCount answers; nonsense counts as one', () => {
     const procedure = { fee: certifiedCopy, feeExemptions: [] };
-    expect(quoteFee(procedure, { pages: 5, copies: 2 })).toEqual({ amountVnd: 14000, exemption: null });
-    expect(quoteFee(procedure, { pages: -3, copies: 'two' })).toEqual({ amountVnd: 2000, exemption: null });
+    expect(quoteFee(procedure, { pageCount: 5, copyCount: 2 })).toEqual({ amountVnd: 14000, exemption: null });
+    expect(quoteFee(procedure, { pageCount: -3, copyCount: 'two' })).toEqual({ amountVnd: 2000, exemption: null });
   });
 
   test('a claimed exemption the procedure offers makes it free; one it does not offer changes nothing', () => {
