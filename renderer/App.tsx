@@ -1,8 +1,10 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { assertNever } from '../shared/errors';
+import { Identify } from './citizen/Identify';
 import { PickProcedure } from './citizen/PickProcedure';
-import { Question } from './citizen/Question';
+import { Review } from './citizen/Review';
+import { StepScreen } from './citizen/StepScreen';
 import { Submitted } from './citizen/Submitted';
 import { Queue } from './helper/Queue';
 import { Attract } from './shell/Attract';
@@ -10,13 +12,19 @@ import { StatusBar } from './shell/StatusBar';
 import { useStore, type Store } from './store';
 
 function Route({ route }: { route: Store['route'] }) {
+  const step = useStore((state) => state.form?.steps.find((candidate) => candidate.id === state.progress?.current));
   switch (route) {
     case 'attract':
       return <Attract />;
     case 'procedures':
       return <PickProcedure />;
-    case 'question':
-      return <Question />;
+    case 'identify':
+      return <Identify />;
+    case 'step':
+      // Keyed by step, so each question starts from its own stored answer.
+      return step ? <StepScreen key={step.id} step={step} /> : null;
+    case 'review':
+      return <Review />;
     case 'saved':
       return <Submitted />;
     case 'queue':

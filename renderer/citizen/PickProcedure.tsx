@@ -1,13 +1,29 @@
+import { useId, useState } from 'react';
+import { ruleAmount } from '../../shared/dossier/payment';
+import type { Procedure } from '../../shared/dossier/procedures';
+import { search } from '../../shared/text';
 import { catalogue } from '../catalogue';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
+import { formatVnd } from '../ui/format';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
 
+/** The procedures, most asked first, with a search that forgives missing diacritics and case. */
 export function PickProcedure() {
   const t = useT();
   const { locale, pickProcedure, reset } = useStore();
-  const money = new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US', { style: 'currency', currency: 'VND' });
+  const [query, setQuery] = useState('');
+  const searchId = useId();
+  const found = search(query, catalogue.procedures, (procedure) => [procedure.name.vi, procedure.name.en, procedure.code]);
+
+  const fee = (procedure: Procedure) => {
+    const base = ruleAmount(procedure.fee, 1, 1);
+    if (base === null) return t('fee.setByProvince');
+    if (base === 0) return procedure.fee.kind === 'freeIfOnTime' ? t('fee.freeIfOnTime') : t('fee.free');
+    return t(procedure.fee.kind === 'perPage' || procedure.fee.kind === 'fixed' ? 'fee.from' : 'fee.amount', { amount: formatVnd(base, locale) });
+  };
+
   return (
     <Screen
       title={t('procedures.title')}
@@ -17,16 +33,15 @@ export function PickProcedure() {
         </BigButton>
       }
     >
+      <label htmlFor={searchId}>{t('procedures.search')}</label>
+      <input id={searchId} className="text-input wide" type="search" autoComplete="off" value={query} onChange={(event) => setQuery(event.target.value)} />
+      {found.length === 0 && <p role="status">{t('procedures.none')}</p>}
       <ul className="procedure-list">
-        {catalogue.procedures.map((procedure) => (
+        {found.map((procedure) => (
           <li key={procedure.code}>
             <BigButton variant="secondary" onClick={() => pickProcedure(procedure)}>
               <span>{procedure.name[locale]}</span>
-              <span className="fee">
-                {procedure.feeVnd === 0
-                  ? t('procedures.fee.free')
-                  : t('procedures.fee.amount', { amount: money.format(procedure.feeVnd) })}
-              </span>
+              <span className="fee">{fee(procedure)}</span>
             </BigButton>
           </li>
         ))}

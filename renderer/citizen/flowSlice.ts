@@ -1,31 +1,42 @@
 import type { StateCreator } from 'zustand';
 import type { Dossier } from '../../shared/dossier/dossier';
+import { compileForm, REVIEW, startForm, vietnamToday, type CompiledForm, type FormProgress, type Identity } from '../../shared/dossier/formEngine';
 import type { Procedure } from '../../shared/dossier/procedures';
 
-export type Route = 'attract' | 'procedures' | 'question' | 'saved' | 'queue';
+export type Route = 'attract' | 'procedures' | 'identify' | 'step' | 'review' | 'saved' | 'queue';
 
 /** Where the citizen is, and their answers so far. Screen state only: dossiers live in the queue. */
 export interface FlowSlice {
   route: Route;
   procedure: Procedure | null;
-  phone: string;
+  form: CompiledForm | null;
+  progress: FormProgress | null;
   saved: Dossier | null;
   go(route: Route): void;
   pickProcedure(procedure: Procedure): void;
-  setPhone(phone: string): void;
+  /** Starts the form, with the applicant's answers from their ID card when they scanned it. */
+  identify(identity: Identity): void;
+  setProgress(progress: FormProgress): void;
   /** Called after the queue committed the dossier, never before. */
   showSaved(dossier: Dossier): void;
   /** Back to the attract screen with nothing of the last citizen left on screen. */
   reset(): void;
 }
 
-const empty = { route: 'attract', procedure: null, phone: '', saved: null } as const;
+const empty = { route: 'attract', procedure: null, form: null, progress: null, saved: null } as const;
+const routeFor = (progress: FormProgress): Route => (progress.current === REVIEW ? 'review' : 'step');
 
-export const createFlowSlice: StateCreator<FlowSlice> = (set) => ({
+export const createFlowSlice: StateCreator<FlowSlice> = (set, get) => ({
   ...empty,
   go: (route) => set({ route }),
-  pickProcedure: (procedure) => set({ procedure, route: 'question' }),
-  setPhone: (phone) => set({ phone }),
-  showSaved: (saved) => set({ saved, route: 'saved', phone: '' }),
+  pickProcedure: (procedure) => set({ procedure, form: compileForm(procedure.form), progress: null, route: 'identify' }),
+  identify: (identity) => {
+    const { form } = get();
+    if (!form) return;
+    const progress = startForm(form, identity, { today: vietnamToday() });
+    set({ progress, route: routeFor(progress) });
+  },
+  setProgress: (progress) => set({ progress, route: routeFor(progress) }),
+  showSaved: (saved) => set({ saved, progress: null, route: 'saved' }),
   reset: () => set(empty),
 });

@@ -2,7 +2,7 @@ import { Dossier } from '../../shared/dossier/dossier';
 import { KioskError } from '../../shared/errors';
 import { db, type KioskDb } from './db';
 
-export type DossierDraft = Pick<Dossier, 'procedureCode' | 'catalogueVersion' | 'answers'>;
+export type DossierDraft = Pick<Dossier, 'procedureCode' | 'catalogueVersion' | 'answers' | 'feeVnd'>;
 
 /**
  * Saves a dossier in one transaction, its UUID (the idempotency key) created inside it, and

@@ -1,11 +1,18 @@
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { parseVietQr } from '../../shared/dossier/vietqr';
 import { openChromium, startKiosk, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
+
+/** A fake card (domain notes §1.3): with an old CMND number and a pre-2025 address. */
+const CARD_QR = '056090001234|225123456|NGUYỄN VĂN AN|15031990|Nam|Thôn Phú Ân Nam 2, Xã Diên An, Huyện Diên Khánh, Khánh Hòa|20042021\r\n';
+const PAYEE = { bankBin: '970405', accountNumber: '1234567890123', accountName: 'UBND XA DIEN KHANH' };
 
 let kiosk: RunningKiosk;
 let browser: RunningBrowser;
 
 beforeAll(async () => {
-  kiosk = await startKiosk();
+  kiosk = await startKiosk({ payee: PAYEE });
   browser = await openChromium();
 });
 afterAll(async () => {
@@ -13,7 +20,9 @@ afterAll(async () => {
   await kiosk?.close();
 });
 
-test('a citizen submits a dossier, and after a reload the helper finds it in the queue', async () => {
+const heading = () => browser.page.getByRole('heading', { level: 1 }).textContent();
+
+test('a citizen certifies a copy: search, card QR, one question per screen, check answers, fee by VietQR, queue after reload', async () => {
   const { page } = browser;
   // Record the options of every IndexedDB transaction the page opens.
   await page.addInitScript(() => {
@@ -34,19 +43,60 @@ test('a citizen submits a dossier, and after a reload the helper finds it in the
   await expect.poll(() => page.getByTestId('app-version').textContent()).toBe('Phiên bản 0.0.0-test');
 
   await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
-  await page.getByRole('button', { name: /Đăng ký khai sinh/ }).click();
-  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Đăng ký khai sinh');
+  // Typed without diacritics, in capitals: the real catalogue still finds the procedure first.
+  await page.getByLabel('Tìm thủ tục').fill('CHUNG THUC BAN SAO');
+  const results = page.locator('.procedure-list').getByRole('button');
+  await expect.poll(() => results.first().textContent()).toMatch(/^Chứng thực bản sao từ bản chính/);
+  await results.first().click();
 
-  const phone = page.getByLabel('Số điện thoại của bạn');
-  await phone.fill('12345');
-  await page.getByRole('button', { name: 'Gửi hồ sơ' }).click();
+  // The card's QR, as a keyboard-wedge scanner types it (CR/LF at the end).
+  await expect.poll(heading).toBe('Đưa mã QR trên thẻ căn cước vào máy quét');
+  await page.getByLabel('Đưa mã QR trên thẻ căn cước vào máy quét').fill('056090001234|225123456|Nguyễn Văn An');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/.+/);
+  await page.getByLabel('Đưa mã QR trên thẻ căn cước vào máy quét').fill(CARD_QR);
+  await page.keyboard.press('Enter');
+  await expect.poll(heading).toBe('Thông tin trên thẻ của bạn');
+  const card = await page.getByTestId('card-summary').innerText();
+  for (const value of ['Nguyễn Văn An', '056090001234', '15/03/1990', 'Nam', 'Thôn Phú Ân Nam 2, Xã Diên An, Huyện Diên Khánh, Khánh Hòa']) {
+    expect(card).toContain(value);
+  }
+  await page.getByRole('button', { name: 'Đúng, tiếp tục' }).click();
+
+  // One question per screen; name and number came from the card, so the first question is the paper.
+  const answer = async (question: string, value: string) => {
+    await expect.poll(heading).toBe(question);
+    await page.getByLabel(question).fill(value);
+    await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  };
+  await answer('Bạn cần chứng thực giấy gì?', 'Bằng tốt nghiệp trung học phổ thông');
+  await answer('Giấy đó có mấy trang?', '5');
+  await answer('Bạn cần mấy bản sao?', '1');
+  await expect.poll(heading).toBe('Quét bản chính giấy cần chứng thực');
+  await page.getByRole('checkbox', { name: 'Tôi sẽ nộp bản giấy này cho cán bộ tại quầy' }).check();
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  await answer('Số điện thoại để cán bộ gọi cho bạn', '12345');
   await expect.poll(() => page.getByRole('alert').textContent()).toBe('Số điện thoại gồm 10 chữ số và bắt đầu bằng số 0.');
+  await expect.poll(() => page.title()).toMatch(/^Lỗi: /);
+  await page.getByLabel('Số điện thoại để cán bộ gọi cho bạn').fill('0912 345 678');
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
 
-  await phone.fill('0912 345 678');
+  // Check answers: the card's answers are marked, the fee is 2 × 2.000 + 3 × 1.000 đ.
+  await expect.poll(heading).toBe('Kiểm tra lại thông tin');
+  expect(await page.locator('.answers').innerText()).toMatch(/Nguyễn Văn An\s*Lấy từ thẻ căn cước/);
+  expect(await page.getByTestId('review-fee').textContent()).toMatch(/^Lệ phí 7\.000\s₫$/);
   await page.getByRole('button', { name: 'Gửi hồ sơ' }).click();
-  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Đã lưu hồ sơ');
+
+  await expect.poll(heading).toBe('Đã lưu hồ sơ');
   const reference = (await page.getByTestId('saved-reference').textContent())?.match(/[0-9A-F]{8}$/)?.[0];
   expect(reference).toMatch(/^[0-9A-F]{8}$/);
+
+  // The VietQR code on screen, read back from a screenshot by a QR decoder, as a banking app would.
+  const png = PNG.sync.read(await page.getByRole('img', { name: /Mã VietQR/ }).screenshot());
+  const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  expect(decoded).not.toBeNull();
+  expect(parseVietQr(decoded!.data)).toMatchObject({ bankBin: '970405', accountNumber: '1234567890123', amountVnd: 7000, reference: `DVC ${reference}` });
+
   // The dossier was written with strict durability: flushed to disk before "Đã lưu" showed.
   const transactions = await page.evaluate(() => (window as unknown as { __idbTransactions: string[] }).__idbTransactions);
   expect(transactions).toContain('readwrite:strict');
@@ -58,7 +108,7 @@ test('a citizen submits a dossier, and after a reload the helper finds it in the
   await expect.poll(() => rows.count()).toBe(1);
   const row = await rows.first().textContent();
   expect(row).toContain(reference);
-  expect(row).toContain('Đăng ký khai sinh');
+  expect(row).toContain('Chứng thực bản sao từ bản chính');
   expect(row).toContain('Đang chờ gửi');
   expect(browser.cspViolations).toEqual([]);
 });

@@ -21,7 +21,8 @@ export async function auditScreen(page: Page): Promise<ScreenAudit> {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
     });
     const smallTargets = [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [role="button"]')]
-      .map((element) => ({ element, box: element.getBoundingClientRect() }))
+      // A control inside a label is touched through the whole label.
+      .map((element) => ({ element, box: (element.closest('label') ?? element).getBoundingClientRect() }))
       .filter(({ box }) => box.width < min || box.height < min)
       .map(({ element, box }) => `${element.outerHTML.slice(0, 80)} (${box.width}×${box.height})`);
     return {
