@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createHttpPortal } from '../../electron/host/portal/http';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
+import { SCHEMA_VERSION } from '../../scripts/reference-portal/store';
 import { tempDir } from '../support/kiosk';
 
 const cleanups: Array<() => unknown> = [];
@@ -42,7 +43,7 @@ describe('reference portal', () => {
     await again.app.close();
     const db = new Database(dbFile);
     cleanups.push(() => db.close());
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const insert = db.prepare("INSERT INTO dossiers (uuid, package_sha256, received_at) VALUES (?, 'h', 't')");
     insert.run('6f1c1a52-4a39-4c41-9a4c-0d6b8d3f7a10');
     expect(() => insert.run('6f1c1a52-4a39-4c41-9a4c-0d6b8d3f7a10')).toThrow(/UNIQUE|PRIMARY KEY/);
