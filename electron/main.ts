@@ -19,7 +19,7 @@ app.on('window-all-closed', () => app.quit());
 void app.whenReady().then(async () => {
   Menu.setApplicationMenu(null);
   const config = await loadConfig(path.join(app.getPath('userData'), 'config.json'));
-  const host = createHost({ config, kind: 'electron', version: app.getVersion() });
+  const host = createHost({ config, kind: 'electron', version: app.getVersion(), dataDir: app.getPath('userData') });
   lockDownSession(session.defaultSession);
   registerAppProtocol(protocol, rendererDir);
   const window = openKioskWindow(BrowserWindow, {

@@ -23,6 +23,8 @@ const MAX_BODY_BYTES = 1 << 20;
 export interface WebHostOptions {
   config: KioskConfig;
   rendererDir: string;
+  /** The kiosk's own files (its enrolment with the portal). */
+  dataDir: string;
   version: string;
   port?: number;
   log?: Logger;
@@ -37,8 +39,8 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-export async function startWebHost({ config, rendererDir, version, port = 0, log = createLogger() }: WebHostOptions): Promise<WebHost> {
-  const host = createHost({ config, kind: 'web', version });
+export async function startWebHost({ config, rendererDir, dataDir, version, port = 0, log = createLogger() }: WebHostOptions): Promise<WebHost> {
+  const host = createHost({ config, kind: 'web', version, dataDir });
   const token = randomBytes(32).toString('base64url');
   const server = createServer();
   const sockets = new WebSocketServer({

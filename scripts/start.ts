@@ -74,9 +74,14 @@ if (electron) {
   watch(spawn(electron, [root], { stdio: 'inherit' }), 'Electron');
 } else {
   const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
-  // PORTAL_PORT moves the reference portal, and the kiosk follows it.
-  const config = await loadConfig(path.join(dataDir, 'kiosk-config.json'), portalPort ? { portal: { url: portal.url } } : {});
-  const webHost = await startWebHost({ config, rendererDir: path.join(root, 'renderer/dist'), version, port: webHostPort });
+  // A one-time code lets a kiosk not yet enrolled with this portal enrol on its first sync; PORTAL_PORT
+  // moves the reference portal, and the kiosk follows it.
+  const { code } = portal.createEnrolmentCode();
+  const stored = await loadConfig(path.join(dataDir, 'kiosk-config.json'));
+  const config = await loadConfig(path.join(dataDir, 'kiosk-config.json'), {
+    portal: { ...stored.portal, ...(portalPort ? { url: portal.url } : {}), enrolmentCode: code },
+  });
+  const webHost = await startWebHost({ config, rendererDir: path.join(root, 'renderer/dist'), dataDir, version, port: webHostPort });
   stops.push(() => webHost.close());
   const display = process.env.DISPLAY || process.env.WAYLAND_DISPLAY;
   if (display && existsSync(CHROMIUM_PATH)) {

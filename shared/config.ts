@@ -18,7 +18,12 @@ export const KioskConfig = z.object({
   commune: z.object({ code: z.string(), name: z.string() }).nullable().default(null),
   /** Without one, fees are paid at the counter. */
   payee: Payee.nullable().default(null),
-  portal: z.object({ url: z.url(), timeoutMs: z.number().int().positive().default(5000) }).default({
+  portal: z.object({
+    url: z.url(),
+    timeoutMs: z.number().int().positive().default(5000),
+    /** A one-time code from the portal operator: the kiosk enrols with it on its first start. */
+    enrolmentCode: z.string().min(1).optional(),
+  }).default({
     url: DEFAULT_PORTAL_URL,
     timeoutMs: 5000,
   }),

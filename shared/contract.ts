@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Payee } from './config';
+import { DossierPackage } from './dossier/portalPackage';
 import { KioskError, KioskErrorShape, toKioskError } from './errors';
 import type { EventName, MethodName } from './contractNames';
 
@@ -42,6 +43,10 @@ export const PortalHealth = z.object({
 });
 export type PortalHealth = z.infer<typeof PortalHealth>;
 
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+export const PortalReceipt = z.object({ maHoSo: z.string().min(1), receivedAt: z.string().min(1) });
+export const AnnounceOutcome = z.object({ state: z.enum(['announced', 'submitted']) });
+
 interface MethodSpec {
   input: z.ZodType;
   output: z.ZodType;
@@ -51,6 +56,9 @@ export const hostMethods = {
   'app.info': { input: z.void(), output: AppInfo },
   'devices.list': { input: z.void(), output: z.array(DeviceStatus) },
   'portal.health': { input: z.void(), output: PortalHealth },
+  /** Idempotent by the package's UUID; the host checks the hash against the package it sends. */
+  'portal.announce': { input: z.object({ package: DossierPackage, packageSha256: Sha256Hex }), output: AnnounceOutcome },
+  'portal.submit': { input: z.object({ uuid: z.uuid(), packageSha256: Sha256Hex }), output: PortalReceipt },
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const hostEvents = {

@@ -16,6 +16,7 @@ export const errorCodes = [
   'portal.unreachable',
   'portal.timeout',
   'portal.badResponse',
+  'portal.notEnrolled',
   'portal.signatureInvalid',
   'portal.signatureStale',
   'portal.signatureReplayed',

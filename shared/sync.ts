@@ -39,9 +39,9 @@ export interface PortalReceipt {
  * Durable storage of the queue. Each method is one transaction that has committed when its promise
  * resolves; the engine calls the next portal step only after that.
  */
-export interface Outbox {
+export interface Outbox<T extends OutboxItem = OutboxItem> {
   /** Dossiers still to send (queued or part-sent), oldest first; never those needing help or accepted. */
-  pending(): Promise<OutboxItem[]>;
+  pending(): Promise<T[]>;
   markAnnounced(id: string): Promise<void>;
   markUploaded(id: string, attachmentId: string): Promise<void>;
   markAccepted(id: string, receipt: PortalReceipt): Promise<void>;
@@ -52,25 +52,27 @@ export interface Outbox {
 }
 
 /** The portal as the engine sees it; the host's HTTP client implements it. Every call is idempotent. */
-export interface SyncPortal {
+export interface SyncPortal<T extends OutboxItem = OutboxItem> {
   /** `submitted` when the portal already has the dossier: a previous run got that far. */
-  announce(item: OutboxItem): Promise<{ state: 'announced' } | ({ state: 'submitted' } & PortalReceipt)>;
-  upload(item: OutboxItem, attachment: OutboxAttachment): Promise<void>;
-  submit(item: OutboxItem): Promise<PortalReceipt>;
+  announce(item: T): Promise<{ state: 'announced' | 'submitted' }>;
+  upload(item: T, attachment: OutboxAttachment): Promise<void>;
+  submit(item: T): Promise<PortalReceipt>;
 }
 
 /**
- * Failures that say nothing about the dossier, only about the way to the portal: try again later.
- * Everything else stops that dossier and asks a person.
+ * The portal's answers that are about this dossier: a person must look at it (a resend with other
+ * content, a dossier the portal does not know or finds incomplete). Every other failure — the link,
+ * the portal being down, the kiosk's clock or key — says nothing against the dossier: the run stops
+ * and tries again later, so an unknown failure can delay a dossier but never drop it.
  */
-const transientCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'host.unreachable',
-  'host.internal',
-  'portal.unreachable',
-  'portal.timeout',
-  'portal.badResponse',
+const dossierProblems: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'portal.hashConflict',
+  'portal.notAnnounced',
+  'portal.attachmentsMissing',
+  'portal.uploadHashMismatch',
+  'portal.badRequest',
 ]);
-export const isTransient = (code: ErrorCode): boolean => transientCodes.has(code);
+export const isTransient = (code: ErrorCode): boolean => !dossierProblems.has(code);
 
 export interface SyncRun {
   accepted: number;
@@ -79,9 +81,9 @@ export interface SyncRun {
   retry: { code: ErrorCode; inMs: number } | null;
 }
 
-export interface SyncEngineOptions {
-  outbox: Outbox;
-  portal: SyncPortal;
+export interface SyncEngineOptions<T extends OutboxItem> {
+  outbox: Outbox<T>;
+  portal: SyncPortal<T>;
   /** In [0, 1); injected so tests replay. */
   random?: () => number;
   backoff?: { baseMs: number; capMs: number };
@@ -100,14 +102,15 @@ export interface SyncEngine {
   run(): Promise<SyncRun>;
 }
 
-export function createSyncEngine({ outbox, portal, random = Math.random, backoff = { baseMs: 2_000, capMs: 5 * 60_000 } }: SyncEngineOptions): SyncEngine {
+export function createSyncEngine<T extends OutboxItem>({ outbox, portal, random = Math.random, backoff = { baseMs: 2_000, capMs: 5 * 60_000 } }: SyncEngineOptions<T>): SyncEngine {
   let current: Promise<SyncRun> | null = null;
   let consecutiveFailures = 0;
 
-  async function send(item: OutboxItem): Promise<void> {
+  async function send(item: T): Promise<void> {
     if (!item.progress.announced) {
       const announced = await portal.announce(item);
-      if (announced.state === 'submitted') return outbox.markAccepted(item.id, { maHoSo: announced.maHoSo, receivedAt: announced.receivedAt });
+      // Submitted by a run whose answer was lost: submitting again returns the original receipt.
+      if (announced.state === 'submitted') return outbox.markAccepted(item.id, await portal.submit(item));
       await outbox.markAnnounced(item.id);
     }
     for (const attachment of item.attachments) {

@@ -1,8 +1,11 @@
+import path from 'node:path';
 import type { HostHandlers } from '../../shared/contract';
 import type { KioskConfig } from '../../shared/config';
 import { createDevices } from './devices/index';
 import { createEventHub, type EventHub } from './events';
 import { createHttpPortal } from './portal/http';
+import type { PortalIdentity } from './portal/index';
+import { ensureIdentity } from './provisioning';
 
 /** The services behind the contract, the same under Electron and under the web host. */
 export interface Host {
@@ -15,16 +18,25 @@ export interface HostOptions {
   config: KioskConfig;
   kind: 'electron' | 'web';
   version: string;
+  /** Where the kiosk keeps its own files (its enrolment); Electron's userData, or .data/ for the web host. */
+  dataDir: string;
 }
 
 /** The composition root of the host: picks the real driver or the simulator for each device. */
-export function createHost({ config, kind, version }: HostOptions): Host {
+export function createHost({ config, kind, version, dataDir }: HostOptions): Host {
   const events = createEventHub();
   const devices = createDevices(config.devices);
   const unsubscribes = devices.map((device) =>
     device.onStatus((status) => events.emit('devices.status', status)),
   );
-  const portal = createHttpPortal({ baseUrl: config.portal.url, timeoutMs: config.portal.timeoutMs });
+  // Enrols on first use and remembers it; a failed attempt is tried again on the next call.
+  let identity: Promise<PortalIdentity> | undefined;
+  const currentIdentity = () =>
+    (identity ??= ensureIdentity({ file: path.join(dataDir, 'identity.json'), config, kiosk: { name: 'DVC Kiosk', version } }).catch((error: unknown) => {
+      identity = undefined;
+      throw error;
+    }));
+  const portal = createHttpPortal({ baseUrl: config.portal.url, timeoutMs: config.portal.timeoutMs, identity: currentIdentity });
   const startedAt = new Date().toISOString();
 
   return {
@@ -40,6 +52,8 @@ export function createHost({ config, kind, version }: HostOptions): Host {
       }),
       'devices.list': async () => devices.map((device) => device.status()),
       'portal.health': () => portal.health(),
+      'portal.announce': ({ package: pkg, packageSha256 }) => portal.announce(pkg, packageSha256),
+      'portal.submit': ({ uuid, packageSha256 }) => portal.submit(uuid, packageSha256),
     },
     on: events.on,
     async close() {

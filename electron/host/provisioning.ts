@@ -1,6 +1,11 @@
+import { createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import { KioskConfig, type KioskConfigInput } from '../../shared/config';
 import { KioskError } from '../../shared/errors';
+import { writeFileAtomic } from './atomicFile';
+import { enrol } from './portal/http';
+import type { PortalIdentity } from './portal/index';
 
 /**
  * Loads the kiosk's config file. A kiosk that was never set up runs on the defaults (the bundled
@@ -22,4 +27,48 @@ export async function loadConfig(file: string, overrides: KioskConfigInput = {})
   const parsed = KioskConfig.safeParse({ ...stored, ...overrides });
   if (!parsed.success) throw new KioskError('config.invalid', { file }, { cause: parsed.error });
   return parsed.data;
+}
+
+/** The enrolment as stored in the kiosk's data folder. */
+const StoredIdentity = z.object({
+  portalUrl: z.url(),
+  kioskId: z.string().min(1),
+  commune: z.object({ code: z.string(), name: z.string() }),
+  privateKeyJwk: z.record(z.string(), z.unknown()),
+  portalPublicKeyJwk: z.record(z.string(), z.unknown()),
+});
+
+/**
+ * The kiosk's enrolment with its portal: read from `file`, or made with the config's one-time
+ * enrolment code and written atomically. Without either, portal calls fail with portal.notEnrolled,
+ * which the sync engine treats as "try later": dossiers wait, none is lost.
+ *
+ * The device key sits in a 0600 file here; under Electron it moves behind safeStorage with the
+ * vault (issue 4, encryption at rest).
+ */
+export async function ensureIdentity(options: { file: string; config: KioskConfig; kiosk: { name: string; version: string } }): Promise<PortalIdentity> {
+  const stored = await readFile(options.file, 'utf8').then(
+    (text) => StoredIdentity.parse(JSON.parse(text)),
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw new KioskError('config.invalid', { file: options.file }, { cause: error });
+    },
+  );
+  if (stored && stored.portalUrl === options.config.portal.url) {
+    return {
+      kioskId: stored.kioskId,
+      privateKey: createPrivateKey({ key: stored.privateKeyJwk as JsonWebKey, format: 'jwk' }),
+      portalPublicKey: createPublicKey({ key: stored.portalPublicKeyJwk as JsonWebKey, format: 'jwk' }),
+    };
+  }
+  const { enrolmentCode, url, timeoutMs } = options.config.portal;
+  if (!enrolmentCode) throw new KioskError('portal.notEnrolled');
+  const enrolled = await enrol({ baseUrl: url, timeoutMs, enrolmentCode, kiosk: options.kiosk });
+  await writeFileAtomic(
+    options.file,
+    JSON.stringify(
+      StoredIdentity.parse({ portalUrl: url, kioskId: enrolled.identity.kioskId, commune: enrolled.commune, privateKeyJwk: enrolled.privateKeyJwk, portalPublicKeyJwk: enrolled.portalPublicKeyJwk }),
+    ),
+  );
+  return enrolled.identity;
 }

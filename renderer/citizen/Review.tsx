@@ -6,6 +6,7 @@ import { toKioskError, type ErrorCode } from '../../shared/errors';
 import { errorKey, type Locale, type Translate } from '../../shared/i18n/index';
 import { catalogue } from '../catalogue';
 import { saveDossier } from '../queue/dossiers';
+import { syncNow } from '../queue/syncLoop';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { formatVnd } from '../ui/format';
@@ -47,6 +48,7 @@ export function Review() {
     setSaving(true);
     try {
       showSaved(await saveDossier({ procedureCode: procedure.code, catalogueVersion: catalogue.version, answers, feeVnd: fee.amountVnd }));
+      syncNow();
     } catch (failure) {
       setError(toKioskError(failure).code);
       setSaving(false);

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { shortReference, type Dossier } from '../../shared/dossier/dossier';
+import { errorKey } from '../../shared/i18n/index';
 import { catalogue } from '../catalogue';
-import { listDossiers } from '../queue/dossiers';
+import { watchDossiers } from '../queue/dossiers';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { Screen } from '../ui/Screen';
@@ -13,9 +14,7 @@ export function Queue() {
   const { locale, reset } = useStore();
   const [dossiers, setDossiers] = useState<Dossier[] | null>(null);
 
-  useEffect(() => {
-    listDossiers().then(setDossiers, () => setDossiers([]));
-  }, []);
+  useEffect(() => watchDossiers(setDossiers), []);
 
   const time = new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
   const procedureName = (code: string) =>
@@ -34,7 +33,11 @@ export function Queue() {
                   <strong>{shortReference(dossier.id)}</strong> · {procedureName(dossier.procedureCode)}
                 </span>
                 <span>
-                  {t(`queue.status.${dossier.status}`)} · {t('queue.createdAt', { time: time.format(new Date(dossier.createdAt)) })}
+                  {t(`queue.status.${dossier.status}`, {
+                    maHoSo: dossier.portal?.maHoSo ?? '',
+                    reason: dossier.sync.lastError ? t(errorKey(dossier.sync.lastError)) : '',
+                  })}{' '}
+                  · {t('queue.createdAt', { time: time.format(new Date(dossier.createdAt)) })}
                 </span>
               </li>
             ))}

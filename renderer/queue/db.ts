@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { Dossier } from '../../shared/dossier/dossier';
+import { newSyncState, type Dossier } from '../../shared/dossier/dossier';
 
 export const DB_NAME = 'dvc-kiosk';
 
@@ -7,15 +7,27 @@ export const DB_NAME = 'dvc-kiosk';
  * The kiosk's only IndexedDB database. Strict durability: a transaction completes only after the
  * data is flushed to disk, so "Đã lưu" never shows for a dossier a power cut could lose
  * (https://dexie.org/docs/Dexie/Dexie#options, Chromium's `durability: 'strict'`).
- * Each new version gets an upgrade and a migration test.
+ * Each new version has an upgrade and a migration test (test/e2e/queueMigration.test.ts).
+ * Only non-personal fields are indexed.
  */
 export class KioskDb extends Dexie {
   dossiers!: EntityTable<Dossier, 'id'>;
 
   constructor(name = DB_NAME) {
     super(name, { chromeTransactionDurability: 'strict' });
-    // Only non-personal fields are indexed.
     this.version(1).stores({ dossiers: 'id, status, createdAt' });
+    // v2: the sync engine's progress and the portal's receipt on every dossier.
+    this.version(2)
+      .stores({ dossiers: 'id, status, createdAt' })
+      .upgrade((tx) =>
+        tx
+          .table('dossiers')
+          .toCollection()
+          .modify((dossier: Partial<Dossier>) => {
+            dossier.sync ??= newSyncState();
+            dossier.portal ??= null;
+          }),
+      );
   }
 }
 

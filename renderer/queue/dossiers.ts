@@ -1,4 +1,5 @@
-import { Dossier } from '../../shared/dossier/dossier';
+import { liveQuery } from 'dexie';
+import { Dossier, newSyncState } from '../../shared/dossier/dossier';
 import { KioskError } from '../../shared/errors';
 import { db, type KioskDb } from './db';
 
@@ -12,7 +13,7 @@ export async function saveDossier(draft: DossierDraft, database: KioskDb = db): 
   try {
     const id = await database.transaction('rw', database.dossiers, () =>
       database.dossiers.add(
-        Dossier.parse({ ...draft, id: crypto.randomUUID(), status: 'queued', createdAt: new Date().toISOString() }),
+        Dossier.parse({ ...draft, id: crypto.randomUUID(), status: 'queued', createdAt: new Date().toISOString(), sync: newSyncState(), portal: null }),
       ),
     );
     const stored = await database.dossiers.get(id);
@@ -26,4 +27,10 @@ export async function saveDossier(draft: DossierDraft, database: KioskDb = db): 
 /** Newest first. */
 export function listDossiers(database: KioskDb = db): Promise<Dossier[]> {
   return database.dossiers.orderBy('createdAt').reverse().toArray();
+}
+
+/** The queue, newest first, again after every committed change (Dexie liveQuery); returns the unsubscribe. */
+export function watchDossiers(onChange: (dossiers: Dossier[]) => void, database: KioskDb = db): () => void {
+  const subscription = liveQuery(() => listDossiers(database)).subscribe({ next: onChange, error: () => onChange([]) });
+  return () => subscription.unsubscribe();
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AppInfo, PortalHealth } from '../../shared/contract';
 import { host } from '../host';
+import { syncNow } from '../queue/syncLoop';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { useT } from '../ui/useT';
@@ -16,7 +17,19 @@ export function StatusBar() {
 
   useEffect(() => {
     host().call('app.info').then(setInfo, () => setInfo(null));
-    const check = () => host().call('portal.health').then(setHealth, () => setHealth(null));
+    let reachable = false;
+    const check = () =>
+      host()
+        .call('portal.health')
+        .then(
+          (health) => {
+            // The portal answering again is the moment to send what waited, not the next backoff tick.
+            if (health.reachable && !reachable) syncNow();
+            reachable = health.reachable;
+            setHealth(health);
+          },
+          () => setHealth(null),
+        );
     void check();
     const timer = window.setInterval(check, HEALTH_INTERVAL_MS);
     return () => window.clearInterval(timer);

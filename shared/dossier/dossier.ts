@@ -1,9 +1,24 @@
 import { z } from 'zod';
+import { KioskErrorShape } from '../errors';
 import { AnswerValue } from './formEngine';
 
-/** Dossier states; the full machine (sending, accepted, needsHelp, rejected…) comes with the sync engine. */
-export const DossierStatus = z.enum(['queued']);
+/**
+ * queued → sending → accepted, or needsHelp when the portal refused it for a reason a person must
+ * look at. Drafts (issue 7) and the portal's later statuses (TrangThaiHoSo) come on top.
+ */
+export const DossierStatus = z.enum(['queued', 'sending', 'accepted', 'needsHelp']);
 export type DossierStatus = z.infer<typeof DossierStatus>;
+
+/** The sync engine's progress for this dossier (shared/sync.ts). */
+export const SyncState = z.object({
+  announced: z.boolean(),
+  uploaded: z.array(z.string()),
+  attempts: z.number().int().nonnegative(),
+  lastError: KioskErrorShape.shape.code.nullable(),
+  lastAttemptAt: z.iso.datetime().nullable(),
+});
+export type SyncState = z.infer<typeof SyncState>;
+export const newSyncState = (): SyncState => ({ announced: false, uploaded: [], attempts: 0, lastError: null, lastAttemptAt: null });
 
 export const Dossier = z.object({
   /** Created in the same transaction as the dossier; its idempotency key towards the portal forever. */
@@ -17,6 +32,9 @@ export const Dossier = z.object({
   answers: z.record(z.string(), AnswerValue),
   /** In đồng; null when the province sets the fee and the officer tells it. */
   feeVnd: z.number().int().nonnegative().nullable(),
+  sync: SyncState,
+  /** The portal's receipt: its dossier code (MaHoSo) and when it took the dossier. */
+  portal: z.object({ maHoSo: z.string(), receivedAt: z.string() }).nullable(),
 });
 export type Dossier = z.infer<typeof Dossier>;
 

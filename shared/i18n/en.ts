@@ -81,6 +81,7 @@ export const en = {
   'errors.host.internal': 'Something went wrong. Please ask a support staff member.',
   'errors.portal.unreachable': 'Cannot connect to the public-service portal.',
   'errors.portal.timeout': 'The public-service portal took too long to answer.',
+  'errors.portal.notEnrolled': 'This kiosk is not enrolled with the public-service portal. Please call a technician.',
   'errors.portal.badResponse': 'The portal gave an unexpected answer. The network may need a sign-in.',
   'errors.portal.signatureInvalid': 'The portal did not accept this kiosk\'s signature. The kiosk needs to be enrolled again.',
   'errors.portal.signatureStale': 'The kiosk clock is more than 5 minutes off the portal\'s. Please correct the time.',

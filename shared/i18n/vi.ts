@@ -84,6 +84,7 @@ export const vi = {
   'errors.host.internal': 'Có lỗi xảy ra. Vui lòng nhờ cán bộ hỗ trợ.',
   'errors.portal.unreachable': 'Không kết nối được cổng dịch vụ công.',
   'errors.portal.timeout': 'Cổng dịch vụ công trả lời quá lâu.',
+  'errors.portal.notEnrolled': 'Ki-ốt chưa được đăng ký với cổng dịch vụ công. Vui lòng gọi kỹ thuật viên.',
   'errors.portal.badResponse': 'Cổng dịch vụ công trả lời không đúng. Có thể mạng cần đăng nhập.',
   'errors.portal.signatureInvalid': 'Cổng dịch vụ công không nhận ra chữ ký của ki-ốt. Cần đăng ký lại ki-ốt.',
   'errors.portal.signatureStale': 'Đồng hồ của ki-ốt lệch quá 5 phút so với cổng dịch vụ công. Hãy chỉnh lại giờ.',

@@ -2,10 +2,9 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parseVietQr } from '../../shared/dossier/vietqr';
+import { CARD_QR } from '../support/journey';
 import { openChromium, startKiosk, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
 
-/** A fake card (domain notes §1.3): with an old CMND number and a pre-2025 address. */
-const CARD_QR = '056090001234|225123456|NGUYỄN VĂN AN|15031990|Nam|Thôn Phú Ân Nam 2, Xã Diên An, Huyện Diên Khánh, Khánh Hòa|20042021\r\n';
 const PAYEE = { bankBin: '970405', accountNumber: '1234567890123', accountName: 'UBND XA DIEN KHANH' };
 
 let kiosk: RunningKiosk;
@@ -22,7 +21,7 @@ afterAll(async () => {
 
 const heading = () => browser.page.getByRole('heading', { level: 1 }).textContent();
 
-test('a citizen certifies a copy: search, card QR, one question per screen, check answers, fee by VietQR, queue after reload', async () => {
+test('a citizen certifies a copy: search, card QR, one question per screen, check answers, fee by VietQR; the dossier reaches the portal once', async () => {
   const { page } = browser;
   // Record the options of every IndexedDB transaction the page opens.
   await page.addInitScript(() => {
@@ -106,10 +105,14 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
   const rows = page.getByTestId('queue-list').getByRole('listitem');
   await expect.poll(() => rows.count()).toBe(1);
-  const row = await rows.first().textContent();
-  expect(row).toContain(reference);
-  expect(row).toContain('Chứng thực bản sao từ bản chính');
-  expect(row).toContain('Đang chờ gửi');
+  expect(await rows.first().textContent()).toContain(`${reference} · Chứng thực bản sao từ bản chính`);
+
+  // The sync loop sent it through the host to the reference portal, which gave it its code.
+  await expect.poll(() => rows.first().textContent(), { timeout: 20_000 }).toMatch(/Cổng đã nhận, mã 22651-\d{8}-\d{7}/);
+  const shownCode = (await rows.first().textContent())!.match(/22651-\d{8}-\d{7}/)![0];
+  const atPortal = kiosk.portal.store.dossiers().filter((d) => d.uuid.toUpperCase().startsWith(reference!));
+  expect(atPortal).toHaveLength(1);
+  expect(atPortal[0]).toMatchObject({ maHoSo: shownCode, metadata: { MaTTHC: '2.000815', ChuHoSo: 'Nguyễn Văn An', SoGiayToChuHoSo: '056090001234', KenhThucHien: 2 } });
   expect(browser.cspViolations).toEqual([]);
 });
 

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { describe, expect, test } from 'vitest';
 import { createHostClient, hostEventNames, hostEvents, hostMethodNames, hostMethods, type HostTransport } from '../../shared/contract';
 import { KioskConfig } from '../../shared/config';
@@ -48,7 +49,7 @@ describe('the client side of the contract', () => {
 });
 
 describe('dispatch, the host side of every transport', () => {
-  const host = createHost({ config: KioskConfig.parse({ devices: {} }), kind: 'web', version: '1.0.0' });
+  const host = createHost({ config: KioskConfig.parse({ devices: {} }), kind: 'web', version: '1.0.0', dataDir: tmpdir() });
 
   test('an unexpected failure is host.internal for the caller, and logged for the technician', async () => {
     const { log, lines } = memoryLogger();

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { afterEach, describe, expect, test } from 'vitest';
 import { AppInfo, callChannel, createHostClient, eventChannel, hostMethodNames } from '../../shared/contract';
@@ -40,7 +41,7 @@ let host: Host | undefined;
 afterEach(() => host?.close());
 
 function serve() {
-  host = createHost({ config: KioskConfig.parse({ devices: { printer: { driver: 'simulator', connectDelayMs: 50 } } }), kind: 'electron', version: '9.9.9' });
+  host = createHost({ config: KioskConfig.parse({ devices: { printer: { driver: 'simulator', connectDelayMs: 50 } } }), kind: 'electron', version: '9.9.9', dataDir: tmpdir() });
   const ipc = fakeIpcMain();
   const out = fakeContents();
   const stop = serveIpc({ ipcMain: ipc.ipcMain, host, contents: out.contents, log: memoryLogger().log });

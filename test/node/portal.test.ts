@@ -2,11 +2,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { KioskError } from '../../shared/errors';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createHttpPortal } from '../../electron/host/portal/http';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { SCHEMA_VERSION } from '../../scripts/reference-portal/store';
 import { tempDir } from '../support/kiosk';
+
+/** Health is unsigned: it needs no enrolment. */
+const notEnrolled = () => Promise.reject(new KioskError('portal.notEnrolled'));
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -53,7 +57,7 @@ describe('reference portal', () => {
 describe('portal.health as the kiosk sees it', () => {
   test('the reference portal is reachable, with its protocol and a latency', async () => {
     const { url } = await referencePortal();
-    const health = await createHttpPortal({ baseUrl: url, timeoutMs: 2000 }).health();
+    const health = await createHttpPortal({ baseUrl: url, timeoutMs: 2000, identity: notEnrolled }).health();
     expect(health).toMatchObject({ url, reachable: true, protocol: 'v1', errorCode: null });
     expect(health.latencyMs).toBeGreaterThanOrEqual(0);
   });
@@ -62,7 +66,7 @@ describe('portal.health as the kiosk sees it', () => {
     const url = await fakeNetwork(() => undefined);
     const port = new URL(url).port;
     await cleanups.pop()?.();
-    const health = await createHttpPortal({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000 }).health();
+    const health = await createHttpPortal({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000, identity: notEnrolled }).health();
     expect(health).toMatchObject({ reachable: false, errorCode: 'portal.unreachable', latencyMs: null });
   });
 
@@ -71,7 +75,7 @@ describe('portal.health as the kiosk sees it', () => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.end('<html><body>Đăng nhập Wi-Fi</body></html>');
     });
-    expect(await createHttpPortal({ baseUrl: url, timeoutMs: 2000 }).health()).toMatchObject({ reachable: false, errorCode: 'portal.badResponse' });
+    expect(await createHttpPortal({ baseUrl: url, timeoutMs: 2000, identity: notEnrolled }).health()).toMatchObject({ reachable: false, errorCode: 'portal.badResponse' });
   });
 
   test('JSON that is not the protocol is not the portal either', async () => {
@@ -79,11 +83,11 @@ describe('portal.health as the kiosk sees it', () => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end('{"status":"ok"}');
     });
-    expect(await createHttpPortal({ baseUrl: url, timeoutMs: 2000 }).health()).toMatchObject({ reachable: false, errorCode: 'portal.badResponse' });
+    expect(await createHttpPortal({ baseUrl: url, timeoutMs: 2000, identity: notEnrolled }).health()).toMatchObject({ reachable: false, errorCode: 'portal.badResponse' });
   });
 
   test('a portal that does not answer in time is portal.timeout', async () => {
     const url = await fakeNetwork(() => undefined);
-    expect(await createHttpPortal({ baseUrl: url, timeoutMs: 200 }).health()).toMatchObject({ reachable: false, errorCode: 'portal.timeout' });
+    expect(await createHttpPortal({ baseUrl: url, timeoutMs: 200, identity: notEnrolled }).health()).toMatchObject({ reachable: false, errorCode: 'portal.timeout' });
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { KioskError } from '../../shared/errors';
-import { backoffMs, createSyncEngine, type Outbox, type OutboxItem, type PortalReceipt, type SyncPortal } from '../../shared/sync';
+import { KioskError, type ErrorCode } from '../../shared/errors';
+import { backoffMs, createSyncEngine, isTransient, type Outbox, type OutboxItem, type PortalReceipt, type SyncPortal } from '../../shared/sync';
 
 /**
  * The engine against a model of the portal's idempotency rules (docs/portal-protocol.md) and a
@@ -36,8 +36,7 @@ function portalModel() {
       const found = records.get(item.id);
       if (found && found.hash !== item.packageSha256) violations.push(`${item.id}: announced with another hash`);
       if (!found) records.set(item.id, { hash: item.packageSha256, uploaded: new Set(), receipt: null });
-      const receipt = records.get(item.id)!.receipt;
-      return receipt ? ({ state: 'submitted', ...receipt } as const) : ({ state: 'announced' } as const);
+      return { state: records.get(item.id)!.receipt ? 'submitted' : 'announced' } as const;
     },
     upload(item: OutboxItem, attachmentId: string) {
       record(item)?.uploaded.add(attachmentId);
@@ -204,10 +203,10 @@ describe('the engine', () => {
     const portal = faultyPortal(model, () => 'ok', disk.kill);
     const refusing: SyncPortal = {
       ...portal,
-      announce: (item) => (item.id === dossier.id ? Promise.reject(new KioskError('form.required')) : portal.announce(item)),
+      announce: (item) => (item.id === dossier.id ? Promise.reject(new KioskError('portal.hashConflict')) : portal.announce(item)),
     };
     expect(await createSyncEngine({ outbox: disk.outbox, portal: refusing }).run()).toEqual({ accepted: 1, needsHelp: 1, retry: null });
-    expect(disk.state.get(dossier.id)).toMatchObject({ needsHelp: true, lastError: 'form.required' });
+    expect(disk.state.get(dossier.id)).toMatchObject({ needsHelp: true, lastError: 'portal.hashConflict' });
     expect(model.issued).toEqual([other.id]);
   });
 
@@ -224,5 +223,12 @@ describe('the engine', () => {
     expect([1, 2, 3, 10].map((n) => backoffMs(n, () => 0.999999, limits))).toEqual([1999, 3999, 7999, 59_999]);
     expect(backoffMs(1000, () => 0.999999, limits)).toBe(59_999);
     expect(backoffMs(3, () => 0, limits)).toBe(0);
+  });
+
+  test('only answers about the dossier itself stop it; unknown, link, clock and key failures are retried', () => {
+    const aboutTheDossier: ErrorCode[] = ['portal.hashConflict', 'portal.attachmentsMissing', 'portal.badRequest'];
+    const aboutTheWay: ErrorCode[] = ['portal.unreachable', 'portal.unavailable', 'portal.signatureStale', 'portal.signatureInvalid', 'portal.notEnrolled', 'host.internal'];
+    expect(aboutTheDossier.filter(isTransient)).toEqual([]);
+    expect(aboutTheWay.filter((code) => !isTransient(code))).toEqual([]);
   });
 });

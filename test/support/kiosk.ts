@@ -7,6 +7,7 @@ import { startWebHost, type WebHost } from '../../electron/webhost';
 import { createLogger } from '../../electron/host/log';
 import { chromiumFlags, CHROMIUM_PATH } from '../../scripts/chromium';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
+import { startFaultProxy, type FaultProxy } from './faultProxy';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const rendererDir = path.join(root, 'renderer/dist');
@@ -24,25 +25,37 @@ export function memoryLogger() {
 
 export interface RunningKiosk {
   portalUrl: string;
+  portal: Awaited<ReturnType<typeof startReferencePortal>>;
+  /** The fault proxy between kiosk and portal, when asked for. */
+  link: FaultProxy | null;
   webHost: WebHost;
   close(): Promise<void>;
 }
 
-/** The whole kiosk as `npm start` runs it without Electron: reference portal + web host, on loopback. */
-export async function startKiosk(config: KioskConfigInput = {}): Promise<RunningKiosk> {
+/**
+ * The whole kiosk as `npm start` runs it without Electron: reference portal + web host, on loopback.
+ * With `link`, the kiosk reaches the portal through a seeded fault proxy the test controls.
+ */
+export async function startKiosk(config: KioskConfigInput = {}, options: { link?: boolean } = {}): Promise<RunningKiosk> {
   const data = tempDir('kiosk');
-  const portal = await startReferencePortal({ dbFile: path.join(data.dir, 'portal.sqlite'), port: 0 });
+  const portal = await startReferencePortal({ dbFile: path.join(data.dir, 'portal.sqlite'), port: 0, uploadDir: path.join(data.dir, 'uploads') });
+  const link = options.link ? await startFaultProxy({ target: { host: '127.0.0.1', port: Number(new URL(portal.url).port) } }) : null;
+  const { code } = portal.createEnrolmentCode();
   const webHost = await startWebHost({
-    config: KioskConfig.parse({ portal: { url: portal.url }, ...config }),
+    config: KioskConfig.parse({ portal: { url: link?.url ?? portal.url, enrolmentCode: code }, ...config }),
     rendererDir,
+    dataDir: data.dir,
     version: '0.0.0-test',
     log: memoryLogger().log,
   });
   return {
     portalUrl: portal.url,
+    portal,
+    link,
     webHost,
     async close() {
       await webHost.close();
+      await link?.close();
       await portal.app.close();
       data.remove();
     },

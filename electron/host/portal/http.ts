@@ -1,47 +1,151 @@
+import { createHash, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import type { PortalHealth } from '../../../shared/contract';
-import type { ErrorCode } from '../../../shared/errors';
-import type { Portal } from './index';
+import { AnnounceOutcome, PortalReceipt, type PortalHealth } from '../../../shared/contract';
+import { canonicalJson, type DossierPackage } from '../../../shared/dossier/portalPackage';
+import { errorCodes, KioskError, type ErrorCode } from '../../../shared/errors';
+import { ENROLMENT_KEY_ID } from '../../../shared/httpSignature';
+import type { Portal, PortalIdentity } from './index';
+import { createDeviceKeyPair, importPublicKeyJwk, signRequest, verifyResponse, type RequestSigner } from './signing';
 
 /** The portal's answer to `GET /v1/health` (docs/portal-protocol.md). */
 const HealthResponse = z.object({ status: z.literal('ok'), protocol: z.string() });
+const EnrolResponse = z.object({
+  kioskId: z.string().min(1),
+  commune: z.object({ code: z.string(), name: z.string() }),
+  portalPublicKeyJwk: z.record(z.string(), z.unknown()),
+});
+const ErrorBody = z.object({ error: z.string() });
 
 export interface HttpPortalOptions {
   baseUrl: string;
   timeoutMs: number;
+  /** The kiosk's enrolment with this portal; rejects with portal.notEnrolled when there is none. */
+  identity: () => Promise<PortalIdentity>;
   fetch?: typeof fetch;
 }
 
-/** The provincial portal over HTTP. Portal responses are a trust boundary: every one is parsed. */
-export function createHttpPortal({ baseUrl, timeoutMs, fetch: doFetch = fetch }: HttpPortalOptions): Portal {
-  const url = (path: string) => new URL(path, baseUrl).toString();
+interface Answer {
+  status: number;
+  body: Uint8Array;
+  headers: Headers;
+  nonce: string;
+}
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The package hash the kiosk declares must be the hash of the package it sends. */
+export function checkPackageHash(pkg: DossierPackage, packageSha256: string): void {
+  if (sha256Hex(canonicalJson(pkg)) !== packageSha256) throw new KioskError('host.badInput', { field: 'packageSha256' });
+}
+
+function transport(baseUrl: string, timeoutMs: number, doFetch: typeof fetch) {
+  /** One signed request. Network failures are the link's, never the dossier's. */
+  return async function send(method: string, path: string, body: unknown, signer: RequestSigner): Promise<Answer> {
+    const url = new URL(path, baseUrl).href;
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const signed = signRequest({ method, url, ...(text === undefined ? {} : { body: text }) }, signer);
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method,
+        headers: { ...signed.headers, ...(text === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(text === undefined ? {} : { body: text }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new KioskError(error instanceof DOMException && error.name === 'TimeoutError' ? 'portal.timeout' : 'portal.unreachable', {}, { cause: error });
+    }
+    return { status: response.status, body: new Uint8Array(await response.arrayBuffer()), headers: response.headers, nonce: signed.nonce };
+  };
+}
+
+/**
+ * Reads a signed answer. Only a response the portal signed over this request's nonce counts: a
+ * captive portal, a proxy or a replayed old answer is `portal.badResponse`, which the sync engine
+ * treats as "not received" and retries. A refusal keeps the portal's own code.
+ */
+function read<T>(answer: Answer, portalPublicKey: KeyObject, schema: z.ZodType<T>): T {
+  if (!verifyResponse(answer, { portalPublicKey, requestNonce: answer.nonce })) throw new KioskError('portal.badResponse', { reason: 'signature' });
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(answer.body));
+  } catch {
+    throw new KioskError('portal.badResponse', { reason: 'json' });
+  }
+  if (answer.status !== 200 && answer.status !== 201) {
+    const code = ErrorBody.safeParse(json).data?.error;
+    throw new KioskError((errorCodes as readonly string[]).includes(code ?? '') ? (code as ErrorCode) : 'portal.badResponse', { status: answer.status });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new KioskError('portal.badResponse', { reason: 'shape' });
+  return parsed.data;
+}
+
+/** The provincial portal over HTTP, every call signed (RFC 9421); portal responses are a trust boundary. */
+export function createHttpPortal({ baseUrl, timeoutMs, identity, fetch: doFetch = fetch }: HttpPortalOptions): Portal {
+  const send = transport(baseUrl, timeoutMs, doFetch);
+  const call = async <T>(method: string, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> => {
+    const { kioskId, privateKey, portalPublicKey } = await identity();
+    return read(await send(method, path, body, { kioskId, privateKey }), portalPublicKey, schema);
+  };
+  /** "Only 201/200 carrying our id counts as received" (decision 5). */
+  const ours = <T extends { uuid: string }>(schema: z.ZodType<T>, uuid: string): z.ZodType<T> =>
+    schema.refine((value) => value.uuid === uuid, 'another dossier');
 
   return {
     async health() {
       const started = performance.now();
-      const down = (errorCode: ErrorCode): PortalHealth => ({
-        url: baseUrl,
-        reachable: false,
-        latencyMs: null,
-        protocol: null,
-        errorCode,
-      });
+      const down = (errorCode: ErrorCode): PortalHealth => ({ url: baseUrl, reachable: false, latencyMs: null, protocol: null, errorCode });
       let response: Response;
       try {
-        response = await doFetch(url('/v1/health'), { signal: AbortSignal.timeout(timeoutMs) });
+        response = await doFetch(new URL('/v1/health', baseUrl), { signal: AbortSignal.timeout(timeoutMs) });
       } catch (error) {
         return down(error instanceof DOMException && error.name === 'TimeoutError' ? 'portal.timeout' : 'portal.unreachable');
       }
       // A captive portal or a proxy error page answers too; only our JSON counts as the portal.
       const body = HealthResponse.safeParse(await response.json().catch(() => null));
       if (!response.ok || !body.success) return down('portal.badResponse');
-      return {
-        url: baseUrl,
-        reachable: true,
-        latencyMs: Math.round(performance.now() - started),
-        protocol: body.data.protocol,
-        errorCode: null,
-      };
+      return { url: baseUrl, reachable: true, latencyMs: Math.round(performance.now() - started), protocol: body.data.protocol, errorCode: null };
     },
+
+    async announce(pkg, packageSha256) {
+      checkPackageHash(pkg, packageSha256);
+      const { state } = await call(
+        'PUT',
+        `/v1/dossiers/${pkg.uuid}`,
+        { packageSha256, metadata: pkg.metadata, attachments: pkg.attachments },
+        ours(z.object({ uuid: z.string(), ...AnnounceOutcome.shape }), pkg.uuid),
+      );
+      return { state };
+    },
+
+    async submit(uuid, packageSha256) {
+      const { maHoSo, receivedAt } = await call('POST', `/v1/dossiers/${uuid}/submit`, { packageSha256 }, ours(z.object({ uuid: z.string(), ...PortalReceipt.shape }), uuid));
+      return { maHoSo, receivedAt };
+    },
+  };
+}
+
+/**
+ * Enrols this kiosk: a new device key pair, proven by signing the enrolment request with it. The
+ * portal's key comes back in the answer, which must verify with that key over our nonce.
+ */
+export async function enrol(options: { baseUrl: string; timeoutMs: number; enrolmentCode: string; kiosk: { name: string; version: string }; fetch?: typeof fetch }) {
+  const keys = createDeviceKeyPair();
+  const answer = await transport(options.baseUrl, options.timeoutMs, options.fetch ?? fetch)(
+    'POST',
+    '/v1/enrol',
+    { enrolmentCode: options.enrolmentCode, publicKeyJwk: keys.publicKeyJwk, kiosk: options.kiosk },
+    { kioskId: ENROLMENT_KEY_ID, privateKey: keys.privateKey },
+  );
+  const claimed = EnrolResponse.safeParse(JSON.parse(new TextDecoder().decode(answer.body) || 'null'));
+  const portalPublicKey = claimed.success ? importPublicKeyJwk(claimed.data.portalPublicKeyJwk as JsonWebKey) : null;
+  if (!portalPublicKey) return read(answer, keys.privateKey, z.never());
+  const enrolled = read(answer, portalPublicKey, EnrolResponse);
+  return {
+    identity: { kioskId: enrolled.kioskId, privateKey: keys.privateKey, portalPublicKey },
+    privateKeyJwk: keys.privateKey.export({ format: 'jwk' }),
+    portalPublicKeyJwk: enrolled.portalPublicKeyJwk,
+    commune: enrolled.commune,
   };
 }

@@ -1,6 +1,18 @@
+import type { KeyObject } from 'node:crypto';
 import type { PortalHealth } from '../../../shared/contract';
+import type { DossierPackage } from '../../../shared/dossier/portalPackage';
+import type { PortalReceipt } from '../../../shared/sync';
 
-/** The only way the kiosk talks to a provincial portal. Submission and status sync come in issue 4. */
+/** The kiosk's enrolment with a portal: its id, its device key, and the key the portal signs with. */
+export interface PortalIdentity {
+  kioskId: string;
+  privateKey: KeyObject;
+  portalPublicKey: KeyObject;
+}
+
+/** The only way the kiosk talks to a provincial portal. Every dossier call is idempotent by UUID. */
 export interface Portal {
   health(): Promise<PortalHealth>;
+  announce(pkg: DossierPackage, packageSha256: string): Promise<{ state: 'announced' | 'submitted' }>;
+  submit(uuid: string, packageSha256: string): Promise<PortalReceipt>;
 }

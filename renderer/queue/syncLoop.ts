@@ -1,0 +1,42 @@
+import { createSyncEngine, type SyncEngine, type SyncPortal } from '../../shared/sync';
+import { host } from '../host';
+import { createOutbox, type QueuedDossier } from './outbox';
+
+/** How often to look again when the last run succeeded; new dossiers start a run themselves. */
+const IDLE_MS = 30_000;
+
+/** The portal through the host: the renderer has no network of its own (decision 3). */
+const hostPortal: SyncPortal<QueuedDossier> = {
+  announce: (item) => host().call('portal.announce', { package: item.package, packageSha256: item.packageSha256 }),
+  // Attachments travel by tus through the host with the document scanner (issue 6); none yet.
+  upload: () => Promise.reject(new Error('attachments are not sent yet')),
+  submit: (item) => host().call('portal.submit', { uuid: item.id, packageSha256: item.packageSha256 }),
+};
+
+let engine: SyncEngine | undefined;
+let timer: number | undefined;
+
+/**
+ * Runs the sync engine now, then again after the backoff it asks for, or after IDLE_MS. The
+ * browser's `online` event is only a hint to try sooner: reachability is the portal answering.
+ */
+export function syncNow(): void {
+  engine ??= createSyncEngine({ outbox: createOutbox(), portal: hostPortal });
+  window.clearTimeout(timer);
+  void engine
+    .run()
+    .then((run) => run.retry?.inMs ?? IDLE_MS, () => IDLE_MS)
+    .then((delay) => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(syncNow, delay);
+    });
+}
+
+export function startSyncLoop(): () => void {
+  window.addEventListener('online', syncNow);
+  syncNow();
+  return () => {
+    window.removeEventListener('online', syncNow);
+    window.clearTimeout(timer);
+  };
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { shortReference, type Dossier } from './dossier';
+import type { Procedure } from './procedures';
+
+/**
+ * What the kiosk sends the portal for one dossier, in the national portal's vocabulary
+ * (`DongBoHoSoMC` field names, domain notes facts.md §4.2), so that an adapter for a real
+ * provincial one-stop system is a mapping, not a redesign. The kiosk never invents `MaHoSo`: the
+ * portal issues it on submit.
+ */
+export const PackageAttachment = z.strictObject({
+  id: z.string(),
+  documentType: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().nonnegative(),
+});
+
+export const DossierPackage = z.strictObject({
+  uuid: z.uuid(),
+  metadata: z.record(z.string(), z.unknown()),
+  attachments: z.array(PackageAttachment),
+});
+export type DossierPackage = z.infer<typeof DossierPackage>;
+
+/** KenhThucHien 2 = trực tuyến; LoaiDoiTuong 1 = công dân; HinhThuc 0 = nhận tại cơ quan (facts.md §4.2). */
+const ONLINE = 2;
+const CITIZEN = 1;
+const AT_OFFICE = 0;
+/** DanhSachLePhi: HinhThucThu 1 = khi tiếp nhận; LoaiPhiLePhi 1 = thông thường. */
+const ON_RECEIPT = 1;
+const ORDINARY_FEE = 1;
+
+export function dossierPackage(dossier: Dossier, procedure: Procedure | undefined): DossierPackage {
+  const text = (id: string) => (typeof dossier.answers[id] === 'string' ? (dossier.answers[id] as string) : null);
+  const procedureName = procedure?.name.vi ?? dossier.procedureCode;
+  const applicant = text('applicantName');
+  return {
+    uuid: dossier.id,
+    metadata: {
+      MaTTHC: dossier.procedureCode,
+      TenTTHC: procedureName,
+      ChuHoSo: applicant,
+      SoGiayToChuHoSo: text('applicantNumber'),
+      LoaiDoiTuong: CITIZEN,
+      SoDienThoai: text('applicantPhone'),
+      KenhThucHien: ONLINE,
+      HinhThuc: AT_OFFICE,
+      TrichYeuHoSo: applicant ? `${procedureName} – ${applicant}` : procedureName,
+      NgayNopHoSo: dossier.createdAt,
+      DanhSachLePhi: dossier.feeVnd
+        ? [{ TenPhiLePhi: `Lệ phí ${procedureName}`, Gia: dossier.feeVnd, HinhThucThu: ON_RECEIPT, LoaiPhiLePhi: ORDINARY_FEE }]
+        : [],
+      catalogueVersion: dossier.catalogueVersion,
+      kioskReference: shortReference(dossier.id),
+      answers: dossier.answers,
+    },
+    attachments: [],
+  };
+}
+
+/**
+ * JSON with object keys sorted at every level: the same dossier always gives the same bytes, so its
+ * sha-256 (the package hash the portal keeps with the UUID) is the same on every resend.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}

@@ -1,0 +1,36 @@
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+
+/** A fake card (domain notes §1.3): with an old CMND number and a pre-2025 address. */
+export const CARD_QR = '056090001234|225123456|NGUYỄN VĂN AN|15031990|Nam|Thôn Phú Ân Nam 2, Xã Diên An, Huyện Diên Khánh, Khánh Hòa|20042021\r\n';
+
+/**
+ * A citizen certifies a 5-page copy from the attract screen to "Đã lưu", and the kiosk reference
+ * shown on screen is returned. test/e2e/walkingSkeleton.test.ts walks the same way screen by
+ * screen, with its assertions; this is for tests about what happens after.
+ */
+export async function submitCertifiedCopy(page: Page): Promise<string> {
+  const heading = () => page.getByRole('heading', { level: 1 }).textContent();
+  await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
+  await page.getByLabel('Tìm thủ tục').fill('chung thuc ban sao');
+  await page.getByRole('button', { name: /^Chứng thực bản sao từ bản chính/ }).click();
+  await page.getByLabel('Đưa mã QR trên thẻ căn cước vào máy quét').fill(CARD_QR);
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Đúng, tiếp tục' }).click();
+  for (const [question, value] of [
+    ['Bạn cần chứng thực giấy gì?', 'Giấy khai sinh'],
+    ['Giấy đó có mấy trang?', '5'],
+    ['Bạn cần mấy bản sao?', '1'],
+  ] as const) {
+    await expect.poll(heading).toBe(question);
+    await page.getByLabel(question).fill(value);
+    await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  }
+  await page.getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  await page.getByLabel('Số điện thoại để cán bộ gọi cho bạn').fill('0912345678');
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  await page.getByRole('button', { name: 'Gửi hồ sơ' }).click();
+  await expect.poll(heading).toBe('Đã lưu hồ sơ');
+  return (await page.getByTestId('saved-reference').textContent())!.match(/[0-9A-F]{8}$/)![0];
+}
