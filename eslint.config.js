@@ -6,10 +6,10 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const nodeBuiltins = {
-  group: ['node:*', ...builtinModules],
-  message: 'Node built-ins run only in electron/, scripts/ and test/ (docs/architecture.md, layer table).',
-};
+const builtinsMessage = 'Node built-ins run only in electron/, scripts/ and test/ (docs/architecture.md, layer table).';
+// Exact names for the bare built-ins ('crypto', 'path'…), so that a module of ours called ./crypto is not one.
+const nodeBuiltins = { group: ['node:*'], message: builtinsMessage };
+const nodeBuiltinNames = builtinModules.map((name) => ({ name, message: builtinsMessage }));
 const electronPackage = {
   name: 'electron',
   message: 'Only electron/main.ts, preload.ts, ipc.ts and kioskWindow.ts may import electron.',
@@ -44,7 +44,7 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.es2023 } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
       '@typescript-eslint/ban-ts-comment': 'error',
     },
   },
@@ -52,7 +52,7 @@ export default tseslint.config(
     files: ['shared/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
-        [electronPackage, ...uiPackages, ...serverPackages],
+        [electronPackage, ...nodeBuiltinNames, ...uiPackages, ...serverPackages],
         [nodeBuiltins, rendererFolder, electronFolder, toolingFolders],
       ),
     },
@@ -64,7 +64,7 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': restrict(
-        [electronPackage, ...serverPackages],
+        [electronPackage, ...nodeBuiltinNames, ...serverPackages],
         [nodeBuiltins, electronFolder, toolingFolders],
       ),
     },
@@ -75,7 +75,7 @@ export default tseslint.config(
     ignores: ['renderer/queue/**'],
     rules: {
       'no-restricted-imports': restrict(
-        [electronPackage, ...serverPackages, { name: 'dexie', message: 'Only renderer/queue/ opens IndexedDB.' }],
+        [electronPackage, ...nodeBuiltinNames, ...serverPackages, { name: 'dexie', message: 'Only renderer/queue/ opens IndexedDB.' }],
         [nodeBuiltins, electronFolder, toolingFolders],
       ),
     },

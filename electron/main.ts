@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session } from 'electron';
 import { createHost } from './host/createHost';
 import { createLogger } from './host/log';
 import { loadConfig } from './host/provisioning';
 import { serveIpc } from './ipc';
 import { appSchemePrivileges, lockDownSession, openKioskWindow, registerAppProtocol } from './kioskWindow';
+import { checkKeyCustody } from './host/vault';
 
 /** Electron composition root: load config → create the host → serve IPC → open the kiosk window. */
 const log = createLogger();
@@ -19,7 +20,10 @@ app.on('window-all-closed', () => app.quit());
 void app.whenReady().then(async () => {
   Menu.setApplicationMenu(null);
   const config = await loadConfig(path.join(app.getPath('userData'), 'config.json'));
-  const host = createHost({ config, kind: 'electron', version: app.getVersion(), dataDir: app.getPath('userData') });
+  // Refuses to start on Linux's basic_text key store unless a technician accepted it (S7).
+  checkKeyCustody(process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os', config.acceptWeakKeyStore);
+  const keyProtection = { encrypt: (plain: Buffer) => safeStorage.encryptString(plain.toString('base64')), decrypt: (sealed: Buffer) => Buffer.from(safeStorage.decryptString(sealed), 'base64') };
+  const host = createHost({ config, kind: 'electron', version: app.getVersion(), dataDir: app.getPath('userData'), keyProtection });
   lockDownSession(session.defaultSession);
   registerAppProtocol(protocol, rendererDir);
   const window = openKioskWindow(BrowserWindow, {

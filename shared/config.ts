@@ -16,6 +16,8 @@ export type Payee = z.infer<typeof Payee>;
 
 export const KioskConfig = z.object({
   commune: z.object({ code: z.string(), name: z.string() }).nullable().default(null),
+  /** A technician's explicit acceptance of a machine whose key store is not protected (Linux basic_text). */
+  acceptWeakKeyStore: z.boolean().default(false),
   /** Without one, fees are paid at the counter. */
   payee: Payee.nullable().default(null),
   portal: z.object({

@@ -59,6 +59,8 @@ export const hostMethods = {
   /** Idempotent by the package's UUID; the host checks the hash against the package it sends. */
   'portal.announce': { input: z.object({ package: DossierPackage, packageSha256: Sha256Hex }), output: AnnounceOutcome },
   'portal.submit': { input: z.object({ uuid: z.uuid(), packageSha256: Sha256Hex }), output: PortalReceipt },
+  /** The device key-encryption key, base64: the renderer imports it once as a non-extractable key. */
+  'vault.dataKey': { input: z.void(), output: z.base64() },
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const hostEvents = {

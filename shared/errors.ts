@@ -29,6 +29,7 @@ export const errorCodes = [
   'portal.unavailable',
   'portal.badRequest',
   'config.invalid',
+  'vault.weakKeyStore',
   'queue.saveFailed',
   'cccd.notCccdQr',
   'cccd.tooLong',

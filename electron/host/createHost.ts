@@ -6,6 +6,7 @@ import { createEventHub, type EventHub } from './events';
 import { createHttpPortal } from './portal/http';
 import type { PortalIdentity } from './portal/index';
 import { ensureIdentity } from './provisioning';
+import { createVault, plainFile, type KeyProtection } from './vault';
 
 /** The services behind the contract, the same under Electron and under the web host. */
 export interface Host {
@@ -18,12 +19,15 @@ export interface HostOptions {
   config: KioskConfig;
   kind: 'electron' | 'web';
   version: string;
-  /** Where the kiosk keeps its own files (its enrolment); Electron's userData, or .data/ for the web host. */
+  /** Where the kiosk keeps its own files (its enrolment, its vault key); Electron's userData, or .data/ for the web host. */
   dataDir: string;
+  /** How the vault key is protected at rest: safeStorage under Electron, a plain 0600 file in the web host. */
+  keyProtection?: KeyProtection;
 }
 
 /** The composition root of the host: picks the real driver or the simulator for each device. */
-export function createHost({ config, kind, version, dataDir }: HostOptions): Host {
+export function createHost({ config, kind, version, dataDir, keyProtection = plainFile }: HostOptions): Host {
+  const vault = createVault({ dataDir, protect: keyProtection });
   const events = createEventHub();
   const devices = createDevices(config.devices);
   const unsubscribes = devices.map((device) =>
@@ -54,6 +58,7 @@ export function createHost({ config, kind, version, dataDir }: HostOptions): Hos
       'portal.health': () => portal.health(),
       'portal.announce': ({ package: pkg, packageSha256 }) => portal.announce(pkg, packageSha256),
       'portal.submit': ({ uuid, packageSha256 }) => portal.submit(uuid, packageSha256),
+      'vault.dataKey': async () => (await vault.dataKey()).toString('base64'),
     },
     on: events.on,
     async close() {

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import { shortReference, type Dossier } from '../../shared/dossier/dossier';
+import { shortReference } from '../../shared/dossier/dossier';
 import { errorKey } from '../../shared/i18n/index';
 import { catalogue } from '../catalogue';
+import type { StoredDossier } from '../queue/db';
 import { watchDossiers } from '../queue/dossiers';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
@@ -12,7 +13,7 @@ import { useT } from '../ui/useT';
 export function Queue() {
   const t = useT();
   const { locale, reset } = useStore();
-  const [dossiers, setDossiers] = useState<Dossier[] | null>(null);
+  const [dossiers, setDossiers] = useState<StoredDossier[] | null>(null);
 
   useEffect(() => watchDossiers(setDossiers), []);
 

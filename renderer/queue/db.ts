@@ -1,5 +1,13 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { newSyncState, type Dossier } from '../../shared/dossier/dossier';
+import type { Sealed } from './crypto';
+
+/**
+ * A dossier as stored: the answers (the personal data) only in `sealed`, encrypted with the
+ * dossier's own key (./crypto.ts). Rows written before encryption hold plain `answers` until
+ * `sealPlainDossiers` has sealed them.
+ */
+export type StoredDossier = Omit<Dossier, 'answers'> & ({ sealed: Sealed; answers?: never } | { answers: Dossier['answers']; sealed?: never });
 
 export const DB_NAME = 'dvc-kiosk';
 
@@ -11,7 +19,7 @@ export const DB_NAME = 'dvc-kiosk';
  * Only non-personal fields are indexed.
  */
 export class KioskDb extends Dexie {
-  dossiers!: EntityTable<Dossier, 'id'>;
+  dossiers!: EntityTable<StoredDossier, 'id'>;
 
   constructor(name = DB_NAME) {
     super(name, { chromeTransactionDurability: 'strict' });
@@ -23,7 +31,7 @@ export class KioskDb extends Dexie {
         tx
           .table('dossiers')
           .toCollection()
-          .modify((dossier: Partial<Dossier>) => {
+          .modify((dossier: Partial<StoredDossier>) => {
             dossier.sync ??= newSyncState();
             dossier.portal ??= null;
           }),

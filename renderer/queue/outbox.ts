@@ -1,8 +1,8 @@
-import type { Dossier } from '../../shared/dossier/dossier';
 import { canonicalJson, dossierPackage, type DossierPackage } from '../../shared/dossier/portalPackage';
 import type { Outbox, OutboxItem } from '../../shared/sync';
 import { catalogue } from '../catalogue';
-import { db, type KioskDb } from './db';
+import { db, type KioskDb, type StoredDossier } from './db';
+import { openDossier } from './dossiers';
 
 export type QueuedDossier = OutboxItem & { package: DossierPackage };
 
@@ -19,7 +19,7 @@ export async function packageSha256(pkg: DossierPackage): Promise<string> {
  * inside a Dexie transaction would let it commit early).
  */
 export function createOutbox(database: KioskDb = db): Outbox<QueuedDossier> {
-  const change = (id: string, apply: (dossier: Dossier) => void) =>
+  const change = (id: string, apply: (dossier: StoredDossier) => void) =>
     database.transaction('rw', database.dossiers, async () => {
       const dossier = await database.dossiers.get(id);
       if (!dossier) return;
@@ -32,7 +32,8 @@ export function createOutbox(database: KioskDb = db): Outbox<QueuedDossier> {
     async pending() {
       const dossiers = await database.dossiers.where('status').anyOf('queued', 'sending').sortBy('createdAt');
       return Promise.all(
-        dossiers.map(async (dossier) => {
+        dossiers.map(async (row) => {
+          const dossier = await openDossier(row);
           const pkg = dossierPackage(dossier, catalogue.procedures.find((procedure) => procedure.code === dossier.procedureCode));
           return { id: dossier.id, package: pkg, packageSha256: await packageSha256(pkg), attachments: pkg.attachments, progress: dossier.sync };
         }),

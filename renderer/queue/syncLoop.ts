@@ -1,5 +1,6 @@
 import { createSyncEngine, type SyncEngine, type SyncPortal } from '../../shared/sync';
 import { host } from '../host';
+import { sealPlainDossiers } from './dossiers';
 import { createOutbox, type QueuedDossier } from './outbox';
 
 /** How often to look again when the last run succeeded; new dossiers start a run themselves. */
@@ -34,7 +35,8 @@ export function syncNow(): void {
 
 export function startSyncLoop(): () => void {
   window.addEventListener('online', syncNow);
-  syncNow();
+  // Rows from before encryption get sealed first; sending does not wait on it if the vault is away.
+  void sealPlainDossiers().finally(syncNow);
   return () => {
     window.removeEventListener('online', syncNow);
     window.clearTimeout(timer);

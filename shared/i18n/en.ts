@@ -94,6 +94,7 @@ export const en = {
   'errors.portal.uploadHashMismatch': 'An attached document arrived damaged. The kiosk will send it again.',
   'errors.portal.unavailable': 'The portal is temporarily unavailable. Applications are saved and will be sent later.',
   'errors.portal.badRequest': 'The portal did not accept the data the kiosk sent. A helper needs to check it.',
+  'errors.vault.weakKeyStore': 'This machine has no safe place for its keys, so it cannot take applications yet. Please call a technician.',
   'errors.config.invalid': 'The kiosk configuration is not valid. Please call a technician.',
   'errors.queue.saveFailed': 'The application was not saved. Please try again or ask a support staff member.',
   'errors.cccd.notCccdQr': 'This is not the QR code of an ID card. Please scan the QR code printed on the card.',

@@ -97,6 +97,7 @@ export const vi = {
   'errors.portal.uploadHashMismatch': 'Một giấy tờ gửi lên bị hỏng. Ki-ốt sẽ gửi lại giấy tờ đó.',
   'errors.portal.unavailable': 'Cổng dịch vụ công đang tạm ngừng. Hồ sơ vẫn được lưu và sẽ gửi sau.',
   'errors.portal.badRequest': 'Cổng dịch vụ công không chấp nhận dữ liệu ki-ốt gửi. Cần cán bộ hỗ trợ kiểm tra.',
+  'errors.vault.weakKeyStore': 'Máy không có nơi cất khóa an toàn nên chưa thể nhận hồ sơ. Vui lòng gọi kỹ thuật viên.',
   'errors.config.invalid': 'Cấu hình máy không hợp lệ. Vui lòng gọi kỹ thuật viên.',
   'errors.queue.saveFailed': 'Chưa lưu được hồ sơ. Vui lòng thử lại hoặc nhờ cán bộ hỗ trợ.',
   'errors.cccd.notCccdQr': 'Đây không phải mã QR trên thẻ căn cước. Vui lòng quét mã QR in trên thẻ.',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { rawQueueRows } from '../support/queue';
 import { openChromium, startKiosk, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
 
 let kiosk: RunningKiosk;
@@ -56,6 +57,12 @@ test('a queue written by version 1 opens under version 2 with every dossier kept
   await expect.poll(() => row.count()).toBe(1);
   expect(await row.first().textContent()).toContain('6F1C1A52');
 
+  // Its plain answers were sealed on start: only ciphertext is left in IndexedDB.
+  await expect.poll(async () => (await rawQueueRows(page))[0]?.row).not.toHaveProperty('answers');
+  const [sealedRow] = await rawQueueRows(page);
+  expect(sealedRow!.json).not.toContain('056090001234');
+  expect(sealedRow!.row).toHaveProperty('sealed');
+
   const stored = await page.evaluate(
     () =>
       new Promise<{ version: number; dossier: Record<string, unknown> }>((resolve, reject) => {
@@ -69,7 +76,8 @@ test('a queue written by version 1 opens under version 2 with every dossier kept
       }),
   );
   expect(stored.version).toBe(20);
-  expect(stored.dossier).toMatchObject({ ...v1Dossier, status: expect.stringMatching(/^(queued|sending|accepted)$/) });
+  const { answers, ...kept } = v1Dossier;
+  expect(stored.dossier).toMatchObject({ ...kept, status: expect.stringMatching(/^(queued|sending|accepted)$/) });
   // The sync loop may already have moved it on; the upgrade's shape is what matters here.
   expect(stored.dossier.sync).toEqual(expect.objectContaining({ announced: expect.any(Boolean), uploaded: expect.any(Array), attempts: expect.any(Number) }));
   expect(stored.dossier).toHaveProperty('portal');

@@ -3,6 +3,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parseVietQr } from '../../shared/dossier/vietqr';
 import { CARD_QR } from '../support/journey';
+import { rawQueueRows } from '../support/queue';
 import { openChromium, startKiosk, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
 
 const PAYEE = { bankBin: '970405', accountNumber: '1234567890123', accountName: 'UBND XA DIEN KHANH' };
@@ -96,6 +97,17 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
   expect(decoded).not.toBeNull();
   expect(parseVietQr(decoded!.data)).toMatchObject({ bankBin: '970405', accountNumber: '1234567890123', amountVnd: 7000, reference: `DVC ${reference}` });
 
+  // What IndexedDB holds has no personal data in clear: the answers are sealed (quality target D1).
+  const rows = await rawQueueRows(page);
+  expect(rows).toHaveLength(1);
+  for (const canary of ['Nguyễn Văn An', 'NGUYỄN', '056090001234', '0912345678', 'Bằng tốt nghiệp']) {
+    expect(rows[0]!.json).not.toContain(canary);
+    expect(rows[0]!.bytes).not.toContain(canary);
+    expect(rows[0]!.bytes).not.toContain(Buffer.from(canary).toString('latin1'));
+  }
+  expect(rows[0]!.row).not.toHaveProperty('answers');
+  expect(rows[0]!.json).toMatch(/"sealed":\{"wrappedKey":"\[40 bytes\]","iv":"\[12 bytes\]","ciphertext":"\[\d+ bytes\]"\}/);
+
   // The dossier was written with strict durability: flushed to disk before "Đã lưu" showed.
   const transactions = await page.evaluate(() => (window as unknown as { __idbTransactions: string[] }).__idbTransactions);
   expect(transactions).toContain('readwrite:strict');
@@ -103,13 +115,13 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
 
   await page.reload();
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
-  const rows = page.getByTestId('queue-list').getByRole('listitem');
-  await expect.poll(() => rows.count()).toBe(1);
-  expect(await rows.first().textContent()).toContain(`${reference} · Chứng thực bản sao từ bản chính`);
+  const listed = page.getByTestId('queue-list').getByRole('listitem');
+  await expect.poll(() => listed.count()).toBe(1);
+  expect(await listed.first().textContent()).toContain(`${reference} · Chứng thực bản sao từ bản chính`);
 
   // The sync loop sent it through the host to the reference portal, which gave it its code.
-  await expect.poll(() => rows.first().textContent(), { timeout: 20_000 }).toMatch(/Cổng đã nhận, mã 22651-\d{8}-\d{7}/);
-  const shownCode = (await rows.first().textContent())!.match(/22651-\d{8}-\d{7}/)![0];
+  await expect.poll(() => listed.first().textContent(), { timeout: 20_000 }).toMatch(/Cổng đã nhận, mã 22651-\d{8}-\d{7}/);
+  const shownCode = (await listed.first().textContent())!.match(/22651-\d{8}-\d{7}/)![0];
   const atPortal = kiosk.portal.store.dossiers().filter((d) => d.uuid.toUpperCase().startsWith(reference!));
   expect(atPortal).toHaveLength(1);
   expect(atPortal[0]).toMatchObject({ maHoSo: shownCode, metadata: { MaTTHC: '2.000815', ChuHoSo: 'Nguyễn Văn An', SoGiayToChuHoSo: '056090001234', KenhThucHien: 2 } });
