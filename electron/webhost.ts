@@ -40,7 +40,7 @@ export interface WebHost {
 }
 
 export async function startWebHost({ config, rendererDir, dataDir, version, port = 0, log = createLogger() }: WebHostOptions): Promise<WebHost> {
-  const host = createHost({ config, kind: 'web', version, dataDir });
+  const host = createHost({ config, kind: 'web', version, dataDir, log });
   const token = randomBytes(32).toString('base64url');
   const server = createServer();
   const sockets = new WebSocketServer({

@@ -47,6 +47,17 @@ const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 export const PortalReceipt = z.object({ maHoSo: z.string().min(1), receivedAt: z.string().min(1) });
 export const AnnounceOutcome = z.object({ state: z.enum(['announced', 'submitted']) });
 
+/**
+ * A queued dossier as the host keeps it outside IndexedDB (decision 4, R3): the stored row with
+ * its sealed answers as base64, so either copy alone recovers the queue. No personal data in clear.
+ */
+export const SealedCopy = z.object({
+  id: z.uuid(),
+  row: z.record(z.string(), z.unknown()),
+  sealed: z.object({ wrappedKey: z.base64(), iv: z.base64(), ciphertext: z.base64() }),
+});
+export type SealedCopy = z.infer<typeof SealedCopy>;
+
 interface MethodSpec {
   input: z.ZodType;
   output: z.ZodType;
@@ -61,6 +72,9 @@ export const hostMethods = {
   'portal.submit': { input: z.object({ uuid: z.uuid(), packageSha256: Sha256Hex }), output: PortalReceipt },
   /** The device key-encryption key, base64: the renderer imports it once as a non-extractable key. */
   'vault.dataKey': { input: z.void(), output: z.base64() },
+  /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */
+  'queue.keepCopy': { input: SealedCopy, output: z.void() },
+  'queue.copies': { input: z.void(), output: z.array(SealedCopy) },
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const hostEvents = {

@@ -6,7 +6,9 @@ import { createEventHub, type EventHub } from './events';
 import { createHttpPortal } from './portal/http';
 import type { PortalIdentity } from './portal/index';
 import { ensureIdentity } from './provisioning';
+import { createSealedCopies } from './sealedCopies';
 import { createVault, plainFile, type KeyProtection } from './vault';
+import { createLogger, type Logger } from './log';
 
 /** The services behind the contract, the same under Electron and under the web host. */
 export interface Host {
@@ -23,11 +25,13 @@ export interface HostOptions {
   dataDir: string;
   /** How the vault key is protected at rest: safeStorage under Electron, a plain 0600 file in the web host. */
   keyProtection?: KeyProtection;
+  log?: Logger;
 }
 
 /** The composition root of the host: picks the real driver or the simulator for each device. */
-export function createHost({ config, kind, version, dataDir, keyProtection = plainFile }: HostOptions): Host {
+export function createHost({ config, kind, version, dataDir, keyProtection = plainFile, log = createLogger() }: HostOptions): Host {
   const vault = createVault({ dataDir, protect: keyProtection });
+  const copies = createSealedCopies({ dir: path.join(dataDir, 'outbox'), log });
   const events = createEventHub();
   const devices = createDevices(config.devices);
   const unsubscribes = devices.map((device) =>
@@ -59,6 +63,8 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
       'portal.announce': ({ package: pkg, packageSha256 }) => portal.announce(pkg, packageSha256),
       'portal.submit': ({ uuid, packageSha256 }) => portal.submit(uuid, packageSha256),
       'vault.dataKey': async () => (await vault.dataKey()).toString('base64'),
+      'queue.keepCopy': (copy) => copies.keep(copy),
+      'queue.copies': () => copies.list(),
     },
     on: events.on,
     async close() {

@@ -2,6 +2,7 @@ import { liveQuery } from 'dexie';
 import { Dossier, newSyncState } from '../../shared/dossier/dossier';
 import { KioskError } from '../../shared/errors';
 import { host } from '../host';
+import { keepCopy } from './copies';
 import { importDeviceKey, seal, unseal } from './crypto';
 import { db, type KioskDb, type StoredDossier } from './db';
 
@@ -40,7 +41,11 @@ export async function saveDossier(draft: DossierDraft, database: KioskDb = db): 
     await database.transaction('rw', database.dossiers, () => database.dossiers.add({ ...rest, sealed }));
     const stored = await database.dossiers.get(dossier.id);
     if (!stored) throw new KioskError('queue.saveFailed');
-    return await openDossier(stored);
+    const opened = await openDossier(stored);
+    // The second copy, outside the browser profile. If the host cannot write it now, the dossier is
+    // still safe in IndexedDB and the copy is made at the next start (reconcileCopies).
+    await keepCopy(stored).catch(() => undefined);
+    return opened;
   } catch (error) {
     throw error instanceof KioskError ? error : new KioskError('queue.saveFailed', {}, { cause: error });
   }

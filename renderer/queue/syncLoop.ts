@@ -1,5 +1,6 @@
 import { createSyncEngine, type SyncEngine, type SyncPortal } from '../../shared/sync';
 import { host } from '../host';
+import { reconcileCopies } from './copies';
 import { sealPlainDossiers } from './dossiers';
 import { createOutbox, type QueuedDossier } from './outbox';
 
@@ -35,8 +36,12 @@ export function syncNow(): void {
 
 export function startSyncLoop(): () => void {
   window.addEventListener('online', syncNow);
-  // Rows from before encryption get sealed first; sending does not wait on it if the vault is away.
-  void sealPlainDossiers().finally(syncNow);
+  // Rows from before encryption get sealed, then the queue and the host's copies are reconciled;
+  // sending does not wait on either if the host is away.
+  void sealPlainDossiers()
+    .then(() => reconcileCopies())
+    .catch(() => undefined)
+    .finally(syncNow);
   return () => {
     window.removeEventListener('online', syncNow);
     window.clearTimeout(timer);

@@ -28,6 +28,8 @@ export interface RunningKiosk {
   portal: Awaited<ReturnType<typeof startReferencePortal>>;
   /** The fault proxy between kiosk and portal, when asked for. */
   link: FaultProxy | null;
+  /** The kiosk's own files: enrolment, vault key, sealed copies. */
+  dataDir: string;
   webHost: WebHost;
   close(): Promise<void>;
 }
@@ -52,6 +54,7 @@ export async function startKiosk(config: KioskConfigInput = {}, options: { link?
     portalUrl: portal.url,
     portal,
     link,
+    dataDir: data.dir,
     webHost,
     async close() {
       await webHost.close();
