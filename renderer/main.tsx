@@ -6,10 +6,10 @@ import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { createI18n } from '../shared/i18n/index';
 import { App } from './App';
-import { startSyncLoop } from './queue/syncLoop';
+import { startQueue } from './queue/syncLoop';
 
 const i18n = createI18n();
-startSyncLoop();
+startQueue();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -16,6 +16,11 @@ export type Payee = z.infer<typeof Payee>;
 
 export const KioskConfig = z.object({
   commune: z.object({ code: z.string(), name: z.string() }).nullable().default(null),
+  /**
+   * Below this much free browser storage the kiosk takes no new dossier (quality target R5: about
+   * 70 dossiers of 7 MB), so a citizen never fills in a form that cannot be saved.
+   */
+  minFreeStorageBytes: z.number().int().nonnegative().default(500 * 1024 * 1024),
   /** A technician's explicit acceptance of a machine whose key store is not protected (Linux basic_text). */
   acceptWeakKeyStore: z.boolean().default(false),
   /** Without one, fees are paid at the counter. */

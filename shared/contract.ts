@@ -19,6 +19,8 @@ export const AppInfo = z.object({
   commune: z.object({ code: z.string(), name: z.string() }).nullable(),
   /** Where fees go by VietQR; null when they are paid at the counter. */
   payee: Payee.nullable(),
+  /** The free-storage floor below which no new dossier is started. */
+  minFreeStorageBytes: z.number().int().nonnegative(),
   startedAt: z.iso.datetime(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;

@@ -31,6 +31,7 @@ export const errorCodes = [
   'config.invalid',
   'vault.weakKeyStore',
   'queue.saveFailed',
+  'queue.storageFull',
   'cccd.notCccdQr',
   'cccd.tooLong',
   'cccd.tooFewFields',

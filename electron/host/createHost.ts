@@ -56,6 +56,7 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
         portalUrl: config.portal.url,
         commune: config.commune,
         payee: config.payee,
+        minFreeStorageBytes: config.minFreeStorageBytes,
         startedAt,
       }),
       'devices.list': async () => devices.map((device) => device.status()),

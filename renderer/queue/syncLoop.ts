@@ -2,6 +2,7 @@ import { createSyncEngine, type SyncEngine, type SyncPortal } from '../../shared
 import { host } from '../host';
 import { reconcileCopies } from './copies';
 import { sealPlainDossiers } from './dossiers';
+import { requestPersistentStorage } from './storage';
 import { createOutbox, type QueuedDossier } from './outbox';
 
 /** How often to look again when the last run succeeded; new dossiers start a run themselves. */
@@ -34,11 +35,16 @@ export function syncNow(): void {
     });
 }
 
-export function startSyncLoop(): () => void {
+/**
+ * The queue's start: ask for persistent storage, seal rows from before encryption, reconcile with
+ * the host's sealed copies, then sync now and from then on.
+ */
+export function startQueue(): () => void {
   window.addEventListener('online', syncNow);
   // Rows from before encryption get sealed, then the queue and the host's copies are reconciled;
   // sending does not wait on either if the host is away.
-  void sealPlainDossiers()
+  void requestPersistentStorage()
+    .then(() => sealPlainDossiers())
     .then(() => reconcileCopies())
     .catch(() => undefined)
     .finally(syncNow);

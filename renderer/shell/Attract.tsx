@@ -1,3 +1,7 @@
+import { useState } from 'react';
+import { toKioskError, type ErrorCode } from '../../shared/errors';
+import { errorKey } from '../../shared/i18n/index';
+import { ensureRoomForNewDossier } from '../queue/storage';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { useT } from '../ui/useT';
@@ -6,11 +10,22 @@ import { useT } from '../ui/useT';
 export function Attract() {
   const t = useT();
   const go = useStore((state) => state.go);
+  const [refusal, setRefusal] = useState<ErrorCode | null>(null);
+  const start = () =>
+    ensureRoomForNewDossier().then(
+      () => go('procedures'),
+      (error: unknown) => setRefusal(toKioskError(error).code),
+    );
   return (
     <main className="attract">
       <h1>{t('app.title')}</h1>
       <p>{t('attract.subtitle')}</p>
-      <BigButton onClick={() => go('procedures')}>{t('attract.touchToStart')}</BigButton>
+      {refusal && (
+        <p className="error" role="alert">
+          {t(errorKey(refusal))}
+        </p>
+      )}
+      <BigButton onClick={start}>{t('attract.touchToStart')}</BigButton>
       <BigButton variant="secondary" onClick={() => go('queue')}>
         {t('attract.helper')}
       </BigButton>

@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { openChromium, startKiosk, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
+
+let kiosk: RunningKiosk;
+let browser: RunningBrowser;
+beforeAll(async () => {
+  // A floor above any real quota: the browser's own estimate() says there is not enough room.
+  kiosk = await startKiosk({ minFreeStorageBytes: Number.MAX_SAFE_INTEGER });
+  browser = await openChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await kiosk?.close();
+});
+
+test('below the free-storage floor the kiosk refuses a new dossier before the citizen starts, and says why', async () => {
+  const { page } = browser;
+  await page.goto(kiosk.webHost.url);
+  await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
+  await expect.poll(() => page.getByRole('alert').textContent()).toBe(
+    'Máy đã gần đầy bộ nhớ nên tạm chưa nhận hồ sơ mới. Các hồ sơ đã lưu vẫn an toàn. Vui lòng báo cán bộ hỗ trợ.',
+  );
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Điểm hỗ trợ dịch vụ công trực tuyến');
+  // The helper's side still works: the queue is there to look after.
+  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  await page.getByText('Chưa có hồ sơ nào.').waitFor();
+});
