@@ -48,6 +48,13 @@ export type PortalHealth = z.infer<typeof PortalHealth>;
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 export const PortalReceipt = z.object({ maHoSo: z.string().min(1), receivedAt: z.string().min(1) });
 export const AnnounceOutcome = z.object({ state: z.enum(['announced', 'submitted']) });
+/** The national portal's TrangThaiHoSo codes 1–10 (domain notes facts.md §4.2). */
+export const PortalStatusCode = z.number().int().min(1).max(10);
+export const PortalChanges = z.object({
+  changes: z.array(z.object({ uuid: z.uuid(), maHoSo: z.string().min(1), status: PortalStatusCode, at: z.string().min(1) })),
+  cursor: z.number().int().nonnegative(),
+});
+export type PortalChanges = z.infer<typeof PortalChanges>;
 
 /**
  * A queued dossier as the host keeps it outside IndexedDB (decision 4, R3): the stored row with
@@ -72,6 +79,8 @@ export const hostMethods = {
   /** Idempotent by the package's UUID; the host checks the hash against the package it sends. */
   'portal.announce': { input: z.object({ package: DossierPackage, packageSha256: Sha256Hex }), output: AnnounceOutcome },
   'portal.submit': { input: z.object({ uuid: z.uuid(), packageSha256: Sha256Hex }), output: PortalReceipt },
+  /** Status changes of this kiosk's dossiers after `cursor`, oldest first. */
+  'portal.changes': { input: z.object({ cursor: z.number().int().nonnegative() }), output: PortalChanges },
   /** The device key-encryption key, base64: the renderer imports it once as a non-extractable key. */
   'vault.dataKey': { input: z.void(), output: z.base64() },
   /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */

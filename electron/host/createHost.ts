@@ -63,6 +63,7 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
       'portal.health': () => portal.health(),
       'portal.announce': ({ package: pkg, packageSha256 }) => portal.announce(pkg, packageSha256),
       'portal.submit': ({ uuid, packageSha256 }) => portal.submit(uuid, packageSha256),
+      'portal.changes': ({ cursor }) => portal.changes(cursor),
       'vault.dataKey': async () => (await vault.dataKey()).toString('base64'),
       'queue.keepCopy': (copy) => copies.keep(copy),
       'queue.copies': () => copies.list(),

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { shortReference } from '../../shared/dossier/dossier';
-import { errorKey } from '../../shared/i18n/index';
+import { errorKey, type MessageKey } from '../../shared/i18n/index';
 import { catalogue } from '../catalogue';
 import type { StoredDossier } from '../queue/db';
 import { watchDossiers } from '../queue/dossiers';
@@ -37,8 +37,10 @@ export function Queue() {
                   {t(`queue.status.${dossier.status}`, {
                     maHoSo: dossier.portal?.maHoSo ?? '',
                     reason: dossier.sync.lastError ? t(errorKey(dossier.sync.lastError)) : '',
-                  })}{' '}
-                  · {t('queue.createdAt', { time: time.format(new Date(dossier.createdAt)) })}
+                  })}
+                  {dossier.portalStatus && ` · ${t(`portalStatus.${dossier.portalStatus.code}` as MessageKey)}`}
+                  {' · '}
+                  {t('queue.createdAt', { time: time.format(new Date(dossier.createdAt)) })}
                 </span>
               </li>
             ))}

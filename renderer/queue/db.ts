@@ -20,6 +20,8 @@ export const DB_NAME = 'dvc-kiosk';
  */
 export class KioskDb extends Dexie {
   dossiers!: EntityTable<StoredDossier, 'id'>;
+  /** Small named values of the queue itself, such as the portal's changes cursor. */
+  meta!: EntityTable<{ key: string; value: number }, 'key'>;
 
   constructor(name = DB_NAME) {
     super(name, { chromeTransactionDurability: 'strict' });
@@ -34,6 +36,17 @@ export class KioskDb extends Dexie {
           .modify((dossier: Partial<StoredDossier>) => {
             dossier.sync ??= newSyncState();
             dossier.portal ??= null;
+          }),
+      );
+    // v3: the portal's later statuses on each dossier, and where the changes feed was last read.
+    this.version(3)
+      .stores({ dossiers: 'id, status, createdAt', meta: 'key' })
+      .upgrade((tx) =>
+        tx
+          .table('dossiers')
+          .toCollection()
+          .modify((dossier: Partial<StoredDossier>) => {
+            dossier.portalStatus ??= null;
           }),
       );
   }

@@ -35,7 +35,7 @@ export async function openDossier(row: StoredDossier): Promise<Dossier> {
  */
 export async function saveDossier(draft: DossierDraft, database: KioskDb = db): Promise<Dossier> {
   try {
-    const dossier = Dossier.parse({ ...draft, id: crypto.randomUUID(), status: 'queued', createdAt: new Date().toISOString(), sync: newSyncState(), portal: null });
+    const dossier = Dossier.parse({ ...draft, id: crypto.randomUUID(), status: 'queued', createdAt: new Date().toISOString(), sync: newSyncState(), portal: null, portalStatus: null });
     const { answers, ...rest } = dossier;
     const sealed = await seal(answers, dossier.id, await currentDeviceKey());
     await database.transaction('rw', database.dossiers, () => database.dossiers.add({ ...rest, sealed }));

@@ -2,6 +2,7 @@ import { createSyncEngine, type SyncEngine, type SyncPortal } from '../../shared
 import { host } from '../host';
 import { reconcileCopies } from './copies';
 import { sealPlainDossiers } from './dossiers';
+import { pullStatuses } from './statuses';
 import { requestPersistentStorage } from './storage';
 import { createOutbox, type QueuedDossier } from './outbox';
 
@@ -28,7 +29,15 @@ export function syncNow(): void {
   window.clearTimeout(timer);
   void engine
     .run()
-    .then((run) => run.retry?.inMs ?? IDLE_MS, () => IDLE_MS)
+    .then(
+      async (run) => {
+        if (run.retry) return run.retry.inMs;
+        // After a clean run the link is up: read what the portal has done with earlier dossiers.
+        await pullStatuses().catch(() => undefined);
+        return IDLE_MS;
+      },
+      () => IDLE_MS,
+    )
     .then((delay) => {
       window.clearTimeout(timer);
       timer = window.setTimeout(syncNow, delay);

@@ -35,6 +35,8 @@ export const Dossier = z.object({
   sync: SyncState,
   /** The portal's receipt: its dossier code (MaHoSo) and when it took the dossier. */
   portal: z.object({ maHoSo: z.string(), receivedAt: z.string() }).nullable(),
+  /** The latest TrangThaiHoSo the portal reported (1 mới đăng ký … 10 đã trả kết quả), and when. */
+  portalStatus: z.object({ code: z.number().int().min(1).max(10), at: z.string() }).nullable(),
 });
 export type Dossier = z.infer<typeof Dossier>;
 

@@ -125,6 +125,12 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
   const atPortal = kiosk.portal.store.dossiers().filter((d) => d.uuid.toUpperCase().startsWith(reference!));
   expect(atPortal).toHaveLength(1);
   expect(atPortal[0]).toMatchObject({ maHoSo: shownCode, metadata: { MaTTHC: '2.000815', ChuHoSo: 'Nguyễn Văn An', SoGiayToChuHoSo: '056090001234', KenhThucHien: 2 } });
+
+  // The commune officer starts on it; the kiosk reads the portal's status feed on its next run.
+  expect(kiosk.portal.setDossierStatus(atPortal[0]!.uuid, 4)).toBe(true);
+  await page.reload();
+  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  await expect.poll(() => listed.first().textContent(), { timeout: 20_000 }).toContain(`mã ${shownCode} · Đang xử lý`);
   expect(browser.cspViolations).toEqual([]);
 });
 

@@ -1,6 +1,6 @@
 import { createHash, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { AnnounceOutcome, PortalReceipt, type PortalHealth } from '../../../shared/contract';
+import { AnnounceOutcome, PortalChanges, PortalReceipt, type PortalHealth } from '../../../shared/contract';
 import { canonicalJson, type DossierPackage } from '../../../shared/dossier/portalPackage';
 import { errorCodes, KioskError, type ErrorCode } from '../../../shared/errors';
 import { ENROLMENT_KEY_ID } from '../../../shared/httpSignature';
@@ -123,6 +123,8 @@ export function createHttpPortal({ baseUrl, timeoutMs, identity, fetch: doFetch 
       const { maHoSo, receivedAt } = await call('POST', `/v1/dossiers/${uuid}/submit`, { packageSha256 }, ours(z.object({ uuid: z.string(), ...PortalReceipt.shape }), uuid));
       return { maHoSo, receivedAt };
     },
+
+    changes: (cursor) => call('GET', `/v1/dossiers/changes?cursor=${cursor}`, undefined, PortalChanges),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { PortalHealth } from '../../../shared/contract';
+import type { PortalChanges, PortalHealth } from '../../../shared/contract';
 import type { DossierPackage } from '../../../shared/dossier/portalPackage';
 import type { PortalReceipt } from '../../../shared/sync';
 
@@ -15,4 +15,5 @@ export interface Portal {
   health(): Promise<PortalHealth>;
   announce(pkg: DossierPackage, packageSha256: string): Promise<{ state: 'announced' | 'submitted' }>;
   submit(uuid: string, packageSha256: string): Promise<PortalReceipt>;
+  changes(cursor: number): Promise<PortalChanges>;
 }
