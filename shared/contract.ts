@@ -56,6 +56,15 @@ export const PortalChanges = z.object({
 });
 export type PortalChanges = z.infer<typeof PortalChanges>;
 
+/** What the renderer knows of the queue for the heartbeat; the host adds its devices and clock. */
+export const QueueHealth = z.object({
+  queueDepth: z.number().int().nonnegative(),
+  /** The number the province watches: how long the oldest dossier has waited to be sent. */
+  oldestUnsentAgeSeconds: z.number().nonnegative().nullable(),
+  freeBytes: z.number().int().nonnegative(),
+});
+export type QueueHealth = z.infer<typeof QueueHealth>;
+
 /**
  * A queued dossier as the host keeps it outside IndexedDB (decision 4, R3): the stored row with
  * its sealed answers as base64, so either copy alone recovers the queue. No personal data in clear.
@@ -81,6 +90,8 @@ export const hostMethods = {
   'portal.submit': { input: z.object({ uuid: z.uuid(), packageSha256: Sha256Hex }), output: PortalReceipt },
   /** Status changes of this kiosk's dossiers after `cursor`, oldest first. */
   'portal.changes': { input: z.object({ cursor: z.number().int().nonnegative() }), output: PortalChanges },
+  /** Reports the kiosk's health; answers the portal's clock and how far the kiosk's is off (seconds). */
+  'portal.heartbeat': { input: QueueHealth, output: z.object({ portalTime: z.iso.datetime(), clockDriftSeconds: z.number() }) },
   /** The device key-encryption key, base64: the renderer imports it once as a non-extractable key. */
   'vault.dataKey': { input: z.void(), output: z.base64() },
   /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */

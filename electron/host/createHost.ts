@@ -64,6 +64,13 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
       'portal.announce': ({ package: pkg, packageSha256 }) => portal.announce(pkg, packageSha256),
       'portal.submit': ({ uuid, packageSha256 }) => portal.submit(uuid, packageSha256),
       'portal.changes': ({ cursor }) => portal.changes(cursor),
+      'portal.heartbeat': async (queue) => {
+        const sentAt = Date.now();
+        const { portalTime } = await portal.heartbeat({ ...queue, devices: devices.map((device) => device.status()), clock: new Date(sentAt).toISOString() });
+        // Half the round trip is the best guess of when the portal read its clock.
+        const drift = (Date.parse(portalTime) - (sentAt + Date.now()) / 2) / 1000;
+        return { portalTime, clockDriftSeconds: Math.round(drift) };
+      },
       'vault.dataKey': async () => (await vault.dataKey()).toString('base64'),
       'queue.keepCopy': (copy) => copies.keep(copy),
       'queue.copies': () => copies.list(),

@@ -2,6 +2,7 @@ import { createSyncEngine, type SyncEngine, type SyncPortal } from '../../shared
 import { host } from '../host';
 import { reconcileCopies } from './copies';
 import { sealPlainDossiers } from './dossiers';
+import { heartbeatIfDue } from './heartbeat';
 import { pullStatuses } from './statuses';
 import { requestPersistentStorage } from './storage';
 import { createOutbox, type QueuedDossier } from './outbox';
@@ -32,8 +33,10 @@ export function syncNow(): void {
     .then(
       async (run) => {
         if (run.retry) return run.retry.inMs;
-        // After a clean run the link is up: read what the portal has done with earlier dossiers.
+        // After a clean run the link is up: read what the portal has done with earlier dossiers,
+        // and tell the province how this kiosk is doing.
         await pullStatuses().catch(() => undefined);
+        await heartbeatIfDue().catch(() => undefined);
         return IDLE_MS;
       },
       () => IDLE_MS,

@@ -126,6 +126,10 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
   expect(atPortal).toHaveLength(1);
   expect(atPortal[0]).toMatchObject({ maHoSo: shownCode, metadata: { MaTTHC: '2.000815', ChuHoSo: 'Nguyễn Văn An', SoGiayToChuHoSo: '056090001234', KenhThucHien: 2 } });
 
+  // The kiosk told the province how it is doing: nothing left to send.
+  await expect.poll(() => kiosk.portal.store.lastHeartbeats().length).toBe(1);
+  expect(kiosk.portal.store.lastHeartbeats()[0]!.report).toMatchObject({ queueDepth: 0, oldestUnsentAgeSeconds: null, freeBytes: expect.any(Number) });
+
   // The commune officer starts on it; the kiosk reads the portal's status feed on its next run.
   expect(kiosk.portal.setDossierStatus(atPortal[0]!.uuid, 4)).toBe(true);
   await page.reload();

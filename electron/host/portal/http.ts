@@ -125,6 +125,8 @@ export function createHttpPortal({ baseUrl, timeoutMs, identity, fetch: doFetch 
     },
 
     changes: (cursor) => call('GET', `/v1/dossiers/changes?cursor=${cursor}`, undefined, PortalChanges),
+
+    heartbeat: (report) => call('POST', '/v1/heartbeat', report, z.object({ portalTime: z.iso.datetime() })),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { PortalChanges, PortalHealth } from '../../../shared/contract';
+import type { DeviceStatus, PortalChanges, PortalHealth, QueueHealth } from '../../../shared/contract';
 import type { DossierPackage } from '../../../shared/dossier/portalPackage';
 import type { PortalReceipt } from '../../../shared/sync';
 
@@ -16,4 +16,5 @@ export interface Portal {
   announce(pkg: DossierPackage, packageSha256: string): Promise<{ state: 'announced' | 'submitted' }>;
   submit(uuid: string, packageSha256: string): Promise<PortalReceipt>;
   changes(cursor: number): Promise<PortalChanges>;
+  heartbeat(report: QueueHealth & { devices: DeviceStatus[]; clock: string }): Promise<{ portalTime: string }>;
 }
