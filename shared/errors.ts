@@ -32,6 +32,7 @@ export const errorCodes = [
   'vault.weakKeyStore',
   'queue.saveFailed',
   'queue.storageFull',
+  'queue.openFailed',
   'cccd.notCccdQr',
   'cccd.tooLong',
   'cccd.tooFewFields',

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { shortReference } from '../../shared/dossier/dossier';
+import type { ErrorCode } from '../../shared/errors';
 import { errorKey, type MessageKey } from '../../shared/i18n/index';
 import { catalogue } from '../catalogue';
 import type { StoredDossier } from '../queue/db';
@@ -14,8 +15,9 @@ export function Queue() {
   const t = useT();
   const { locale, reset } = useStore();
   const [dossiers, setDossiers] = useState<StoredDossier[] | null>(null);
+  const [failure, setFailure] = useState<ErrorCode | null>(null);
 
-  useEffect(() => watchDossiers(setDossiers), []);
+  useEffect(() => watchDossiers(setDossiers, (error) => setFailure(error.code)), []);
 
   const time = new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
   const procedureName = (code: string) =>
@@ -23,6 +25,11 @@ export function Queue() {
 
   return (
     <Screen title={t('queue.title')} actions={<BigButton onClick={reset}>{t('nav.home')}</BigButton>}>
+      {failure && (
+        <p className="error" role="alert">
+          {t(errorKey(failure))}
+        </p>
+      )}
       {dossiers && dossiers.length === 0 && <p>{t('queue.empty')}</p>}
       {dossiers && dossiers.length > 0 && (
         <>

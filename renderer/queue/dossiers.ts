@@ -74,8 +74,15 @@ export function listDossiers(database: KioskDb = db): Promise<StoredDossier[]> {
   return database.dossiers.orderBy('createdAt').reverse().toArray();
 }
 
-/** The queue, newest first, again after every committed change (Dexie liveQuery); returns the unsubscribe. */
-export function watchDossiers(onChange: (dossiers: StoredDossier[]) => void, database: KioskDb = db): () => void {
-  const subscription = liveQuery(() => listDossiers(database)).subscribe({ next: onChange, error: () => onChange([]) });
+/**
+ * The queue, newest first, again after every committed change (Dexie liveQuery); returns the
+ * unsubscribe. A database that will not open is reported as queue.openFailed, never shown as an
+ * empty queue and never deleted (quality target R6).
+ */
+export function watchDossiers(onChange: (dossiers: StoredDossier[]) => void, onError: (error: KioskError) => void, database: KioskDb = db): () => void {
+  const subscription = liveQuery(() => listDossiers(database)).subscribe({
+    next: onChange,
+    error: (error: unknown) => onError(new KioskError('queue.openFailed', {}, { cause: error })),
+  });
   return () => subscription.unsubscribe();
 }

@@ -107,6 +107,7 @@ export const en = {
   'errors.vault.weakKeyStore': 'This machine has no safe place for its keys, so it cannot take applications yet. Please call a technician.',
   'errors.config.invalid': 'The kiosk configuration is not valid. Please call a technician.',
   'errors.queue.storageFull': 'This kiosk is almost out of storage, so it cannot take new applications for now. Saved applications are safe. Please tell a support staff member.',
+  'errors.queue.openFailed': 'The application store on this kiosk cannot be opened. The applications still have safe copies. Please call a technician, and do not clear the kiosk\'s data.',
   'errors.queue.saveFailed': 'The application was not saved. Please try again or ask a support staff member.',
   'errors.cccd.notCccdQr': 'This is not the QR code of an ID card. Please scan the QR code printed on the card.',
   'errors.cccd.tooLong': 'The scanned code is too long. It is not the QR code of an ID card.',

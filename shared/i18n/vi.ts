@@ -110,6 +110,7 @@ export const vi = {
   'errors.vault.weakKeyStore': 'Máy không có nơi cất khóa an toàn nên chưa thể nhận hồ sơ. Vui lòng gọi kỹ thuật viên.',
   'errors.config.invalid': 'Cấu hình máy không hợp lệ. Vui lòng gọi kỹ thuật viên.',
   'errors.queue.storageFull': 'Máy đã gần đầy bộ nhớ nên tạm chưa nhận hồ sơ mới. Các hồ sơ đã lưu vẫn an toàn. Vui lòng báo cán bộ hỗ trợ.',
+  'errors.queue.openFailed': 'Không mở được kho hồ sơ trên máy. Các hồ sơ vẫn còn bản sao an toàn. Vui lòng gọi kỹ thuật viên, và đừng xóa dữ liệu của máy.',
   'errors.queue.saveFailed': 'Chưa lưu được hồ sơ. Vui lòng thử lại hoặc nhờ cán bộ hỗ trợ.',
   'errors.cccd.notCccdQr': 'Đây không phải mã QR trên thẻ căn cước. Vui lòng quét mã QR in trên thẻ.',
   'errors.cccd.tooLong': 'Mã vừa quét quá dài. Đây không phải mã QR trên thẻ căn cước.',
