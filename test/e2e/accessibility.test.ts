@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { auditScreen, type ScreenAudit } from '../support/a11y';
-import { openChromium, startKiosk, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
+import { withKiosk } from '../support/kiosk';
 
-let kiosk: RunningKiosk;
-let browser: RunningBrowser;
-beforeAll(async () => {
-  kiosk = await startKiosk({ payee: { bankBin: '970405', accountNumber: '1234567890123', accountName: 'UBND XA DIEN KHANH' } });
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await kiosk?.close();
-});
+const env = withKiosk({ payee: { bankBin: '970405', accountNumber: '1234567890123', accountName: 'UBND XA DIEN KHANH' } });
 
 test('every screen and field type has no WCAG 2.2 A/AA violation and no touch target under 48 px', async () => {
-  const { page } = browser;
+  const { page } = env.browser;
   const audits: Record<string, ScreenAudit> = {};
   const at = async (name: string) => {
     await page.getByRole('heading', { level: 1, name }).waitFor();
@@ -22,7 +13,7 @@ test('every screen and field type has no WCAG 2.2 A/AA violation and no touch ta
   };
   const next = () => page.getByRole('button', { name: 'Tiếp tục' }).click();
 
-  await page.goto(kiosk.webHost.url);
+  await page.goto(env.kiosk.webHost.url);
   await at('Điểm hỗ trợ dịch vụ công trực tuyến');
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
   await page.getByText('Chưa có hồ sơ nào.').waitFor();
@@ -94,5 +85,5 @@ test('every screen and field type has no WCAG 2.2 A/AA violation and no touch ta
     expect(audit.smallTargets, screen).toEqual([]);
   }
   expect(Object.keys(audits).length).toBeGreaterThanOrEqual(14);
-  expect(browser.cspViolations).toEqual([]);
+  expect(env.browser.cspViolations).toEqual([]);
 });

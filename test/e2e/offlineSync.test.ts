@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { submitCertifiedCopy } from '../support/journey';
-import { openChromium, startKiosk, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
+import { withKiosk } from '../support/kiosk';
 
-let kiosk: RunningKiosk;
-let browser: RunningBrowser;
-beforeAll(async () => {
-  kiosk = await startKiosk({}, { link: true });
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await kiosk?.close();
-});
+const env = withKiosk({}, { link: true });
 
 test('behind a captive portal and then a dead link, dossiers wait; when the link returns each reaches the portal exactly once', async () => {
-  const { page } = browser;
-  const link = kiosk.link!;
+  const { page } = env.browser;
+  const link = env.kiosk.link!;
   // Village Wi-Fi that answers every request with its login page, 200 OK.
   link.setFaults({ captivePortal: true });
-  await page.goto(kiosk.webHost.url);
+  await page.goto(env.kiosk.webHost.url);
   const first = await submitCertifiedCopy(page);
   await page.getByRole('button', { name: 'Về màn hình chính' }).click();
 
@@ -31,7 +22,7 @@ test('behind a captive portal and then a dead link, dossiers wait; when the link
   const rows = page.getByTestId('queue-list').getByRole('listitem');
   await expect.poll(() => rows.count()).toBe(2);
   expect(await rows.allTextContents()).toEqual([expect.stringContaining('Đang chờ gửi'), expect.stringContaining('Đang chờ gửi')]);
-  expect(kiosk.portal.store.dossiers()).toEqual([]);
+  expect(env.kiosk.portal.store.dossiers()).toEqual([]);
   expect(link.stats().captiveResponses).toBeGreaterThan(0);
 
   // The link comes back; the kiosk notices by itself (portal health, then the sync loop) and the
@@ -40,7 +31,7 @@ test('behind a captive portal and then a dead link, dossiers wait; when the link
   const accepted = async () => (await rows.allTextContents()).filter((text) => text.includes('Cổng đã nhận')).length;
   await expect.poll(accepted, { timeout: 30_000, interval: 500 }).toBe(2);
 
-  const atPortal = kiosk.portal.store.dossiers();
+  const atPortal = env.kiosk.portal.store.dossiers();
   expect(atPortal.map((d) => d.uuid.slice(0, 8).toUpperCase()).sort()).toEqual([first, second].sort());
   expect(new Set(atPortal.map((d) => d.maHoSo)).size).toBe(2);
   // The older dossier got the earlier code: order kept through the outage.

@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { rawQueueRows } from '../support/queue';
-import { openChromium, startKiosk, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
+import { withKiosk } from '../support/kiosk';
 
-let kiosk: RunningKiosk;
-let browser: RunningBrowser;
-beforeAll(async () => {
-  kiosk = await startKiosk();
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await kiosk?.close();
-});
+const env = withKiosk();
 
 /** A dossier as version 1 of the queue stored it (renderer/queue/db.ts, Dexie version 1 = IndexedDB version 10). */
 const v1Dossier = {
@@ -25,9 +16,9 @@ const v1Dossier = {
 };
 
 test('a queue written by version 1 opens under the latest version with every dossier kept, sync progress and portal status added', async () => {
-  const { page } = browser;
+  const { page } = env.browser;
   // A page of the kiosk's origin that does not start the app, to lay down the old database.
-  await page.goto(`${kiosk.webHost.origin}/no-app-here.txt`);
+  await page.goto(`${env.kiosk.webHost.origin}/no-app-here.txt`);
   await page.evaluate(
     (dossier) =>
       new Promise<void>((resolve, reject) => {
@@ -51,7 +42,7 @@ test('a queue written by version 1 opens under the latest version with every dos
     v1Dossier,
   );
 
-  await page.goto(kiosk.webHost.url);
+  await page.goto(env.kiosk.webHost.url);
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
   const row = page.getByTestId('queue-list').getByRole('listitem');
   await expect.poll(() => row.count()).toBe(1);

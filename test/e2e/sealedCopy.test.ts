@@ -1,35 +1,26 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { submitCertifiedCopy } from '../support/journey';
-import { openChromium, startKiosk, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
+import { withKiosk } from '../support/kiosk';
 
-let kiosk: RunningKiosk;
-let browser: RunningBrowser;
-beforeAll(async () => {
-  kiosk = await startKiosk({}, { link: true });
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await kiosk?.close();
-});
+const env = withKiosk({}, { link: true });
 
 test('a queued dossier lives on in its sealed copy when IndexedDB is wiped, and still reaches the portal once', async () => {
-  const { page } = browser;
-  kiosk.link!.setFaults({ down: true });
-  await page.goto(kiosk.webHost.url);
+  const { page } = env.browser;
+  env.kiosk.link!.setFaults({ down: true });
+  await page.goto(env.kiosk.webHost.url);
   const reference = await submitCertifiedCopy(page);
 
   // The host wrote the copy before "Đã lưu" showed: one file, named by the UUID, no personal data in clear.
-  const outbox = path.join(kiosk.dataDir, 'outbox');
+  const outbox = path.join(env.kiosk.dataDir, 'outbox');
   const [file] = readdirSync(outbox);
   expect(file?.slice(0, 8).toUpperCase()).toBe(reference);
   const copy = readFileSync(path.join(outbox, file!), 'utf8');
   for (const canary of ['Nguyễn Văn An', 'NGUYỄN', '056090001234', '0912345678']) expect(copy).not.toContain(canary);
 
   // The browser profile loses its IndexedDB (a wiped profile, a database that would not open).
-  await page.goto(`${kiosk.webHost.origin}/no-app-here.txt`);
+  await page.goto(`${env.kiosk.webHost.origin}/no-app-here.txt`);
   await page.evaluate(
     () =>
       new Promise<void>((resolve, reject) => {
@@ -40,15 +31,15 @@ test('a queued dossier lives on in its sealed copy when IndexedDB is wiped, and 
       }),
   );
 
-  await page.goto(kiosk.webHost.url);
+  await page.goto(env.kiosk.webHost.url);
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
   const rows = page.getByTestId('queue-list').getByRole('listitem');
   await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
   expect(await rows.first().textContent()).toContain(`${reference} · Chứng thực bản sao từ bản chính`);
 
-  kiosk.link!.setFaults({});
+  env.kiosk.link!.setFaults({});
   await expect.poll(() => rows.first().textContent(), { timeout: 30_000, interval: 500 }).toMatch(/Cổng đã nhận, mã 22651-/);
-  const atPortal = kiosk.portal.store.dossiers();
+  const atPortal = env.kiosk.portal.store.dossiers();
   expect(atPortal).toHaveLength(1);
   expect(atPortal[0]!.metadata).toMatchObject({ ChuHoSo: 'Nguyễn Văn An', SoGiayToChuHoSo: '056090001234' });
 });

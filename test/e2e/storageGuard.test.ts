@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openChromium, startKiosk, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
+import { expect, test } from 'vitest';
+import { withKiosk } from '../support/kiosk';
 
-let kiosk: RunningKiosk;
-let browser: RunningBrowser;
-beforeAll(async () => {
-  // A floor above any real quota: the browser's own estimate() says there is not enough room.
-  kiosk = await startKiosk({ minFreeStorageBytes: Number.MAX_SAFE_INTEGER });
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await kiosk?.close();
-});
+// A floor above any real quota: the browser's own estimate() says there is not enough room.
+const env = withKiosk({ minFreeStorageBytes: Number.MAX_SAFE_INTEGER });
 
 test('below the free-storage floor the kiosk refuses a new dossier before the citizen starts, and says why', async () => {
-  const { page } = browser;
-  await page.goto(kiosk.webHost.url);
+  const { page } = env.browser;
+  await page.goto(env.kiosk.webHost.url);
   await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
   await expect.poll(() => page.getByRole('alert').textContent()).toBe(
     'Máy đã gần đầy bộ nhớ nên tạm chưa nhận hồ sơ mới. Các hồ sơ đã lưu vẫn an toàn. Vui lòng báo cán bộ hỗ trợ.',

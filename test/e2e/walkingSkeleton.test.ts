@@ -1,29 +1,19 @@
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { parseVietQr } from '../../shared/dossier/vietqr';
 import { CARD_QR } from '../support/journey';
 import { rawQueueRows } from '../support/queue';
-import { openChromium, startKiosk, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
+import { withKiosk } from '../support/kiosk';
 
 const PAYEE = { bankBin: '970405', accountNumber: '1234567890123', accountName: 'UBND XA DIEN KHANH' };
 
-let kiosk: RunningKiosk;
-let browser: RunningBrowser;
+const env = withKiosk({ payee: PAYEE });
 
-beforeAll(async () => {
-  kiosk = await startKiosk({ payee: PAYEE });
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await kiosk?.close();
-});
-
-const heading = () => browser.page.getByRole('heading', { level: 1 }).textContent();
+const heading = () => env.browser.page.getByRole('heading', { level: 1 }).textContent();
 
 test('a citizen certifies a copy: search, card QR, one question per screen, check answers, fee by VietQR; the dossier reaches the portal once', async () => {
-  const { page } = browser;
+  const { page } = env.browser;
   // Record the options of every IndexedDB transaction the page opens.
   await page.addInitScript(() => {
     const seen: string[] = [];
@@ -35,7 +25,7 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
     };
     Object.assign(window, { __idbTransactions: seen });
   });
-  await page.goto(kiosk.webHost.url);
+  await page.goto(env.kiosk.webHost.url);
 
   // The token left the address bar as soon as the page took it.
   await expect.poll(() => page.url()).not.toContain('token');
@@ -122,25 +112,25 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
   // The sync loop sent it through the host to the reference portal, which gave it its code.
   await expect.poll(() => listed.first().textContent(), { timeout: 20_000 }).toMatch(/Cổng đã nhận, mã 22651-\d{8}-\d{7}/);
   const shownCode = (await listed.first().textContent())!.match(/22651-\d{8}-\d{7}/)![0];
-  const atPortal = kiosk.portal.store.dossiers().filter((d) => d.uuid.toUpperCase().startsWith(reference!));
+  const atPortal = env.kiosk.portal.store.dossiers().filter((d) => d.uuid.toUpperCase().startsWith(reference!));
   expect(atPortal).toHaveLength(1);
   expect(atPortal[0]).toMatchObject({ maHoSo: shownCode, metadata: { MaTTHC: '2.000815', ChuHoSo: 'Nguyễn Văn An', SoGiayToChuHoSo: '056090001234', KenhThucHien: 2 } });
 
   // The kiosk told the province how it is doing: nothing left to send.
-  await expect.poll(() => kiosk.portal.store.lastHeartbeats().length).toBe(1);
-  expect(kiosk.portal.store.lastHeartbeats()[0]!.report).toMatchObject({ queueDepth: 0, oldestUnsentAgeSeconds: null, freeBytes: expect.any(Number) });
+  await expect.poll(() => env.kiosk.portal.store.lastHeartbeats().length).toBe(1);
+  expect(env.kiosk.portal.store.lastHeartbeats()[0]!.report).toMatchObject({ queueDepth: 0, oldestUnsentAgeSeconds: null, freeBytes: expect.any(Number) });
 
   // The commune officer starts on it; the kiosk reads the portal's status feed on its next run.
-  expect(kiosk.portal.setDossierStatus(atPortal[0]!.uuid, 4)).toBe(true);
+  expect(env.kiosk.portal.setDossierStatus(atPortal[0]!.uuid, 4)).toBe(true);
   await page.reload();
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
   await expect.poll(() => listed.first().textContent(), { timeout: 20_000 }).toContain(`mã ${shownCode} · Đang xử lý`);
-  expect(browser.cspViolations).toEqual([]);
+  expect(env.browser.cspViolations).toEqual([]);
 });
 
 test('the language switch turns every string on screen into English and back', async () => {
-  const { page } = browser;
-  await page.goto(kiosk.webHost.origin);
+  const { page } = env.browser;
+  await page.goto(env.kiosk.webHost.origin);
   await page.getByRole('button', { name: 'English' }).click();
   await expect.poll(() => page.getByRole('button', { name: 'Touch to start' }).count()).toBe(1);
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
@@ -150,8 +140,8 @@ test('the language switch turns every string on screen into English and back', a
 });
 
 test('Vietnamese text renders in the bundled Noto Sans, diacritics included', async () => {
-  const { page } = browser;
-  await page.goto(kiosk.webHost.origin);
+  const { page } = env.browser;
+  await page.goto(env.kiosk.webHost.origin);
   await page.getByRole('button', { name: 'Chạm để bắt đầu' }).waitFor();
   const fonts = await page.evaluate(async () => {
     await document.fonts.ready;

@@ -5,12 +5,11 @@ import type { Page } from 'playwright-core';
 export const CARD_QR = '056090001234|225123456|NGUYỄN VĂN AN|15031990|Nam|Thôn Phú Ân Nam 2, Xã Diên An, Huyện Diên Khánh, Khánh Hòa|20042021\r\n';
 
 /**
- * A citizen certifies a 5-page copy from the attract screen to "Đã lưu", and the kiosk reference
- * shown on screen is returned. test/e2e/walkingSkeleton.test.ts walks the same way screen by
- * screen, with its assertions; this is for tests about what happens after.
+ * A citizen certifies a 5-page copy from the attract screen up to check answers. Every screen is
+ * reached by waiting for its own labelled control. test/e2e/walkingSkeleton.test.ts walks the same
+ * way screen by screen, with its assertions; this is for tests about what happens after.
  */
-export async function submitCertifiedCopy(page: Page): Promise<string> {
-  const heading = () => page.getByRole('heading', { level: 1 }).textContent();
+export async function fillCertifiedCopyToReview(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
   await page.getByLabel('Tìm thủ tục').fill('chung thuc ban sao');
   await page.getByRole('button', { name: /^Chứng thực bản sao từ bản chính/ }).click();
@@ -22,7 +21,6 @@ export async function submitCertifiedCopy(page: Page): Promise<string> {
     ['Giấy đó có mấy trang?', '5'],
     ['Bạn cần mấy bản sao?', '1'],
   ] as const) {
-    await expect.poll(heading).toBe(question);
     await page.getByLabel(question).fill(value);
     await page.getByRole('button', { name: 'Tiếp tục' }).click();
   }
@@ -30,7 +28,18 @@ export async function submitCertifiedCopy(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Tiếp tục' }).click();
   await page.getByLabel('Số điện thoại để cán bộ gọi cho bạn').fill('0912345678');
   await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  await page.getByRole('button', { name: 'Gửi hồ sơ' }).waitFor();
+}
+
+/** Presses "Gửi hồ sơ" (the save); resolves as soon as the click was dispatched. */
+export async function pressSubmit(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Gửi hồ sơ' }).click();
-  await expect.poll(heading).toBe('Đã lưu hồ sơ');
+}
+
+/** The whole journey to "Đã lưu"; returns the kiosk reference shown on screen. */
+export async function submitCertifiedCopy(page: Page): Promise<string> {
+  await fillCertifiedCopyToReview(page);
+  await pressSubmit(page);
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Đã lưu hồ sơ');
   return (await page.getByTestId('saved-reference').textContent())!.match(/[0-9A-F]{8}$/)![0];
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { KioskConfig, type KioskConfigInput } from '../../shared/config';
 import { startWebHost, type WebHost } from '../../electron/webhost';
 import { createLogger } from '../../electron/host/log';
@@ -96,4 +97,21 @@ export async function openChromium(): Promise<RunningBrowser> {
       profile.remove();
     },
   };
+}
+
+/**
+ * A test file's kiosk and browser: started before its tests, stopped after them. Read them inside
+ * tests (`env.kiosk`, `env.browser`), once `beforeAll` has run.
+ */
+export function withKiosk(config: KioskConfigInput = {}, options: { link?: boolean } = {}) {
+  const env = {} as { kiosk: RunningKiosk; browser: RunningBrowser };
+  beforeAll(async () => {
+    env.kiosk = await startKiosk(config, options);
+    env.browser = await openChromium();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.kiosk?.close();
+  });
+  return env;
 }

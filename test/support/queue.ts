@@ -1,18 +1,24 @@
 import type { Page } from 'playwright-core';
+import type { Dossier } from '../../shared/dossier/dossier';
+import { importDeviceKey, unseal } from '../../renderer/queue/crypto';
 
-export interface RawRow {
+/** A queue row as IndexedDB holds it (renderer/queue/db.ts `StoredDossier`), byte arrays as base64. */
+export type RawRow = Omit<Dossier, 'answers'> & { answers?: Dossier['answers']; sealed?: { wrappedKey: string; iv: string; ciphertext: string } };
+
+export interface RawQueueRow {
   /** The row as JSON, byte arrays replaced by their length. */
   json: string;
   /** Every byte array in the row, as Latin-1 text, to search for plaintext. */
   bytes: string;
-  row: Record<string, unknown>;
+  /** The row with its byte arrays as base64. */
+  row: RawRow;
 }
 
-/** The kiosk's queue rows exactly as IndexedDB holds them, read without the app. */
-export function rawQueueRows(page: Page): Promise<RawRow[]> {
+/** The kiosk's queue rows exactly as IndexedDB holds them, read in the kiosk's origin without the app. */
+export function rawQueueRows(page: Page): Promise<RawQueueRow[]> {
   return page.evaluate(
     () =>
-      new Promise<RawRow[]>((resolve, reject) => {
+      new Promise<RawQueueRow[]>((resolve, reject) => {
         const open = indexedDB.open('dvc-kiosk');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -20,19 +26,38 @@ export function rawQueueRows(page: Page): Promise<RawRow[]> {
           all.onerror = () => reject(all.error);
           all.onsuccess = () => {
             open.result.close();
+            const latin1 = (bytes: Uint8Array) => {
+              let text = '';
+              for (const byte of bytes) text += String.fromCharCode(byte);
+              return text;
+            };
             resolve(
-              (all.result as Array<Record<string, unknown>>).map((row) => {
+              (all.result as Array<Record<string, unknown>>).map((stored) => {
                 let bytes = '';
-                const json = JSON.stringify(row, (_key, value: unknown) => {
+                const json = JSON.stringify(stored, (_key, value: unknown) => {
                   if (!(value instanceof Uint8Array)) return value;
-                  bytes += String.fromCharCode(...value);
+                  bytes += latin1(value);
                   return `[${value.length} bytes]`;
                 });
+                const row = JSON.parse(JSON.stringify(stored, (_key, value: unknown) => (value instanceof Uint8Array ? btoa(latin1(value)) : value))) as RawRow;
                 return { json, bytes, row };
               }),
             );
           };
         };
       }),
+  );
+}
+
+/** Opens raw rows with the host vault's key (the web host's `vault.key`) through the renderer's own envelope code. */
+export async function openRawRows(rows: readonly RawRow[], vaultKey: Uint8Array): Promise<Dossier[]> {
+  const key = await importDeviceKey(Buffer.from(vaultKey).toString('base64'));
+  const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
+  return Promise.all(
+    rows.map(async ({ sealed, ...row }) =>
+      sealed
+        ? { ...row, answers: await unseal<Dossier['answers']>({ wrappedKey: bytes(sealed.wrappedKey), iv: bytes(sealed.iv), ciphertext: bytes(sealed.ciphertext) }, row.id, key) }
+        : (row as Dossier),
+    ),
   );
 }

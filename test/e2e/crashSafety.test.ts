@@ -1,0 +1,184 @@
+import { randomInt } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, expect, test } from 'vitest';
+import { startReferencePortal } from '../../scripts/reference-portal/server';
+import { openRawRows, rawQueueRows } from '../support/queue';
+import { fillCertifiedCopyToReview, pressSubmit } from '../support/journey';
+import { checkHistory, CONSOLE_TAG, killPoint, packageHasher, pageInstrumentation, parsePageEvent, type PageEvent } from '../support/crashHistory';
+import { bundleWebHostProcess, launchKioskChromium, startHostProcess, type HostProcess, type KioskChromium } from '../support/crashProcesses';
+import { mulberry32 } from '../support/faultProxy';
+import { rendererDir, root, tempDir } from '../support/kiosk';
+
+/**
+ * Target R1 (quality-targets.md §3.4), Jepsen-style: a seeded nemesis SIGKILLs the web host (a
+ * child process) or Chromium (the whole browser, or only the kiosk page's renderer) at random
+ * moments while dossiers are being saved and synced; each is started again on the same port and
+ * profile, so the page keeps its origin and its IndexedDB. Every reference the UI showed on
+ * "Đã lưu" goes into the history. After the chaos everything heals, the kiosk syncs, and the
+ * checker demands: every confirmed dossier at the portal exactly once, with one maHoSo that the
+ * kiosk holds too, the same package hash, no uuid twice, nothing the kiosk does not hold.
+ *
+ * CRASH_SEED=<n> replays a schedule (the seed is printed); CRASH_KILLS sets the number of kills.
+ * The schedule replays exactly; where a kill lands also depends on timing, and is logged.
+ */
+const seed = Number(process.env.CRASH_SEED ?? randomInt(2 ** 31));
+// R1 asks for ≥ 200 kills in CI. Measured on this 2-core machine: ~1.5 s per kill (a UI journey
+// of ~0.9 s per dossier, then 0.2–1 s to start the killed process and reopen the page), so 120
+// fit in about 3 minutes; CRASH_KILLS=200 takes ~5 minutes. The nightly run sets 5000.
+const kills = Number(process.env.CRASH_KILLS ?? 120);
+const random = mulberry32(seed);
+
+type Target = 'host' | 'browser' | 'renderer';
+/** Host kills are cheap to heal (~0.2 s), a whole browser costs ~1 s to launch again. */
+const pickTarget = (): Target => {
+  const r = random();
+  return r < 0.5 ? 'host' : r < 0.75 ? 'renderer' : 'browser';
+};
+
+const dirs = [tempDir('crash-data'), tempDir('crash-chromium'), tempDir('crash-bundle')];
+let host: HostProcess | undefined;
+let browser: KioskChromium | undefined;
+let portal: Awaited<ReturnType<typeof startReferencePortal>> | undefined;
+afterAll(async () => {
+  await browser?.close();
+  await host?.kill();
+  await portal?.app.close();
+  for (const dir of dirs) dir.remove();
+});
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test(
+  `${kills} seeded SIGKILLs of web host and Chromium during save and sync lose no confirmed dossier and send none twice`,
+  async () => {
+    console.log(`crash-safety: seed ${seed} (replay with CRASH_SEED=${seed}), ${kills} kills`);
+    const [data, profile, bundle] = dirs.map((dir) => dir.dir) as [string, string, string];
+    portal = await startReferencePortal({ dbFile: path.join(data, 'portal.sqlite'), port: 0, uploadDir: path.join(data, 'uploads') });
+    const hostOptions = {
+      entry: await bundleWebHostProcess(bundle),
+      port: await freePort(),
+      dataDir: path.join(data, 'kiosk'),
+      rendererDir,
+      portalUrl: portal.url,
+    };
+    mkdirSync(hostOptions.dataDir);
+    // A fresh one-time code per start: a kill between the portal's enrolment and the identity
+    // file's write must not leave the kiosk unable to enrol.
+    const startHost = () => startHostProcess({ ...hostOptions, enrolmentCode: portal!.createEnrolmentCode().code });
+
+    const events: PageEvent[] = [];
+    const confirmed = new Map<string, number>();
+    const prepare = async (page: Page) => {
+      page.setDefaultTimeout(15_000);
+      await page.addInitScript(pageInstrumentation, CONSOLE_TAG);
+      page.on('console', (message) => {
+        const event = parsePageEvent(message.text());
+        if (!event) return;
+        events.push(event);
+        if (event.op === 'shown' && !confirmed.has(event.ref)) confirmed.set(event.ref, event.t);
+      });
+    };
+    const open = async () => {
+      const page = browser!.page;
+      // about:blank first: going from the kiosk's page to the same URL with a new token in the
+      // fragment would only change the hash, not reload the page.
+      await page.goto('about:blank');
+      await page.goto(host!.url);
+    };
+
+    host = await startHost();
+    browser = await launchKioskChromium(profile, prepare);
+    await open();
+
+    const log: Array<{ kill: number; target: Target; mode: 'save' | 'sync'; delayMs: number; point: string; pids: number[]; fillMs: number; healMs: number }> = [];
+    const started = Date.now();
+    for (let kill = 1; kill <= kills; kill += 1) {
+      const target = pickTarget();
+      // Most kills aim at a new dossier's save and the sync right behind it; the rest at the sync
+      // of the backlog that a page starts with.
+      const mode = random() < 0.7 ? 'save' : 'sync';
+      // A save and the sync behind it take ~60–110 ms after the click here (seal, save, keepCopy,
+      // announce, markAnnounced, submit, markAccepted), a page start with a backlog ~300–600 ms.
+      const delayMs = Math.floor(random() * (mode === 'save' ? 110 : 600));
+      const page = browser.page;
+      const cycleStart = Date.now();
+      if (mode === 'save') {
+        await page.getByRole('button', { name: 'Chạm để bắt đầu' }).waitFor();
+        await fillCertifiedCopyToReview(page);
+        await pressSubmit(page);
+      } else {
+        await page.goto('about:blank');
+        void page.goto(host.url).catch(() => undefined);
+      }
+      const fillMs = Date.now() - cycleStart;
+      await sleep(delayMs);
+      let killed: { pids: number[]; at: number };
+      if (target === 'host') {
+        killed = { pids: [host.pid], at: Date.now() };
+        await host.kill();
+      } else if (target === 'renderer') {
+        killed = await browser.killRenderer();
+      } else {
+        killed = await browser.killAll();
+      }
+      const { pids, at } = killed;
+      // Lines the page wrote before the kill may still be on their way.
+      await sleep(30);
+      const point = killPoint(events, at);
+      const healStart = Date.now();
+      if (target === 'host') host = await startHost();
+      else if (target === 'renderer') await browser.newPage();
+      else browser = await launchKioskChromium(profile, prepare);
+      await open();
+      log.push({ kill, target, mode, delayMs, point, pids, fillMs, healMs: Date.now() - healStart });
+    }
+    const chaosMs = Date.now() - started;
+
+    // Heal: host and page up, no more kills; the sync loop runs on the page's start.
+    await browser.page.getByRole('button', { name: 'Chạm để bắt đầu' }).waitFor();
+    const settled = async () => (await rawQueueRows(browser!.page)).every(({ row }) => row.status === 'accepted' || row.status === 'needsHelp');
+    await expect.poll(settled, { timeout: 60_000, interval: 500 }).toBe(true);
+    const kiosk = await openRawRows((await rawQueueRows(browser.page)).map(({ row }) => row), readFileSync(path.join(hostOptions.dataDir, 'vault.key')));
+    const atPortal = portal.store.dossiers();
+
+    // The helper's queue screen says the same.
+    await browser.page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+    const rows = browser.page.getByTestId('queue-list').getByRole('listitem');
+    await expect.poll(() => rows.count()).toBe(kiosk.length);
+    const acceptedRows = (await rows.allTextContents()).filter((text) => /Cổng đã nhận, mã /.test(text)).length;
+
+    const problems = checkHistory({ confirmed: [...confirmed.keys()], kiosk, portal: atPortal, hash: packageHasher(root) });
+    const points = new Map<string, number>();
+    for (const entry of log) points.set(`${entry.target} ${entry.point}`, (points.get(`${entry.target} ${entry.point}`) ?? 0) + 1);
+    const historyFile = path.join(tmpdir(), `dvc-crash-${seed}.json`);
+    writeFileSync(historyFile, JSON.stringify({ seed, kills, chaosMs, log, confirmed: [...confirmed.keys()], events, kiosk, portal: atPortal, problems }, null, 1));
+    console.log(
+      [
+        `crash-safety: seed ${seed}: ${kills} kills in ${(chaosMs / 1000).toFixed(1)} s (${(chaosMs / kills).toFixed(0)} ms per kill)`,
+        `  confirmed "Đã lưu": ${confirmed.size}; in IndexedDB: ${kiosk.length}; at the portal: ${atPortal.length}; queue screen "Cổng đã nhận": ${acceptedRows}`,
+        `  kills by target: ${(['host', 'renderer', 'browser'] as const).map((t) => `${t} ${log.filter((e) => e.target === t).length}`).join(', ')}`,
+        '  where the kills landed:',
+        ...[...points].sort((a, b) => b[1] - a[1]).map(([point, count]) => `    ${String(count).padStart(4)}  ${point}`),
+        `  history: ${historyFile}`,
+        ...(problems.length ? [`  VIOLATIONS (replay with CRASH_SEED=${seed}):`, ...problems.map((p) => `    ${p}`)] : ['  checker: no loss, no duplicate']),
+      ].join('\n'),
+    );
+    expect(problems, `seed ${seed}`).toEqual([]);
+    expect(acceptedRows).toBe(kiosk.length);
+    expect(confirmed.size).toBeGreaterThan(0);
+  },
+  30 * 60_000,
+);

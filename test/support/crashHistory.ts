@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Dossier } from '../../shared/dossier/dossier';
+import { canonicalJson, dossierPackage } from '../../shared/dossier/portalPackage';
+import { assembleCatalogue } from '../../shared/dossier/procedures';
+import type { DossierRow } from '../../scripts/reference-portal/store';
+
+/**
+ * The history and checker of the crash-safety test (test/e2e/crashSafety.test.ts), in the manner of
+ * Jepsen: the page reports each step of save and sync as it happens (an init script wraps the host
+ * calls and the IndexedDB writes), the nemesis records each kill with the steps in flight at that
+ * instant, and after the chaos the checker holds the final state of the portal and of the kiosk's
+ * IndexedDB against every reference the UI confirmed.
+ */
+
+/** One step the page reported; `t` is the page's wall clock (ms since the epoch, sub-ms). */
+export type PageEvent =
+  | { op: 'call'; method: string; id: number; phase: 'start' | 'end' | 'error'; ok?: boolean; t: number; doc: string }
+  | { op: 'tx'; label: TxLabel; dossier: string; id: number; phase: 'start' | 'commit' | 'abort'; t: number; doc: string }
+  | { op: 'shown'; ref: string; t: number; doc: string };
+export type TxLabel = 'save' | 'markAnnounced' | 'markAccepted' | 'markRetry' | 'markNeedsHelp';
+
+export const CONSOLE_TAG = '[crash] ';
+
+/**
+ * Runs in the kiosk page before its own scripts. Reports, as console lines:
+ * - every host call (`/host/call/<method>`): start, end (with the reply's `ok`) or network error;
+ * - every IndexedDB write of a dossier: `add` is the save, `put` is one of the outbox marks
+ *   (told apart by the row written); start, then commit or abort of its transaction;
+ * - every reference shown on "Đã lưu" (the DOM node `saved-reference`).
+ */
+export function pageInstrumentation(tag: string): void {
+  const doc = Math.random().toString(36).slice(2, 8);
+  const now = () => performance.timeOrigin + performance.now();
+  const emit = (event: Record<string, unknown>) => console.debug(tag + JSON.stringify({ ...event, t: now(), doc }));
+  let next = 0;
+
+  const originalFetch = window.fetch;
+  window.fetch = function (this: unknown, ...args: Parameters<typeof fetch>) {
+    const [input] = args;
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const match = /\/host\/call\/([^?#]+)/.exec(url);
+    if (!match) return originalFetch.apply(this, args);
+    const method = decodeURIComponent(match[1]!);
+    const id = ++next;
+    emit({ op: 'call', method, id, phase: 'start' });
+    return originalFetch.apply(this, args).then(
+      async (response) => {
+        let ok: boolean | undefined;
+        try {
+          ok = ((await response.clone().json()) as { ok?: boolean }).ok;
+        } catch {
+          ok = undefined;
+        }
+        emit({ op: 'call', method, id, phase: 'end', ok });
+        return response;
+      },
+      (error: unknown) => {
+        emit({ op: 'call', method, id, phase: 'error' });
+        throw error;
+      },
+    );
+  };
+
+  type Row = { id?: string; status?: string; sync?: { lastAttemptAt?: string | null } };
+  const label = (kind: 'add' | 'put', row: Row) => {
+    if (kind === 'add') return 'save';
+    if (row.status === 'accepted') return 'markAccepted';
+    if (row.status === 'needsHelp') return 'markNeedsHelp';
+    // markRetry stamps lastAttemptAt with the time of the write; markAnnounced leaves it alone.
+    const at = row.sync?.lastAttemptAt ? Date.parse(row.sync.lastAttemptAt) : 0;
+    return Date.now() - at < 1_000 ? 'markRetry' : 'markAnnounced';
+  };
+  const wrap = (kind: 'add' | 'put') => {
+    const original = IDBObjectStore.prototype[kind];
+    IDBObjectStore.prototype[kind] = function (this: IDBObjectStore, ...args: Parameters<typeof original>) {
+      const request = original.apply(this, args);
+      if (this.name === 'dossiers') {
+        const row = (args[0] ?? {}) as Row;
+        const event = { op: 'tx', label: label(kind, row), dossier: String(row.id ?? '').slice(0, 8).toUpperCase(), id: ++next };
+        emit({ ...event, phase: 'start' });
+        this.transaction.addEventListener('complete', () => emit({ ...event, phase: 'commit' }));
+        this.transaction.addEventListener('abort', () => emit({ ...event, phase: 'abort' }));
+      }
+      return request;
+    };
+  };
+  wrap('add');
+  wrap('put');
+
+  const seen = new Set<string>();
+  const look = () => {
+    const ref = document.querySelector('[data-testid="saved-reference"]')?.textContent?.match(/[0-9A-F]{8}$/)?.[0];
+    if (ref && !seen.has(ref)) {
+      seen.add(ref);
+      emit({ op: 'shown', ref });
+    }
+  };
+  new MutationObserver(look).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
+export function parsePageEvent(text: string): PageEvent | null {
+  return text.startsWith(CONSOLE_TAG) ? (JSON.parse(text.slice(CONSOLE_TAG.length)) as PageEvent) : null;
+}
+
+/**
+ * Where a kill landed: the save/sync steps in flight at that instant (started, not finished), or
+ * when none was, the last step finished before it ("after …").
+ */
+export function killPoint(events: readonly PageEvent[], at: number): string {
+  // Only the last page that reported before the kill: older ones are gone, with their steps.
+  const doc = events.filter((event) => event.t <= at).at(-1)?.doc;
+  const before = events.filter((event): event is Exclude<PageEvent, { op: 'shown' }> => event.t <= at && event.doc === doc && event.op !== 'shown');
+  const open = new Map<string, string>();
+  for (const event of before) {
+    const key = `${event.doc}:${event.op}:${event.id}`;
+    const name = event.op === 'call' ? `call ${event.method}` : event.op === 'tx' ? `tx ${event.label}` : '';
+    if (event.phase === 'start') open.set(key, name);
+    else open.delete(key);
+  }
+  if (open.size > 0) return `during ${[...new Set(open.values())].sort().join(' + ')}`;
+  const last = before.at(-1);
+  if (!last) return 'idle (no save or sync step yet in this page)';
+  return last.op === 'call'
+    ? `after call ${last.method} ${last.phase === 'end' ? (last.ok ? 'ok' : 'failed') : 'network error'}`
+    : `after tx ${last.label} ${last.phase}`;
+}
+
+/** The catalogue as the renderer bundles it, read from assets/ (for the package hash). */
+function loadCatalogue(root: string) {
+  const dir = path.join(root, 'assets/procedures');
+  const read = (file: string) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as unknown;
+  const files = readdirSync(dir).filter((file) => file.endsWith('.json') && file !== 'index.json');
+  return assembleCatalogue(read('index.json'), files.map(read));
+}
+
+/** sha-256 of the package's canonical JSON, as renderer/queue/outbox.ts computes it. */
+export function packageHasher(root: string): (dossier: Dossier) => string {
+  const catalogue = loadCatalogue(root);
+  return (dossier) => {
+    const procedure = catalogue.procedures.find((candidate) => candidate.code === dossier.procedureCode);
+    return createHash('sha256').update(canonicalJson(dossierPackage(dossier, procedure))).digest('hex');
+  };
+}
+
+export interface CheckInput {
+  /** Every reference the UI showed on "Đã lưu" (8 upper-case hex digits). */
+  confirmed: readonly string[];
+  kiosk: readonly Dossier[];
+  portal: readonly DossierRow[];
+  hash: (dossier: Dossier) => string;
+}
+
+/** The invariants of target R1. Returns the violations, one line each; none means the history is good. */
+export function checkHistory({ confirmed, kiosk, portal, hash }: CheckInput): string[] {
+  const problems: string[] = [];
+  const byUuid = new Map<string, DossierRow[]>();
+  for (const row of portal) byUuid.set(row.uuid, [...(byUuid.get(row.uuid) ?? []), row]);
+  for (const [uuid, rows] of byUuid) if (rows.length > 1) problems.push(`duplicate: uuid ${uuid} is ${rows.length} times at the portal`);
+  const codes = new Map<string, string[]>();
+  for (const row of portal) if (row.maHoSo) codes.set(row.maHoSo, [...(codes.get(row.maHoSo) ?? []), row.uuid]);
+  for (const [code, uuids] of codes) if (uuids.length > 1) problems.push(`duplicate: maHoSo ${code} given to ${uuids.join(', ')}`);
+  for (const row of portal) {
+    if (row.uuid !== row.uuid.toLowerCase()) problems.push(`portal uuid ${row.uuid} is not lower-case`);
+    if (!row.maHoSo) problems.push(`portal holds ${row.uuid} announced but never submitted`);
+  }
+
+  const kioskById = new Map(kiosk.map((dossier) => [dossier.id.toLowerCase(), dossier]));
+  for (const row of portal) {
+    if (!kioskById.has(row.uuid)) problems.push(`phantom: portal holds ${row.uuid}, which the kiosk's IndexedDB does not`);
+  }
+
+  for (const ref of new Set(confirmed)) {
+    const prefix = ref.toLowerCase();
+    const atPortal = portal.filter((row) => row.uuid.startsWith(prefix));
+    const inKiosk = kiosk.filter((dossier) => dossier.id.toLowerCase().startsWith(prefix));
+    if (inKiosk.length === 0) problems.push(`LOST in kiosk: ${ref} was confirmed "Đã lưu" but is not in IndexedDB`);
+    if (atPortal.length === 0) problems.push(`LOST at portal: ${ref} was confirmed "Đã lưu" but never reached the portal`);
+    if (atPortal.length > 1) problems.push(`duplicate: ${ref} is ${atPortal.length} times at the portal (${atPortal.map((row) => row.uuid).join(', ')})`);
+    if (inKiosk.length > 1) problems.push(`${ref} matches ${inKiosk.length} dossiers in IndexedDB`);
+    const dossier = inKiosk[0];
+    const row = atPortal[0];
+    if (dossier && dossier.status !== 'accepted') problems.push(`${ref} is "${dossier.status}" in the kiosk (lastError ${dossier.sync.lastError}), not accepted`);
+    if (dossier && row) {
+      if (!dossier.portal) problems.push(`${ref}: the kiosk has no receipt, the portal gave ${row.maHoSo}`);
+      else if (dossier.portal.maHoSo !== row.maHoSo) problems.push(`${ref}: the kiosk holds maHoSo ${dossier.portal.maHoSo}, the portal ${row.maHoSo}`);
+      if (row.packageSha256 !== hash(dossier)) problems.push(`${ref}: the portal's package hash differs from the kiosk's dossier`);
+    }
+  }
+
+  // Dossiers saved but not confirmed (killed between commit and "Đã lưu") must still go exactly once.
+  for (const dossier of kiosk) {
+    const row = byUuid.get(dossier.id.toLowerCase())?.[0];
+    if (dossier.status !== 'accepted') problems.push(`stuck: ${dossier.id} is "${dossier.status}" in the kiosk (lastError ${dossier.sync.lastError})`);
+    else if (!row) problems.push(`${dossier.id} is accepted in the kiosk (maHoSo ${dossier.portal?.maHoSo}) but the portal does not hold it`);
+  }
+  return problems;
+}
