@@ -40,7 +40,7 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
   // Enrols on first use and remembers it; a failed attempt is tried again on the next call.
   let identity: Promise<PortalIdentity> | undefined;
   const currentIdentity = () =>
-    (identity ??= ensureIdentity({ file: path.join(dataDir, 'identity.json'), config, kiosk: { name: 'DVC Kiosk', version } }).catch((error: unknown) => {
+    (identity ??= ensureIdentity({ file: path.join(dataDir, 'identity.json'), config, kiosk: { name: 'DVC Kiosk', version }, protect: keyProtection }).catch((error: unknown) => {
       identity = undefined;
       throw error;
     }));

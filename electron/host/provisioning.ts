@@ -6,6 +6,7 @@ import { KioskError } from '../../shared/errors';
 import { writeFileAtomic } from './atomicFile';
 import { enrol } from './portal/http';
 import type { PortalIdentity } from './portal/index';
+import type { KeyProtection } from './vault';
 
 /**
  * Loads the kiosk's config file. A kiosk that was never set up runs on the defaults (the bundled
@@ -43,12 +44,12 @@ const StoredIdentity = z.object({
  * enrolment code and written atomically. Without either, portal calls fail with portal.notEnrolled,
  * which the sync engine treats as "try later": dossiers wait, none is lost.
  *
- * The device key sits in a 0600 file here; under Electron it moves behind safeStorage with the
- * vault (issue 4, encryption at rest).
+ * The file holds the device's signing key, so it is protected like the vault key: safeStorage under
+ * Electron, a 0600 file in the web host.
  */
-export async function ensureIdentity(options: { file: string; config: KioskConfig; kiosk: { name: string; version: string } }): Promise<PortalIdentity> {
-  const stored = await readFile(options.file, 'utf8').then(
-    (text) => StoredIdentity.parse(JSON.parse(text)),
+export async function ensureIdentity(options: { file: string; config: KioskConfig; kiosk: { name: string; version: string }; protect: KeyProtection }): Promise<PortalIdentity> {
+  const stored = await readFile(options.file).then(
+    (sealed) => StoredIdentity.parse(JSON.parse(options.protect.decrypt(sealed).toString('utf8'))),
     (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return null;
       throw new KioskError('config.invalid', { file: options.file }, { cause: error });
@@ -64,11 +65,7 @@ export async function ensureIdentity(options: { file: string; config: KioskConfi
   const { enrolmentCode, url, timeoutMs } = options.config.portal;
   if (!enrolmentCode) throw new KioskError('portal.notEnrolled');
   const enrolled = await enrol({ baseUrl: url, timeoutMs, enrolmentCode, kiosk: options.kiosk });
-  await writeFileAtomic(
-    options.file,
-    JSON.stringify(
-      StoredIdentity.parse({ portalUrl: url, kioskId: enrolled.identity.kioskId, commune: enrolled.commune, privateKeyJwk: enrolled.privateKeyJwk, portalPublicKeyJwk: enrolled.portalPublicKeyJwk }),
-    ),
-  );
+  const record = StoredIdentity.parse({ portalUrl: url, kioskId: enrolled.identity.kioskId, commune: enrolled.commune, privateKeyJwk: enrolled.privateKeyJwk, portalPublicKeyJwk: enrolled.portalPublicKeyJwk });
+  await writeFileAtomic(options.file, options.protect.encrypt(Buffer.from(JSON.stringify(record))));
   return enrolled.identity;
 }

@@ -142,9 +142,20 @@ export async function enrol(options: { baseUrl: string; timeoutMs: number; enrol
     { enrolmentCode: options.enrolmentCode, publicKeyJwk: keys.publicKeyJwk, kiosk: options.kiosk },
     { kioskId: ENROLMENT_KEY_ID, privateKey: keys.privateKey },
   );
-  const claimed = EnrolResponse.safeParse(JSON.parse(new TextDecoder().decode(answer.body) || 'null'));
-  const portalPublicKey = claimed.success ? importPublicKeyJwk(claimed.data.portalPublicKeyJwk as JsonWebKey) : null;
-  if (!portalPublicKey) return read(answer, keys.privateKey, z.never());
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(answer.body));
+  } catch {
+    throw new KioskError('portal.badResponse', { reason: 'json' });
+  }
+  const claimed = EnrolResponse.safeParse(body);
+  if (!claimed.success) {
+    // A refusal cannot be verified (we learn the portal's key only from a success); at worst a forged
+    // refusal delays enrolment, which the technician sees.
+    const code = ErrorBody.safeParse(body).data?.error ?? '';
+    throw new KioskError((errorCodes as readonly string[]).includes(code) ? (code as ErrorCode) : 'portal.badResponse', { status: answer.status });
+  }
+  const portalPublicKey = importPublicKeyJwk(claimed.data.portalPublicKeyJwk as JsonWebKey);
   const enrolled = read(answer, portalPublicKey, EnrolResponse);
   return {
     identity: { kioskId: enrolled.kioskId, privateKey: keys.privateKey, portalPublicKey },
