@@ -21,6 +21,11 @@ export const KioskConfig = z.object({
    * 70 dossiers of 7 MB), so a citizen never fills in a form that cannot be saved.
    */
   minFreeStorageBytes: z.number().int().nonnegative().default(500 * 1024 * 1024),
+  /**
+   * Days a dossier's personal data stays on the kiosk after the portal accepted it (for reprints and
+   * questions at the counter); then its key is destroyed (crypto-shredding, quality target D2).
+   */
+  retentionDays: z.number().nonnegative().default(30),
   /** A technician's explicit acceptance of a machine whose key store is not protected (Linux basic_text). */
   acceptWeakKeyStore: z.boolean().default(false),
   /** Without one, fees are paid at the counter. */

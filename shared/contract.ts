@@ -21,6 +21,8 @@ export const AppInfo = z.object({
   payee: Payee.nullable(),
   /** The free-storage floor below which no new dossier is started. */
   minFreeStorageBytes: z.number().int().nonnegative(),
+  /** Days personal data stays after the portal accepted a dossier. */
+  retentionDays: z.number().nonnegative(),
   startedAt: z.iso.datetime(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
@@ -97,6 +99,8 @@ export const hostMethods = {
   /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */
   'queue.keepCopy': { input: SealedCopy, output: z.void() },
   'queue.copies': { input: z.void(), output: z.array(SealedCopy) },
+  /** Removes the sealed copy of a dossier whose key was destroyed; idempotent. */
+  'queue.dropCopy': { input: z.object({ id: z.uuid() }), output: z.void() },
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const hostEvents = {

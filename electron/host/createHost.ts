@@ -57,6 +57,7 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
         commune: config.commune,
         payee: config.payee,
         minFreeStorageBytes: config.minFreeStorageBytes,
+        retentionDays: config.retentionDays,
         startedAt,
       }),
       'devices.list': async () => devices.map((device) => device.status()),
@@ -74,6 +75,7 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
       'vault.dataKey': async () => (await vault.dataKey()).toString('base64'),
       'queue.keepCopy': (copy) => copies.keep(copy),
       'queue.copies': () => copies.list(),
+      'queue.dropCopy': ({ id }) => copies.drop(id),
     },
     on: events.on,
     async close() {

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SealedCopy } from '../../shared/contract';
 import { writeFileAtomic } from './atomicFile';
@@ -15,6 +15,13 @@ export function createSealedCopies({ dir, log }: { dir: string; log: Logger }) {
     async keep(copy: SealedCopy): Promise<void> {
       await mkdir(dir, { recursive: true });
       await writeFileAtomic(file(copy.id), JSON.stringify(copy));
+    },
+    /** After crypto-shredding: the copy goes too, and the removal is made durable like the write. */
+    async drop(id: string): Promise<void> {
+      await rm(file(id), { force: true });
+      const folder = await open(dir, 'r').catch(() => null);
+      await folder?.sync();
+      await folder?.close();
     },
     /** Every readable copy. A damaged file is logged and left on disk for a technician, never deleted. */
     async list(): Promise<SealedCopy[]> {

@@ -52,5 +52,8 @@ export async function reconcileCopies(database: KioskDb = db): Promise<{ restore
   const onHost = new Set(copies.map((copy) => copy.id));
   const uncopied = rows.filter((row) => row.sealed && !onHost.has(row.id));
   for (const row of uncopied) await keepCopy(row);
+  // A copy outliving its shredded row (the host was away at the time) goes now.
+  const shredded = rows.filter((row) => row.shreddedAt && onHost.has(row.id));
+  for (const row of shredded) await host().call('queue.dropCopy', { id: row.id });
   return { restored: lost.length, copied: uncopied.length };
 }

@@ -7,7 +7,20 @@ import type { Sealed } from './crypto';
  * dossier's own key (./crypto.ts). Rows written before encryption hold plain `answers` until
  * `sealPlainDossiers` has sealed them.
  */
-export type StoredDossier = Omit<Dossier, 'answers'> & ({ sealed: Sealed; answers?: never } | { answers: Dossier['answers']; sealed?: never });
+export type StoredDossier = Omit<Dossier, 'answers'> &
+  (
+    | { sealed: Sealed; answers?: never; shreddedAt?: never }
+    | { answers: Dossier['answers']; sealed?: never; shreddedAt?: never }
+    /** Crypto-shredded: the key and the ciphertext are gone; only non-personal fields remain. */
+    | { shreddedAt: string; sealed?: never; answers?: never }
+  );
+
+/** What the kiosk keeps of a destroyed dossier's personal data: that, when and why it was destroyed. */
+export interface DeletionRecord {
+  id: string;
+  at: string;
+  reason: 'retention';
+}
 
 export const DB_NAME = 'dvc-kiosk';
 
@@ -22,6 +35,7 @@ export class KioskDb extends Dexie {
   dossiers!: EntityTable<StoredDossier, 'id'>;
   /** Small named values of the queue itself, such as the portal's changes cursor. */
   meta!: EntityTable<{ key: string; value: number }, 'key'>;
+  deletions!: EntityTable<DeletionRecord, 'id'>;
 
   constructor(name = DB_NAME) {
     super(name, { chromeTransactionDurability: 'strict' });
@@ -49,6 +63,8 @@ export class KioskDb extends Dexie {
             dossier.portalStatus ??= null;
           }),
       );
+    // v4: the record of every crypto-shredded dossier.
+    this.version(4).stores({ dossiers: 'id, status, createdAt', meta: 'key', deletions: 'id, at' });
   }
 }
 

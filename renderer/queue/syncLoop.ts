@@ -3,6 +3,7 @@ import { host } from '../host';
 import { reconcileCopies } from './copies';
 import { sealPlainDossiers } from './dossiers';
 import { heartbeatIfDue } from './heartbeat';
+import { shredExpired } from './retention';
 import { pullStatuses } from './statuses';
 import { requestPersistentStorage } from './storage';
 import { createOutbox, type QueuedDossier } from './outbox';
@@ -37,6 +38,8 @@ export function syncNow(): void {
         // and tell the province how this kiosk is doing.
         await pullStatuses().catch(() => undefined);
         await heartbeatIfDue().catch(() => undefined);
+        // Personal data of dossiers the portal has had long enough is destroyed.
+        await shredExpired((await host().call('app.info')).retentionDays).catch(() => undefined);
         return IDLE_MS;
       },
       () => IDLE_MS,

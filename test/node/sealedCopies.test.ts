@@ -9,7 +9,7 @@ afterEach(() => dirs.splice(0).forEach((dir) => dir.remove()));
 
 const copy = (id: string) => ({ id, row: { id, status: 'queued' }, sealed: { wrappedKey: 'AAAA', iv: 'AAAA', ciphertext: 'AAAA' } });
 
-test('keeps one file per dossier, rewrites it in place, and lists what it kept', async () => {
+test('keeps one file per dossier, rewrites it in place, lists what it kept, and drops it for good', async () => {
   const dir = tempDir('copies');
   dirs.push(dir);
   const copies = createSealedCopies({ dir: path.join(dir.dir, 'outbox'), log: memoryLogger().log });
@@ -18,6 +18,9 @@ test('keeps one file per dossier, rewrites it in place, and lists what it kept',
   await copies.keep(copy(id));
   expect(readdirSync(path.join(dir.dir, 'outbox'))).toEqual([`${id}.json`]);
   expect(await copies.list()).toEqual([copy(id)]);
+  await copies.drop(id);
+  await copies.drop(id);
+  expect(readdirSync(path.join(dir.dir, 'outbox'))).toEqual([]);
 });
 
 test('a damaged copy is reported and left on disk, never deleted; the others still load', async () => {
