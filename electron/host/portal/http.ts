@@ -33,6 +33,16 @@ interface Answer {
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** A fetch that never got an answer: the link's failure, never the dossier's. */
+const networkFailure = (error: unknown): ErrorCode =>
+  error instanceof DOMException && error.name === 'TimeoutError' ? 'portal.timeout' : 'portal.unreachable';
+
+/** The portal's own refusal code when it is one we know; anything else is not the portal speaking. */
+const refusalCode = (body: unknown): ErrorCode => {
+  const code = ErrorBody.safeParse(body).data?.error ?? '';
+  return (errorCodes as readonly string[]).includes(code) ? (code as ErrorCode) : 'portal.badResponse';
+};
+
 /** The package hash the kiosk declares must be the hash of the package it sends. */
 export function checkPackageHash(pkg: DossierPackage, packageSha256: string): void {
   if (sha256Hex(canonicalJson(pkg)) !== packageSha256) throw new KioskError('host.badInput', { field: 'packageSha256' });
@@ -53,7 +63,7 @@ function transport(baseUrl: string, timeoutMs: number, doFetch: typeof fetch) {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new KioskError(error instanceof DOMException && error.name === 'TimeoutError' ? 'portal.timeout' : 'portal.unreachable', {}, { cause: error });
+      throw new KioskError(networkFailure(error), {}, { cause: error });
     }
     return { status: response.status, body: new Uint8Array(await response.arrayBuffer()), headers: response.headers, nonce: signed.nonce };
   };
@@ -72,10 +82,7 @@ function read<T>(answer: Answer, portalPublicKey: KeyObject, schema: z.ZodType<T
   } catch {
     throw new KioskError('portal.badResponse', { reason: 'json' });
   }
-  if (answer.status !== 200 && answer.status !== 201) {
-    const code = ErrorBody.safeParse(json).data?.error;
-    throw new KioskError((errorCodes as readonly string[]).includes(code ?? '') ? (code as ErrorCode) : 'portal.badResponse', { status: answer.status });
-  }
+  if (answer.status !== 200 && answer.status !== 201) throw new KioskError(refusalCode(json), { status: answer.status });
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new KioskError('portal.badResponse', { reason: 'shape' });
   return parsed.data;
@@ -100,7 +107,7 @@ export function createHttpPortal({ baseUrl, timeoutMs, identity, fetch: doFetch 
       try {
         response = await doFetch(new URL('/v1/health', baseUrl), { signal: AbortSignal.timeout(timeoutMs) });
       } catch (error) {
-        return down(error instanceof DOMException && error.name === 'TimeoutError' ? 'portal.timeout' : 'portal.unreachable');
+        return down(networkFailure(error));
       }
       // A captive portal or a proxy error page answers too; only our JSON counts as the portal.
       const body = HealthResponse.safeParse(await response.json().catch(() => null));
@@ -152,8 +159,7 @@ export async function enrol(options: { baseUrl: string; timeoutMs: number; enrol
   if (!claimed.success) {
     // A refusal cannot be verified (we learn the portal's key only from a success); at worst a forged
     // refusal delays enrolment, which the technician sees.
-    const code = ErrorBody.safeParse(body).data?.error ?? '';
-    throw new KioskError((errorCodes as readonly string[]).includes(code) ? (code as ErrorCode) : 'portal.badResponse', { status: answer.status });
+    throw new KioskError(refusalCode(body), { status: answer.status });
   }
   const portalPublicKey = importPublicKeyJwk(claimed.data.portalPublicKeyJwk as JsonWebKey);
   const enrolled = read(answer, portalPublicKey, EnrolResponse);
