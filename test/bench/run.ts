@@ -2,13 +2,14 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { percentile, type Bench } from './bench';
+import { saveDossier } from './saveDossier';
 import { startScreen } from './startScreen';
 
 /**
  * `npm run bench`: runs every benchmark in this folder and writes docs/benchmarks.md with the
  * machine and the date. Speed targets live here, not in timed unit tests. Needs `npm run build`.
  */
-const benches: Bench[] = [startScreen];
+const benches: Bench[] = [startScreen, saveDossier];
 const root = path.resolve(import.meta.dirname, '../..');
 
 const rows: string[] = [];
