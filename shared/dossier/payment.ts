@@ -15,6 +15,9 @@ export interface FeeQuote {
 
 export const PAGE_COUNT_STEP = 'pageCount';
 export const COPY_COUNT_STEP = 'copyCount';
+/** The select step where a citizen claims an exemption: 'none', or one of the procedure's exemption ids. */
+export const FEE_EXEMPTION_STEP = 'feeExemption';
+export const NO_EXEMPTION = 'none';
 
 /** The number steps a fee rule counts with; a procedure's form must have them. */
 export function quantitySteps(rule: FeeRule): string[] {
@@ -48,7 +51,7 @@ export function ruleAmount(rule: FeeRule, pages: number, copies: number): number
 }
 
 export function quoteFee(procedure: Pick<Procedure, 'fee' | 'feeExemptions'>, answers: Answers): FeeQuote {
-  const claimed = answers.feeExemption;
+  const claimed = answers[FEE_EXEMPTION_STEP];
   const exemption = procedure.feeExemptions.find((candidate) => candidate.id === claimed)?.id ?? null;
   if (exemption) return { amountVnd: 0, exemption };
   return { amountVnd: ruleAmount(procedure.fee, quantity(answers, PAGE_COUNT_STEP), quantity(answers, COPY_COUNT_STEP)), exemption: null };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { compileForm, FormDefinition, Localized, type Step } from './formEngine';
-import { quantitySteps } from './payment';
+import { FEE_EXEMPTION_STEP, NO_EXEMPTION, quantitySteps, ruleAmount } from './payment';
 
 /**
  * The procedure catalogue: what a support point can help with, as data (assets/procedures/).
@@ -94,7 +94,8 @@ export const CatalogueIndex = z.strictObject({ version: z.string().min(1), order
 /**
  * What the kiosk relies on beyond the schema: the form compiles; every scannable document is asked
  * for by exactly one document step, and every document step names one; a fee counted per page or
- * per copy has the number steps to count with.
+ * per copy has the number steps to count with; exemptions from a fee that is not always zero can be
+ * claimed in the form.
  */
 export function checkProcedure(procedure: Procedure): string[] {
   let steps: Step[];
@@ -113,7 +114,16 @@ export function checkProcedure(procedure: Procedure): string[] {
     ...quantitySteps(procedure.fee)
       .filter((id) => !steps.some((step) => step.id === id && step.type === 'number' && step.min >= 1))
       .map((id) => `${procedure.code}: the fee needs a number step ${id}`),
+    ...exemptionProblems(procedure, steps),
   ];
+}
+
+function exemptionProblems(procedure: Procedure, steps: readonly Step[]): string[] {
+  if (procedure.feeExemptions.length === 0 || ruleAmount(procedure.fee, 1, 1) === 0) return [];
+  const step = steps.find((candidate) => candidate.id === FEE_EXEMPTION_STEP);
+  const offered = step?.type === 'select' ? step.options.map((option) => option.value).sort() : [];
+  const expected = [NO_EXEMPTION, ...procedure.feeExemptions.map((exemption) => exemption.id)].sort();
+  return offered.join() === expected.join() ? [] : [`${procedure.code}: exemptions need a select step ${FEE_EXEMPTION_STEP} offering ${expected.join(', ')}`];
 }
 
 /**

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { z } from 'zod';
 import { compileForm } from '../../shared/dossier/formEngine';
+import { quoteFee } from '../../shared/dossier/payment';
 import { assembleCatalogue, CatalogueIndex, checkProcedure, Procedure } from '../../shared/dossier/procedures';
 
 /**
@@ -120,6 +121,12 @@ describe('the procedure catalogue in assets/procedures', () => {
     expect(procedures.flatMap(lengthProblems)).toEqual([]);
   });
 
+  test('claiming an exemption in the form makes a province-set fee free', () => {
+    const reRegistration = procedures.find((procedure) => procedure.code === '1.004884')!;
+    expect(quoteFee(reRegistration, { feeExemption: 'poorHousehold' })).toEqual({ amountVnd: 0, exemption: 'poorHousehold' });
+    expect(quoteFee(reRegistration, { feeExemption: 'none' })).toEqual({ amountVnd: null, exemption: null });
+  });
+
   test('a procedure that is not fully online tells the citizen what to do in person', () => {
     expect(procedures.flatMap(inPersonProblems)).toEqual([]);
   });
@@ -210,6 +217,11 @@ describe('each check reports a catalogue broken on purpose', () => {
   test('a per-copy fee with no step to count the copies', () => {
     const withoutCount = parsed((data) => (data.form = data.form.filter((candidate) => candidate.id !== 'copyCount')), '2.000635.json');
     expect(checkProcedure(withoutCount)).toEqual(['2.000635: the fee needs a number step copyCount']);
+  });
+
+  test('exemptions from a fee that is not always zero, with no way to claim them', () => {
+    const unclaimable = parsed((data) => (data.form = data.form.filter((candidate) => candidate.id !== 'feeExemption')), '1.004884.json');
+    expect(checkProcedure(unclaimable)).toEqual(['1.004884: exemptions need a select step feeExemption offering disability, meritoriousFamily, none, poorHousehold']);
   });
 
   test('a procedure done partly in person with nothing said about it', () => {
