@@ -93,8 +93,11 @@ export type Answers = Readonly<Record<string, AnswerValue>>;
 /** A document step's answer when the citizen hands the paper in at the counter instead of scanning it. */
 export const AT_COUNTER = 'atCounter';
 
-/** What the CCCD QR code or chip tells us about the applicant; dates are ISO (yyyy, yyyy-mm or yyyy-mm-dd). */
-export type Identity = Partial<Record<IdentityField, string>>;
+/**
+ * What the CCCD QR code or chip tells us about the applicant; dates are ISO (yyyy, yyyy-mm or
+ * yyyy-mm-dd); the address as far as it could be matched to today's units.
+ */
+export type Identity = Partial<Record<Exclude<IdentityField, 'address'>, string>> & { address?: AddressAnswer };
 
 export interface FormContext {
   /** Today as yyyy-mm-dd, in Vietnam's time zone; passed in so that validation is deterministic. */
@@ -247,9 +250,7 @@ export function firstProblem(form: CompiledForm, answers: Answers, context: Form
 
 function identityAnswer(step: Step, identity: Identity): AnswerValue | undefined {
   const value = step.type !== 'phone' && step.type !== 'document' && step.type !== 'number' && step.prefill ? identity[step.prefill] : undefined;
-  if (value === undefined) return undefined;
-  // An address from the card is one line of text; the citizen still picks the province and commune.
-  return step.type === 'address' ? { provinceCode: '', communeCode: '', detail: value } : normaliseAnswer(step, value);
+  return value === undefined ? undefined : normaliseAnswer(step, value);
 }
 
 /** The next step to ask after `afterId`, skipping steps answered from the ID card; REVIEW at the end. */
@@ -267,7 +268,9 @@ export function startForm(form: CompiledForm, identity: Identity, context: FormC
     const value = identityAnswer(step, identity);
     if (value === undefined) continue;
     answers[step.id] = value;
-    if (validateAnswer(step, value, context) === null) prefilled.push(step.id);
+    // An address is always shown to confirm: the card may be years old, and a pre-2025 commune is
+    // matched to today's unit by its former name.
+    if (step.type !== 'address' && validateAnswer(step, value, context) === null) prefilled.push(step.id);
   }
   return { answers, prefilled, reviewing: false, current: nextStep(form, { answers, prefilled }, -1) };
 }
