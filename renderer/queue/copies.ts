@@ -1,16 +1,8 @@
 import type { SealedCopy } from '../../shared/contract';
 import { Dossier } from '../../shared/dossier/dossier';
 import { host } from '../host';
-import type { Sealed } from './crypto';
+import { fromBase64, toBase64, type Sealed } from './crypto';
 import { db, type KioskDb, type StoredDossier } from './db';
-
-/** Base64 in a loop: ciphertexts of scanned pages are too long to spread into one call. */
-function toBase64(bytes: Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(text);
-}
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
 
 /** The fields of a stored row besides its sealed answers; checked when a copy comes back. */
 const RowFields = Dossier.omit({ answers: true });

@@ -13,10 +13,17 @@ export interface Sealed {
 const DOSSIER_KEY = { name: 'AES-GCM', length: 256 } as const;
 const encoder = new TextEncoder();
 
+/** Base64 in slices: ciphertexts of scanned pages are too long to spread into one call. */
+export function toBase64(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+export const fromBase64 = (text: string) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+
 /** Imported once, non-extractable: page script can use the device key but never read it back. */
 export function importDeviceKey(base64: string): Promise<CryptoKey> {
-  const raw = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
-  return crypto.subtle.importKey('raw', raw, 'AES-KW', false, ['wrapKey', 'unwrapKey']);
+  return crypto.subtle.importKey('raw', fromBase64(base64), 'AES-KW', false, ['wrapKey', 'unwrapKey']);
 }
 
 export async function seal(value: unknown, rowId: string, deviceKey: CryptoKey): Promise<Sealed> {
