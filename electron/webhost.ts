@@ -18,7 +18,8 @@ import { readRendererFile, securityHeaders } from './host/rendererFiles';
  * sent over the wire, never in a log) and the page keeps it in sessionStorage. The Host header
  * must name this server, which defeats DNS rebinding; the WebSocket also checks Origin.
  */
-const MAX_BODY_BYTES = 1 << 20;
+/** Calls carry scanned pages as base64 (an attachment, or a dossier's sealed copy with all of them). */
+const MAX_BODY_BYTES = 128 << 20;
 
 export interface WebHostOptions {
   config: KioskConfig;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Payee } from './config';
+import { Attachment } from './dossier/dossier';
 import { DossierPackage } from './dossier/portalPackage';
 import { KioskError, KioskErrorShape, toKioskError } from './errors';
 import type { EventName, MethodName } from './contractNames';
@@ -68,13 +69,17 @@ export const QueueHealth = z.object({
 export type QueueHealth = z.infer<typeof QueueHealth>;
 
 /**
- * A queued dossier as the host keeps it outside IndexedDB (decision 4, R3): the stored row with
- * its sealed answers as base64, so either copy alone recovers the queue. No personal data in clear.
+ * A queued dossier as the host keeps it outside IndexedDB (decision 4, R3): the stored row, its
+ * sealed answers and its sealed attachments as base64, so either copy alone recovers the queue.
+ * No personal data in clear.
  */
+const Base64Sealed = z.object({ iv: z.base64(), ciphertext: z.base64() });
 export const SealedCopy = z.object({
   id: z.uuid(),
   row: z.record(z.string(), z.unknown()),
-  sealed: z.object({ wrappedKey: z.base64(), iv: z.base64(), ciphertext: z.base64() }),
+  sealed: Base64Sealed.extend({ wrappedKey: z.base64() }),
+  /** Copies written before attachments existed have none. */
+  attachments: z.array(Base64Sealed.extend({ id: z.uuid() })).default([]),
 });
 export type SealedCopy = z.infer<typeof SealedCopy>;
 
@@ -89,6 +94,11 @@ export const hostMethods = {
   'portal.health': { input: z.void(), output: PortalHealth },
   /** Idempotent by the package's UUID; the host checks the hash against the package it sends. */
   'portal.announce': { input: z.object({ package: DossierPackage, packageSha256: Sha256Hex }), output: AnnounceOutcome },
+  /**
+   * Sends one attachment by tus (resumable, ≤ 1 MiB signed chunks); resolves once the portal holds
+   * all of it. Idempotent: an attachment already received is not sent again.
+   */
+  'portal.upload': { input: z.object({ uuid: z.uuid(), attachment: Attachment, bytes: z.base64() }), output: z.void() },
   'portal.submit': { input: z.object({ uuid: z.uuid(), packageSha256: Sha256Hex }), output: PortalReceipt },
   /** Status changes of this kiosk's dossiers after `cursor`, oldest first. */
   'portal.changes': { input: z.object({ cursor: z.number().int().nonnegative() }), output: PortalChanges },
@@ -98,7 +108,10 @@ export const hostMethods = {
   'vault.dataKey': { input: z.void(), output: z.base64() },
   /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */
   'queue.keepCopy': { input: SealedCopy, output: z.void() },
-  'queue.copies': { input: z.void(), output: z.array(SealedCopy) },
+  /** The ids of the dossiers the host holds a copy of. */
+  'queue.copies': { input: z.void(), output: z.array(z.uuid()) },
+  /** One sealed copy; queue.copyDamaged when its file cannot be read (it stays on disk). */
+  'queue.copy': { input: z.object({ id: z.uuid() }), output: SealedCopy },
   /** Removes the sealed copy of a dossier whose key was destroyed; idempotent. */
   'queue.dropCopy': { input: z.object({ id: z.uuid() }), output: z.void() },
 } as const satisfies Record<MethodName, MethodSpec>;
@@ -125,7 +138,8 @@ export interface HostApi {
 
 /** What crosses a transport: a value, or an error as `{code, params}` (never an Error object). */
 export const Reply = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), value: z.unknown() }),
+  // A void method's value is dropped by JSON on the way (`{"ok":true}`).
+  z.object({ ok: z.literal(true), value: z.unknown().optional() }),
   z.object({ ok: z.literal(false), error: KioskErrorShape }),
 ]);
 export type Reply = z.infer<typeof Reply>;

@@ -60,8 +60,9 @@ export interface SyncPortal<T extends OutboxItem = OutboxItem> {
 }
 
 /**
- * The portal's answers that are about this dossier: a person must look at it (a resend with other
- * content, a dossier the portal does not know or finds incomplete). Every other failure — the link,
+ * The failures that are about this dossier: a person must look at it (the portal refused a resend
+ * with other content, does not know the dossier or finds it incomplete; a scanned page is missing
+ * on the kiosk). Every other failure — the link,
  * the portal being down, the kiosk's clock or key — says nothing against the dossier: the run stops
  * and tries again later, so an unknown failure can delay a dossier but never drop it.
  */
@@ -70,7 +71,9 @@ const dossierProblems: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'portal.notAnnounced',
   'portal.attachmentsMissing',
   'portal.uploadHashMismatch',
+  'portal.attachmentUnknown',
   'portal.badRequest',
+  'queue.attachmentMissing',
 ]);
 export const isTransient = (code: ErrorCode): boolean => !dossierProblems.has(code);
 

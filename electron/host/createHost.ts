@@ -44,7 +44,12 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
       identity = undefined;
       throw error;
     }));
-  const portal = createHttpPortal({ baseUrl: config.portal.url, timeoutMs: config.portal.timeoutMs, identity: currentIdentity });
+  const portal = createHttpPortal({
+    baseUrl: config.portal.url,
+    timeoutMs: config.portal.timeoutMs,
+    identity: currentIdentity,
+    uploadUrlsFile: path.join(dataDir, 'upload-urls.json'),
+  });
   const startedAt = new Date().toISOString();
 
   return {
@@ -63,6 +68,7 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
       'devices.list': async () => devices.map((device) => device.status()),
       'portal.health': () => portal.health(),
       'portal.announce': ({ package: pkg, packageSha256 }) => portal.announce(pkg, packageSha256),
+      'portal.upload': ({ uuid, attachment, bytes }) => portal.upload(uuid, attachment, Buffer.from(bytes, 'base64')),
       'portal.submit': ({ uuid, packageSha256 }) => portal.submit(uuid, packageSha256),
       'portal.changes': ({ cursor }) => portal.changes(cursor),
       'portal.heartbeat': async (queue) => {
@@ -74,7 +80,8 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
       },
       'vault.dataKey': async () => (await vault.dataKey()).toString('base64'),
       'queue.keepCopy': (copy) => copies.keep(copy),
-      'queue.copies': () => copies.list(),
+      'queue.copies': () => copies.ids(),
+      'queue.copy': ({ id }) => copies.get(id),
       'queue.dropCopy': ({ id }) => copies.drop(id),
     },
     on: events.on,

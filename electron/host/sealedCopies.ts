@@ -2,11 +2,15 @@ import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SealedCopy } from '../../shared/contract';
 import { writeFileAtomic } from './atomicFile';
+import { KioskError } from '../../shared/errors';
 import type { Logger } from './log';
+
+/** `<uuid>.json`; atomicFile's temporary files and anything else in the folder are not copies. */
+const COPY_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.json$/;
 
 /**
  * The queue's second home, outside the browser profile: one file per queued dossier, written
- * atomically and fsync'd, holding only what IndexedDB holds (answers sealed). If the profile is
+ * atomically and fsync'd, holding only what IndexedDB holds (answers and pages sealed). If the profile is
  * wiped or its IndexedDB is lost, the renderer restores the queue from here (renderer/queue/copies.ts).
  */
 export function createSealedCopies({ dir, log }: { dir: string; log: Logger }) {
@@ -23,22 +27,19 @@ export function createSealedCopies({ dir, log }: { dir: string; log: Logger }) {
       await folder?.sync();
       await folder?.close();
     },
-    /** Every readable copy. A damaged file is logged and left on disk for a technician, never deleted. */
-    async list(): Promise<SealedCopy[]> {
+    /** The ids of the copies on disk, read or not: a damaged one shows up when it is opened. */
+    async ids(): Promise<string[]> {
       const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
-      const copies = await Promise.all(
-        names
-          .filter((name) => name.endsWith('.json'))
-          .map(async (name) => {
-            const parsed = SealedCopy.safeParse(await readFile(path.join(dir, name), 'utf8').then(JSON.parse).catch(() => null));
-            if (!parsed.success || `${parsed.data.id}.json` !== name) {
-              log.error('queue.copyDamaged', { file: name });
-              return [];
-            }
-            return [parsed.data];
-          }),
-      );
-      return copies.flat();
+      return names.flatMap((name) => (COPY_NAME.test(name) ? [name.slice(0, -'.json'.length)] : []));
+    },
+    /** One copy. A damaged file is logged and left on disk for a technician, never deleted. */
+    async get(id: string): Promise<SealedCopy> {
+      const parsed = SealedCopy.safeParse(await readFile(file(id), 'utf8').then(JSON.parse).catch(() => null));
+      if (!parsed.success || parsed.data.id !== id) {
+        log.error('queue.copyDamaged', { file: `${id}.json` });
+        throw new KioskError('queue.copyDamaged', { id });
+      }
+      return parsed.data;
     },
   };
 }

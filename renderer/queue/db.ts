@@ -1,6 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { newSyncState, type Dossier } from '../../shared/dossier/dossier';
-import type { Sealed } from './crypto';
+import type { Sealed, SealedAttachment } from './crypto';
 
 /**
  * A dossier as stored: the answers (the personal data) only in `sealed`, encrypted with the
@@ -14,6 +14,9 @@ export type StoredDossier = Omit<Dossier, 'answers'> &
     /** Crypto-shredded: the key and the ciphertext are gone; only non-personal fields remain. */
     | { shreddedAt: string; sealed?: never; answers?: never }
   );
+
+/** An attachment's sealed bytes, apart from the row so that listing the queue never loads pages. */
+export type StoredAttachment = SealedAttachment & { dossierId: string };
 
 /** What the kiosk keeps of a destroyed dossier's personal data: that, when and why it was destroyed. */
 export interface DeletionRecord {
@@ -36,6 +39,7 @@ export class KioskDb extends Dexie {
   /** Small named values of the queue itself, such as the portal's changes cursor. */
   meta!: EntityTable<{ key: string; value: number }, 'key'>;
   deletions!: EntityTable<DeletionRecord, 'id'>;
+  attachments!: EntityTable<StoredAttachment, 'id'>;
 
   constructor(name = DB_NAME) {
     super(name, { chromeTransactionDurability: 'strict' });
@@ -65,6 +69,17 @@ export class KioskDb extends Dexie {
       );
     // v4: the record of every crypto-shredded dossier.
     this.version(4).stores({ dossiers: 'id, status, createdAt', meta: 'key', deletions: 'id, at' });
+    // v5: attachments (scanned pages), sealed with their dossier's key; the row lists them.
+    this.version(5)
+      .stores({ dossiers: 'id, status, createdAt', meta: 'key', deletions: 'id, at', attachments: 'id, dossierId' })
+      .upgrade((tx) =>
+        tx
+          .table('dossiers')
+          .toCollection()
+          .modify((dossier: Partial<StoredDossier>) => {
+            dossier.attachments ??= [];
+          }),
+      );
   }
 }
 

@@ -1,12 +1,19 @@
 import { liveQuery } from 'dexie';
-import { Dossier, newSyncState } from '../../shared/dossier/dossier';
+import { Dossier, newSyncState, type Attachment } from '../../shared/dossier/dossier';
 import { KioskError } from '../../shared/errors';
 import { host } from '../host';
 import { keepCopy } from './copies';
-import { importDeviceKey, seal, unseal } from './crypto';
-import { db, type KioskDb, type StoredDossier } from './db';
+import { importDeviceKey, seal, sha256Hex, unseal, unsealAttachments } from './crypto';
+import { db, type KioskDb, type StoredAttachment, type StoredDossier } from './db';
 
-export type DossierDraft = Pick<Dossier, 'procedureCode' | 'catalogueVersion' | 'answers' | 'feeVnd'>;
+/** A scanned page or a generated form, as the citizen's session hands it to the queue. */
+export interface NewAttachment {
+  documentType: string;
+  mediaType: Attachment['mediaType'];
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+export type DossierDraft = Pick<Dossier, 'procedureCode' | 'catalogueVersion' | 'answers' | 'feeVnd'> & { files?: readonly NewAttachment[] };
 
 let deviceKey: Promise<CryptoKey> | undefined;
 /** The host vault's key, fetched and imported once per page (non-extractable). */
@@ -27,28 +34,58 @@ export async function openDossier(row: StoredDossier): Promise<Dossier> {
   return sealed ? { ...rest, answers: await unseal<Dossier['answers']>(sealed, row.id, await currentDeviceKey()) } : (row as Dossier);
 }
 
+/** Attachments' plain bytes, in order; queue.attachmentMissing when one is not on this kiosk. */
+export async function readAttachments(row: StoredDossier, attachmentIds: readonly string[], database: KioskDb = db): Promise<Uint8Array<ArrayBuffer>[]> {
+  const stored = await database.attachments.bulkGet([...attachmentIds]);
+  const missing = attachmentIds.find((id, i) => stored[i]?.dossierId !== row.id);
+  if (!row.sealed || missing !== undefined) throw new KioskError('queue.attachmentMissing', { attachmentId: missing ?? '' });
+  return unsealAttachments(row.sealed.wrappedKey, stored as StoredAttachment[], row.id, await currentDeviceKey());
+}
+
 /**
- * Saves a dossier in one transaction and returns it only after the commit and a read-back that
- * decrypts: the caller may then say "Đã lưu". The UUID, the dossier's idempotency key forever,
- * is made for this save and sealed into its ciphertext; encryption happens before the transaction
- * (an await on WebCrypto inside a Dexie transaction would let it commit early).
+ * Saves a dossier and its attachments in one transaction and returns it only after the commit and
+ * a read-back that decrypts the answers and every page and checks each page's sha-256: the caller
+ * may then say "Đã lưu". The host writes the sealed copy meanwhile, from the same sealed values.
+ * The UUID, the dossier's idempotency key forever, is made for this save and sealed into its
+ * ciphertext; encryption happens before the transaction (an await on WebCrypto inside a Dexie
+ * transaction would let it commit early).
  */
-export async function saveDossier(draft: DossierDraft, database: KioskDb = db): Promise<Dossier> {
+export async function saveDossier({ files = [], ...draft }: DossierDraft, database: KioskDb = db): Promise<Dossier> {
   try {
-    const dossier = Dossier.parse({ ...draft, id: crypto.randomUUID(), status: 'queued', createdAt: new Date().toISOString(), sync: newSyncState(), portal: null, portalStatus: null });
+    const id = crypto.randomUUID();
+    const withIds = await Promise.all(
+      files.map(async (file) => ({ ...file, id: crypto.randomUUID(), sha256: await sha256Hex(file.bytes), size: file.bytes.length })),
+    );
+    const attachments = withIds.map(({ id: fileId, documentType, mediaType, sha256, size }) => ({ id: fileId, documentType, mediaType, sha256, size }));
+    const dossier = Dossier.parse({ ...draft, id, attachments, status: 'queued', createdAt: new Date().toISOString(), sync: newSyncState(), portal: null, portalStatus: null });
     const { answers, ...rest } = dossier;
-    const sealed = await seal(answers, dossier.id, await currentDeviceKey());
-    await database.transaction('rw', database.dossiers, () => database.dossiers.add({ ...rest, sealed }));
-    const stored = await database.dossiers.get(dossier.id);
-    if (!stored) throw new KioskError('queue.saveFailed');
-    const opened = await openDossier(stored);
-    // The second copy, outside the browser profile. If the host cannot write it now, the dossier is
-    // still safe in IndexedDB and the copy is made at the next start (reconcileCopies).
-    await keepCopy(stored).catch(() => undefined);
+    const sealed = await seal(answers, id, await currentDeviceKey(), withIds);
+    const row: StoredDossier = { ...rest, sealed: sealed.sealed };
+    const sealedAttachments = sealed.attachments.map((attachment) => ({ ...attachment, dossierId: id }));
+    await database.transaction('rw', database.dossiers, database.attachments, async () => {
+      await database.dossiers.add(row);
+      await database.attachments.bulkAdd(sealedAttachments);
+    });
+    const [opened] = await Promise.all([
+      readBack(id, attachments, database),
+      // The second copy, outside the browser profile. If the host cannot write it now, the dossier
+      // is still safe in IndexedDB and the copy is made at the next start (reconcileCopies).
+      keepCopy(row, database, sealedAttachments).catch(() => undefined),
+    ]);
     return opened;
   } catch (error) {
     throw error instanceof KioskError ? error : new KioskError('queue.saveFailed', {}, { cause: error });
   }
+}
+
+/** The committed dossier, opened, after every page decrypted to its sha-256. */
+async function readBack(id: string, attachments: readonly Attachment[], database: KioskDb): Promise<Dossier> {
+  const stored = await database.dossiers.get(id);
+  if (!stored) throw new KioskError('queue.saveFailed');
+  const [opened, pages] = await Promise.all([openDossier(stored), readAttachments(stored, attachments.map((attachment) => attachment.id), database)]);
+  const hashes = await Promise.all(pages.map(sha256Hex));
+  if (hashes.some((hash, i) => hash !== attachments[i]!.sha256)) throw new KioskError('queue.saveFailed');
+  return opened;
 }
 
 /**
@@ -60,7 +97,7 @@ export async function sealPlainDossiers(database: KioskDb = db): Promise<number>
   const key = await currentDeviceKey();
   for (const row of plain) {
     const { answers, ...rest } = row;
-    const sealed = await seal(answers, row.id, key);
+    const { sealed } = await seal(answers, row.id, key);
     await database.transaction('rw', database.dossiers, async () => {
       const current = await database.dossiers.get(row.id);
       if (current && JSON.stringify(current) === JSON.stringify(row)) await database.dossiers.put({ ...rest, sealed });

@@ -1,17 +1,15 @@
 import { canonicalJson, dossierPackage, type DossierPackage } from '../../shared/dossier/portalPackage';
 import type { Outbox, OutboxItem } from '../../shared/sync';
 import { catalogue } from '../catalogue';
+import { sha256Hex } from './crypto';
 import { db, type KioskDb, type StoredDossier } from './db';
 import { openDossier } from './dossiers';
 
-export type QueuedDossier = OutboxItem & { package: DossierPackage };
-
-const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+/** A dossier to send, with its stored row: its pages are read from IndexedDB only when uploaded. */
+export type QueuedDossier = OutboxItem & { package: DossierPackage; row: StoredDossier };
 
 /** sha-256 of the package's canonical JSON: the same bytes, and so the same hash, on every resend. */
-export async function packageSha256(pkg: DossierPackage): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonicalJson(pkg))));
-}
+export const packageSha256 = (pkg: DossierPackage): Promise<string> => sha256Hex(new TextEncoder().encode(canonicalJson(pkg)));
 
 /**
  * The queue as the sync engine's Outbox: every mark is one strict-durability transaction that has
@@ -35,7 +33,7 @@ export function createOutbox(database: KioskDb = db): Outbox<QueuedDossier> {
         dossiers.map(async (row) => {
           const dossier = await openDossier(row);
           const pkg = dossierPackage(dossier, catalogue.procedures.find((procedure) => procedure.code === dossier.procedureCode));
-          return { id: dossier.id, package: pkg, packageSha256: await packageSha256(pkg), attachments: pkg.attachments, progress: dossier.sync };
+          return { id: dossier.id, row, package: pkg, packageSha256: await packageSha256(pkg), attachments: pkg.attachments, progress: dossier.sync };
         }),
       );
     },

@@ -5,7 +5,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Crypto-shredding (quality target D2): once the portal has had a dossier for the retention period,
- * its wrapped key and ciphertext are deleted in one transaction with a deletion record, so its
+ * its wrapped key and the ciphertext of its answers and pages are deleted in one transaction with a
+ * deletion record, so its
  * personal data can no longer be read on this kiosk; the non-personal row stays for the helper's
  * report. Then the host's sealed copy goes too. Nothing is shredded before the portal accepted it.
  */
@@ -15,11 +16,12 @@ export async function shredExpired(retentionDays: number, now = Date.now(), data
   );
   const at = new Date(now).toISOString();
   for (const row of due) {
-    await database.transaction('rw', database.dossiers, database.deletions, async () => {
+    await database.transaction('rw', database.dossiers, database.attachments, database.deletions, async () => {
       const current = await database.dossiers.get(row.id);
       if (!current?.sealed || current.status !== 'accepted') return;
       const { sealed, ...kept } = current;
       await database.dossiers.put({ ...kept, shreddedAt: at });
+      await database.attachments.where('dossierId').equals(row.id).delete();
       await database.deletions.put({ id: row.id, at, reason: 'retention' });
     });
     await host().call('queue.dropCopy', { id: row.id });

@@ -1,7 +1,9 @@
+import { KioskError } from '../../shared/errors';
 import { createSyncEngine, type SyncEngine, type SyncPortal } from '../../shared/sync';
 import { host } from '../host';
 import { reconcileCopies } from './copies';
-import { sealPlainDossiers } from './dossiers';
+import { toBase64 } from './crypto';
+import { readAttachments, sealPlainDossiers } from './dossiers';
 import { heartbeatIfDue } from './heartbeat';
 import { shredExpired } from './retention';
 import { pullStatuses } from './statuses';
@@ -14,8 +16,12 @@ const IDLE_MS = 30_000;
 /** The portal through the host: the renderer has no network of its own (decision 3). */
 const hostPortal: SyncPortal<QueuedDossier> = {
   announce: (item) => host().call('portal.announce', { package: item.package, packageSha256: item.packageSha256 }),
-  // Attachments travel by tus through the host with the document scanner (issue 6); none yet.
-  upload: () => Promise.reject(new Error('attachments are not sent yet')),
+  async upload(item, { id }) {
+    const attachment = item.row.attachments.find((candidate) => candidate.id === id);
+    if (!attachment) throw new KioskError('queue.attachmentMissing', { attachmentId: id });
+    const [bytes] = await readAttachments(item.row, [id]);
+    await host().call('portal.upload', { uuid: item.id, attachment, bytes: toBase64(bytes!) });
+  },
   submit: (item) => host().call('portal.submit', { uuid: item.id, packageSha256: item.packageSha256 }),
 };
 

@@ -20,6 +20,22 @@ export const SyncState = z.object({
 export type SyncState = z.infer<typeof SyncState>;
 export const newSyncState = (): SyncState => ({ announced: false, uploaded: [], attempts: 0, lastError: null, lastAttemptAt: null });
 
+/**
+ * A scanned or attached document as the dossier lists it: what it is and its fingerprint, never its
+ * content (the bytes are sealed apart, renderer/queue/). The sha-256 is of the plain bytes the
+ * portal receives; it checks every upload end to end.
+ */
+export const Attachment = z.object({
+  id: z.uuid(),
+  /** The procedure's document code (`documents[].code` in assets/procedures). */
+  documentType: z.string().min(1).max(100),
+  /** Scans are JPEG (pdf-lib embeds them as they are); a generated form is PDF. */
+  mediaType: z.enum(['image/jpeg', 'application/pdf']),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().positive(),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
 export const Dossier = z.object({
   /** Created in the same transaction as the dossier; its idempotency key towards the portal forever. */
   id: z.uuid(),
@@ -30,6 +46,7 @@ export const Dossier = z.object({
   createdAt: z.iso.datetime(),
   /** The answers to the steps that were shown, keyed by step id. */
   answers: z.record(z.string(), AnswerValue),
+  attachments: z.array(Attachment),
   /** In đồng; null when the province sets the fee and the officer tells it. */
   feeVnd: z.number().int().nonnegative().nullable(),
   sync: SyncState,

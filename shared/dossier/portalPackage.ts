@@ -54,7 +54,7 @@ export function dossierPackage(dossier: Dossier, procedure: Procedure | undefine
       kioskReference: shortReference(dossier.id),
       answers: dossier.answers,
     },
-    attachments: [],
+    attachments: dossier.attachments.map(({ id, documentType, sha256, size }) => ({ id, documentType, sha256, size })),
   };
 }
 

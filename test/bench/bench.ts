@@ -1,13 +1,92 @@
-/** A benchmark: runs itself `runs` times and returns one duration (ms) per run. */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Faults } from '../support/faultProxy';
+import { openChromium, startKiosk, type KioskOptions, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
+
+/** What a benchmark measured: one duration (ms) per run, and lines worth adding under the table. */
+export interface BenchResult {
+  samples: number[];
+  notes?: string[];
+}
+
+/** A benchmark: runs itself `runs` times. */
 export interface Bench {
   id: string;
   title: string;
   target: { p95Ms: number };
   runs: number;
-  run(runs: number): Promise<number[]>;
+  run(runs: number): Promise<BenchResult>;
 }
 
 export function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/** A kiosk (reference portal + web host) and a Chromium on it for the length of `measure`. */
+export async function withKioskAndBrowser<T>(options: KioskOptions, measure: (kiosk: RunningKiosk, browser: RunningBrowser) => Promise<T>): Promise<T> {
+  const kiosk = await startKiosk({}, options);
+  const browser = await openChromium();
+  try {
+    await browser.page.goto(kiosk.webHost.url);
+    if (options.harness) await browser.page.waitForFunction(() => 'queueHarness' in window);
+    return await measure(kiosk, browser);
+  } finally {
+    await browser.close();
+    await kiosk.close();
+  }
+}
+
+/** `n` scanned pages of `bytes` each, base64, as the queue harness takes them; random, so nothing compresses. */
+export function pages(n: number, bytes: number): string[] {
+  return Array.from({ length: n }, () => randomBytes(bytes).toString('base64'));
+}
+
+type Stats = ReturnType<NonNullable<RunningKiosk['link']>['stats']>;
+
+/**
+ * A backlog benchmark: each run saves `dossiers()` (pages each, base64) through the queue harness
+ * while the link is down, then opens the link with `faults` and times how long until the portal
+ * accepted them all. `note` turns a run into a line under the table.
+ */
+export function backlogBench(spec: {
+  id: string;
+  title: string;
+  idealMs: number;
+  target: { p95Ms: number };
+  /** Made one at a time: a big backlog does not fit in memory at once. */
+  dossiers: () => Iterable<string[]>;
+  faults: Faults;
+  note: (run: { ms: number; before: Stats; after: Stats; kiosk: RunningKiosk }) => string;
+}): Bench {
+  return {
+    id: spec.id,
+    title: spec.title,
+    target: spec.target,
+    runs: 1,
+    run: (runs) =>
+      withKioskAndBrowser({ link: true, harness: true }, async (kiosk, { page }) => {
+        const link = kiosk.link!;
+        const samples: number[] = [];
+        const notes: string[] = [];
+        for (let i = 0; i < runs; i += 1) {
+          link.setFaults({ down: true });
+          const ids: string[] = [];
+          for (const scans of spec.dossiers()) ids.push((await page.evaluate((scans) => window.queueHarness.save(scans), scans)).id);
+          const before = link.stats();
+          const started = performance.now();
+          link.setFaults(spec.faults);
+          await page.evaluate(() => window.queueHarness.syncNow());
+          await page.waitForFunction(
+            (ids) => Promise.all(ids.map((id) => window.queueHarness.status(id))).then((statuses) => statuses.every((status) => status === 'accepted')),
+            ids,
+            { timeout: 20 * spec.idealMs, polling: 500 },
+          );
+          const ms = performance.now() - started;
+          samples.push(ms);
+          notes.push(`${spec.id} run ${i + 1}: ${spec.note({ ms, before, after: link.stats(), kiosk })}`);
+        }
+        return { samples, notes };
+      }),
+  };
 }

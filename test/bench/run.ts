@@ -2,19 +2,28 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { percentile, type Bench } from './bench';
+import { drain } from './drain';
 import { saveDossier } from './saveDossier';
+import { savePages } from './savePages';
+import { slowLink } from './slowLink';
 import { startScreen } from './startScreen';
 
 /**
  * `npm run bench`: runs every benchmark in this folder and writes docs/benchmarks.md with the
  * machine and the date. Speed targets live here, not in timed unit tests. Needs `npm run build`.
+ * `npm run bench -- P6p P8` runs only those and prints them, leaving the file alone.
  */
-const benches: Bench[] = [startScreen, saveDossier];
+const all: Bench[] = [startScreen, saveDossier, savePages, slowLink, drain];
+const only = process.argv.slice(2);
+const benches = only.length ? all.filter((bench) => only.includes(bench.id)) : all;
 const root = path.resolve(import.meta.dirname, '../..');
 
 const rows: string[] = [];
+const notes: string[] = [];
 for (const bench of benches) {
-  const samples = await bench.run(bench.runs);
+  const { samples, notes: benchNotes = [] } = await bench.run(bench.runs);
+  notes.push(...benchNotes);
+  for (const note of benchNotes) console.log(note);
   const [p50, p95] = [50, 95].map((p) => percentile(samples, p));
   const verdict = p95! <= bench.target.p95Ms ? 'met' : '**missed**';
   rows.push(`| ${bench.id} | ${bench.title} | ${samples.length} | ${p50!.toFixed(0)} | ${p95!.toFixed(0)} | ≤ ${bench.target.p95Ms} | ${verdict} |`);
@@ -22,7 +31,7 @@ for (const bench of benches) {
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-writeFileSync(
+if (!only.length) writeFileSync(
   path.join(root, 'docs/benchmarks.md'),
   `# Benchmarks
 
@@ -34,5 +43,7 @@ Written by \`npm run bench\` (test/bench/run.ts); targets from the founders' qua
 | id | what | runs | p50 ms | p95 ms | target p95 ms | |
 |---|---|---|---|---|---|---|
 ${rows.join('\n')}
+
+${notes.map((note) => `- ${note}`).join('\n')}
 `,
 );

@@ -1,25 +1,20 @@
 import { performance } from 'node:perf_hooks';
 import { fillCertifiedCopyToReview, pressSubmit } from '../support/journey';
-import { openChromium, startKiosk } from '../support/kiosk';
-import type { Bench } from './bench';
+import { withKioskAndBrowser, type Bench } from './bench';
 
 /**
- * P6, as a citizen feels it (answers only until the scanner brings pages): from touching "Gửi hồ sơ"
- * to "Đã lưu hồ sơ" on screen. That covers sealing the answers (AES-256-GCM, key wrap), the
+ * P6, as a citizen feels it: from touching "Gửi hồ sơ" to "Đã lưu hồ sơ" on screen, with answers
+ * only (the screens do not scan yet; savePages.ts measures 10 pages). That covers sealing the answers (AES-256-GCM, key wrap), the
  * strict-durability commit, the read-back that decrypts, and the host's fsync'd sealed copy.
  */
 export const saveDossier: Bench = {
   id: 'P6',
-  title: 'Touch "Gửi hồ sơ" → "Đã lưu hồ sơ": encrypt, strict commit, read-back, sealed copy (answers only; pages come with the scanner)',
+  title: 'Touch "Gửi hồ sơ" → "Đã lưu hồ sơ": encrypt, strict commit, read-back, sealed copy (answers only)',
   target: { p95Ms: 250 },
   runs: 20,
-  async run(runs) {
-    const kiosk = await startKiosk();
-    const browser = await openChromium();
-    const { page } = browser;
-    const samples: number[] = [];
-    try {
-      await page.goto(kiosk.webHost.url);
+  run: (runs) =>
+    withKioskAndBrowser({}, async (_kiosk, { page }) => {
+      const samples: number[] = [];
       for (let i = 0; i < runs; i += 1) {
         await fillCertifiedCopyToReview(page);
         const started = performance.now();
@@ -28,10 +23,6 @@ export const saveDossier: Bench = {
         samples.push(performance.now() - started);
         await page.getByRole('button', { name: 'Về màn hình chính' }).click();
       }
-    } finally {
-      await browser.close();
-      await kiosk.close();
-    }
-    return samples;
-  },
+      return { samples };
+    }),
 };

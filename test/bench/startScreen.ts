@@ -26,6 +26,6 @@ export const startScreen: Bench = {
     } finally {
       await kiosk.close();
     }
-    return samples;
+    return { samples };
   },
 };

@@ -15,7 +15,7 @@ const v1Dossier = {
   feeVnd: 7000,
 };
 
-test('a queue written by version 1 opens under the latest version with every dossier kept, sync progress and portal status added', async () => {
+test('a queue written by version 1 opens under the latest version with every dossier kept, sync progress, portal status and an empty attachment list added', async () => {
   const { page } = env.browser;
   // A page of the kiosk's origin that does not start the app, to lay down the old database.
   await page.goto(`${env.kiosk.webHost.origin}/no-app-here.txt`);
@@ -66,11 +66,12 @@ test('a queue written by version 1 opens under the latest version with every dos
         open.onerror = () => reject(open.error);
       }),
   );
-  expect(stored.version).toBe(40);
+  expect(stored.version).toBe(50);
   const { answers, ...kept } = v1Dossier;
   expect(stored.dossier).toMatchObject({ ...kept, status: expect.stringMatching(/^(queued|sending|accepted)$/) });
   // The sync loop may already have moved it on; the upgrade's shape is what matters here.
   expect(stored.dossier.sync).toEqual(expect.objectContaining({ announced: expect.any(Boolean), uploaded: expect.any(Array), attempts: expect.any(Number) }));
   expect(stored.dossier).toHaveProperty('portal');
   expect(stored.dossier).toHaveProperty('portalStatus');
+  expect(stored.dossier.attachments).toEqual([]);
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect, test } from 'vitest';
 import { submitCertifiedCopy } from '../support/journey';
 import { withKiosk } from '../support/kiosk';
+import { deleteQueueDatabase } from '../support/queue';
 
 const env = withKiosk({}, { link: true });
 
@@ -20,16 +21,7 @@ test('a queued dossier lives on in its sealed copy when IndexedDB is wiped, and 
   for (const canary of ['Nguyễn Văn An', 'NGUYỄN', '056090001234', '0912345678']) expect(copy).not.toContain(canary);
 
   // The browser profile loses its IndexedDB (a wiped profile, a database that would not open).
-  await page.goto(`${env.kiosk.webHost.origin}/no-app-here.txt`);
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const deletion = indexedDB.deleteDatabase('dvc-kiosk');
-        deletion.onsuccess = () => resolve();
-        deletion.onerror = () => reject(deletion.error);
-        deletion.onblocked = () => reject(new Error('blocked'));
-      }),
-  );
+  await deleteQueueDatabase(page, env.kiosk.webHost.origin);
 
   await page.goto(env.kiosk.webHost.url);
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();

@@ -30,6 +30,12 @@ describe('the client side of the contract', () => {
     expect(await codeOf(createHostClient(transport(reply)).call('app.info'))).toBe('host.badReply');
   });
 
+  test('a method that answers nothing resolves after its reply crossed JSON, as over the web host', async () => {
+    const reply = JSON.parse(JSON.stringify({ ok: true, value: undefined })) as unknown;
+    expect(reply).toEqual({ ok: true });
+    await expect(createHostClient(transport(reply)).call('queue.dropCopy', { id: '6f1c1a52-4a39-4c41-9a4c-0d6b8d3f7a10' })).resolves.toBeUndefined();
+  });
+
   test('an error reply becomes a KioskError with its code and params', async () => {
     const error = await createHostClient(
       transport({ ok: false, error: { code: 'portal.timeout', params: { seconds: 5 } } }),

@@ -34,7 +34,7 @@ async function kioskClient(options: { link?: boolean } = {}) {
   const config = KioskConfig.parse({ portal: { url: link?.url ?? portal.url, enrolmentCode: portal.createEnrolmentCode().code } });
   const file = path.join(data.dir, 'identity.json');
   const identity = () => ensureIdentity({ file, config, kiosk: { name: 'test', version: '0' }, protect: plainFile });
-  return { portal, link, client: createHttpPortal({ baseUrl: config.portal.url, timeoutMs: 2000, identity }) };
+  return { portal, link, client: createHttpPortal({ baseUrl: config.portal.url, timeoutMs: 2000, identity, uploadUrlsFile: path.join(data.dir, 'upload-urls.json') }) };
 }
 
 describe("the kiosk's signed portal client", () => {

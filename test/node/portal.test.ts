@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { KioskError } from '../../shared/errors';
@@ -9,8 +10,9 @@ import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { SCHEMA_VERSION } from '../../scripts/reference-portal/store';
 import { tempDir } from '../support/kiosk';
 
-/** Health is unsigned: it needs no enrolment. */
+/** Health is unsigned: it needs no enrolment, and sends no attachment. */
 const notEnrolled = () => Promise.reject(new KioskError('portal.notEnrolled'));
+const unusedUploadUrls = path.join(tmpdir(), 'dvc-health-test-upload-urls.json');
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -57,7 +59,7 @@ describe('reference portal', () => {
 describe('portal.health as the kiosk sees it', () => {
   test('the reference portal is reachable, with its protocol and a latency', async () => {
     const { url } = await referencePortal();
-    const health = await createHttpPortal({ baseUrl: url, timeoutMs: 2000, identity: notEnrolled }).health();
+    const health = await createHttpPortal({ baseUrl: url, timeoutMs: 2000, identity: notEnrolled, uploadUrlsFile: unusedUploadUrls }).health();
     expect(health).toMatchObject({ url, reachable: true, protocol: 'v1', errorCode: null });
     expect(health.latencyMs).toBeGreaterThanOrEqual(0);
   });
@@ -66,7 +68,7 @@ describe('portal.health as the kiosk sees it', () => {
     const url = await fakeNetwork(() => undefined);
     const port = new URL(url).port;
     await cleanups.pop()?.();
-    const health = await createHttpPortal({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000, identity: notEnrolled }).health();
+    const health = await createHttpPortal({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000, identity: notEnrolled, uploadUrlsFile: unusedUploadUrls }).health();
     expect(health).toMatchObject({ reachable: false, errorCode: 'portal.unreachable', latencyMs: null });
   });
 
@@ -75,7 +77,7 @@ describe('portal.health as the kiosk sees it', () => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.end('<html><body>Đăng nhập Wi-Fi</body></html>');
     });
-    expect(await createHttpPortal({ baseUrl: url, timeoutMs: 2000, identity: notEnrolled }).health()).toMatchObject({ reachable: false, errorCode: 'portal.badResponse' });
+    expect(await createHttpPortal({ baseUrl: url, timeoutMs: 2000, identity: notEnrolled, uploadUrlsFile: unusedUploadUrls }).health()).toMatchObject({ reachable: false, errorCode: 'portal.badResponse' });
   });
 
   test('JSON that is not the protocol is not the portal either', async () => {
@@ -83,11 +85,11 @@ describe('portal.health as the kiosk sees it', () => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end('{"status":"ok"}');
     });
-    expect(await createHttpPortal({ baseUrl: url, timeoutMs: 2000, identity: notEnrolled }).health()).toMatchObject({ reachable: false, errorCode: 'portal.badResponse' });
+    expect(await createHttpPortal({ baseUrl: url, timeoutMs: 2000, identity: notEnrolled, uploadUrlsFile: unusedUploadUrls }).health()).toMatchObject({ reachable: false, errorCode: 'portal.badResponse' });
   });
 
   test('a portal that does not answer in time is portal.timeout', async () => {
     const url = await fakeNetwork(() => undefined);
-    expect(await createHttpPortal({ baseUrl: url, timeoutMs: 200, identity: notEnrolled }).health()).toMatchObject({ reachable: false, errorCode: 'portal.timeout' });
+    expect(await createHttpPortal({ baseUrl: url, timeoutMs: 200, identity: notEnrolled, uploadUrlsFile: unusedUploadUrls }).health()).toMatchObject({ reachable: false, errorCode: 'portal.timeout' });
   });
 });

@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
 import { KioskConfig, type KioskConfigInput } from '../../shared/config';
 import { startWebHost, type WebHost } from '../../electron/webhost';
 import { createLogger } from '../../electron/host/log';
 import { chromiumFlags, CHROMIUM_PATH } from '../../scripts/chromium';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
-import { startFaultProxy, type FaultProxy } from './faultProxy';
+import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from './faultProxy';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const rendererDir = path.join(root, 'renderer/dist');
@@ -35,18 +36,27 @@ export interface RunningKiosk {
   close(): Promise<void>;
 }
 
+export interface KioskOptions {
+  /** Put the seeded fault proxy between kiosk and portal; with options, its seed and event listener. */
+  link?: boolean | Omit<FaultProxyOptions, 'target'>;
+  /** Serve the queue harness (test/harness) instead of the kiosk's screens. */
+  harness?: boolean;
+}
+
 /**
  * The whole kiosk as `npm start` runs it without Electron: reference portal + web host, on loopback.
  * With `link`, the kiosk reaches the portal through a seeded fault proxy the test controls.
  */
-export async function startKiosk(config: KioskConfigInput = {}, options: { link?: boolean } = {}): Promise<RunningKiosk> {
+export async function startKiosk(config: KioskConfigInput = {}, options: KioskOptions = {}): Promise<RunningKiosk> {
   const data = tempDir('kiosk');
   const portal = await startReferencePortal({ dbFile: path.join(data.dir, 'portal.sqlite'), port: 0, uploadDir: path.join(data.dir, 'uploads') });
-  const link = options.link ? await startFaultProxy({ target: { host: '127.0.0.1', port: Number(new URL(portal.url).port) } }) : null;
+  const link = options.link
+    ? await startFaultProxy({ ...(options.link === true ? {} : options.link), target: { host: '127.0.0.1', port: Number(new URL(portal.url).port) } })
+    : null;
   const { code } = portal.createEnrolmentCode();
   const webHost = await startWebHost({
     config: KioskConfig.parse({ portal: { url: link?.url ?? portal.url, enrolmentCode: code }, ...config }),
-    rendererDir,
+    rendererDir: options.harness ? await buildQueueHarness() : rendererDir,
     dataDir: data.dir,
     version: '0.0.0-test',
     log: memoryLogger().log,
@@ -103,7 +113,7 @@ export async function openChromium(): Promise<RunningBrowser> {
  * A test file's kiosk and browser: started before its tests, stopped after them. Read them inside
  * tests (`env.kiosk`, `env.browser`), once `beforeAll` has run.
  */
-export function withKiosk(config: KioskConfigInput = {}, options: { link?: boolean } = {}) {
+export function withKiosk(config: KioskConfigInput = {}, options: KioskOptions = {}) {
   const env = {} as { kiosk: RunningKiosk; browser: RunningBrowser };
   beforeAll(async () => {
     env.kiosk = await startKiosk(config, options);
@@ -114,4 +124,26 @@ export function withKiosk(config: KioskConfigInput = {}, options: { link?: boole
     await env.kiosk?.close();
   });
   return env;
+}
+
+let harnessBuild: Promise<string> | undefined;
+/**
+ * Builds test/harness (the real queue in a page without the screens) with Vite, once per test
+ * process, into a temporary folder.
+ */
+export function buildQueueHarness(): Promise<string> {
+  harnessBuild ??= (async () => {
+    const out = tempDir('harness');
+    // Benchmarks build it too, outside vitest's hooks.
+    process.once('exit', out.remove);
+    await build({
+      configFile: false,
+      root: path.join(root, 'test/harness'),
+      base: './',
+      logLevel: 'warn',
+      build: { outDir: out.dir, emptyOutDir: true, target: 'chrome120' },
+    });
+    return out.dir;
+  })();
+  return harnessBuild;
 }

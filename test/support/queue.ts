@@ -14,15 +14,18 @@ export interface RawQueueRow {
   row: RawRow;
 }
 
-/** The kiosk's queue rows exactly as IndexedDB holds them, read in the kiosk's origin without the app. */
-export function rawQueueRows(page: Page): Promise<RawQueueRow[]> {
+/**
+ * The kiosk's queue rows exactly as IndexedDB holds them, read in the kiosk's origin without the
+ * app: the dossiers, or another table of the queue (`attachments`).
+ */
+export function rawQueueRows(page: Page, table = 'dossiers'): Promise<RawQueueRow[]> {
   return page.evaluate(
-    () =>
+    (table) =>
       new Promise<RawQueueRow[]>((resolve, reject) => {
         const open = indexedDB.open('dvc-kiosk');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const all = open.result.transaction('dossiers').objectStore('dossiers').getAll();
+          const all = open.result.transaction(table).objectStore(table).getAll();
           all.onerror = () => reject(all.error);
           all.onsuccess = () => {
             open.result.close();
@@ -46,6 +49,7 @@ export function rawQueueRows(page: Page): Promise<RawQueueRow[]> {
           };
         };
       }),
+    table,
   );
 }
 
@@ -59,5 +63,19 @@ export async function openRawRows(rows: readonly RawRow[], vaultKey: Uint8Array)
         ? { ...row, answers: await unseal<Dossier['answers']>({ wrappedKey: bytes(sealed.wrappedKey), iv: bytes(sealed.iv), ciphertext: bytes(sealed.ciphertext) }, row.id, key) }
         : (row as Dossier),
     ),
+  );
+}
+
+/** Deletes the kiosk's IndexedDB as a wiped profile would, from a page of its origin that does not hold it open. */
+export async function deleteQueueDatabase(page: Page, origin: string): Promise<void> {
+  await page.goto(`${origin}/no-app-here.txt`);
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const deletion = indexedDB.deleteDatabase('dvc-kiosk');
+        deletion.onsuccess = () => resolve();
+        deletion.onerror = () => reject(deletion.error);
+        deletion.onblocked = () => reject(new Error('blocked'));
+      }),
   );
 }

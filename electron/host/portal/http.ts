@@ -2,8 +2,10 @@ import { createHash, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { AnnounceOutcome, PortalChanges, PortalReceipt, type PortalHealth } from '../../../shared/contract';
 import { canonicalJson, type DossierPackage } from '../../../shared/dossier/portalPackage';
-import { errorCodes, KioskError, type ErrorCode } from '../../../shared/errors';
+import { KioskError, type ErrorCode } from '../../../shared/errors';
 import { ENROLMENT_KEY_ID } from '../../../shared/httpSignature';
+import { networkFailure, refusalCode } from './failures';
+import { createTusUploader, createUploadUrls } from './tus';
 import type { Portal, PortalIdentity } from './index';
 import { createDeviceKeyPair, importPublicKeyJwk, signRequest, verifyResponse, type RequestSigner } from './signing';
 
@@ -14,13 +16,14 @@ const EnrolResponse = z.object({
   commune: z.object({ code: z.string(), name: z.string() }),
   portalPublicKeyJwk: z.record(z.string(), z.unknown()),
 });
-const ErrorBody = z.object({ error: z.string() });
 
 export interface HttpPortalOptions {
   baseUrl: string;
   timeoutMs: number;
   /** The kiosk's enrolment with this portal; rejects with portal.notEnrolled when there is none. */
   identity: () => Promise<PortalIdentity>;
+  /** Where the upload URLs of unfinished attachments are kept across restarts. */
+  uploadUrlsFile: string;
   fetch?: typeof fetch;
 }
 
@@ -31,17 +34,7 @@ interface Answer {
   nonce: string;
 }
 
-const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** A fetch that never got an answer: the link's failure, never the dossier's. */
-const networkFailure = (error: unknown): ErrorCode =>
-  error instanceof DOMException && error.name === 'TimeoutError' ? 'portal.timeout' : 'portal.unreachable';
-
-/** The portal's own refusal code when it is one we know; anything else is not the portal speaking. */
-const refusalCode = (body: unknown): ErrorCode => {
-  const code = ErrorBody.safeParse(body).data?.error ?? '';
-  return (errorCodes as readonly string[]).includes(code) ? (code as ErrorCode) : 'portal.badResponse';
-};
+const sha256Hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** The package hash the kiosk declares must be the hash of the package it sends. */
 export function checkPackageHash(pkg: DossierPackage, packageSha256: string): void {
@@ -89,8 +82,9 @@ function read<T>(answer: Answer, portalPublicKey: KeyObject, schema: z.ZodType<T
 }
 
 /** The provincial portal over HTTP, every call signed (RFC 9421); portal responses are a trust boundary. */
-export function createHttpPortal({ baseUrl, timeoutMs, identity, fetch: doFetch = fetch }: HttpPortalOptions): Portal {
+export function createHttpPortal({ baseUrl, timeoutMs, identity, uploadUrlsFile, fetch: doFetch = fetch }: HttpPortalOptions): Portal {
   const send = transport(baseUrl, timeoutMs, doFetch);
+  const tus = createTusUploader({ baseUrl, timeoutMs, identity, urls: createUploadUrls(uploadUrlsFile) });
   const call = async <T>(method: string, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> => {
     const { kioskId, privateKey, portalPublicKey } = await identity();
     return read(await send(method, path, body, { kioskId, privateKey }), portalPublicKey, schema);
@@ -126,8 +120,14 @@ export function createHttpPortal({ baseUrl, timeoutMs, identity, fetch: doFetch 
       return { state };
     },
 
+    async upload(uuid, attachment, bytes) {
+      if (bytes.length !== attachment.size || sha256Hex(bytes) !== attachment.sha256) throw new KioskError('host.badInput', { field: 'bytes' });
+      await tus.upload(uuid, attachment, bytes);
+    },
+
     async submit(uuid, packageSha256) {
       const { maHoSo, receivedAt } = await call('POST', `/v1/dossiers/${uuid}/submit`, { packageSha256 }, ours(z.object({ uuid: z.string(), ...PortalReceipt.shape }), uuid));
+      await tus.forgetDossier(uuid);
       return { maHoSo, receivedAt };
     },
 

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { DeviceStatus, PortalChanges, PortalHealth, QueueHealth } from '../../../shared/contract';
+import type { Attachment } from '../../../shared/dossier/dossier';
 import type { DossierPackage } from '../../../shared/dossier/portalPackage';
 import type { PortalReceipt } from '../../../shared/sync';
 
@@ -14,6 +15,8 @@ export interface PortalIdentity {
 export interface Portal {
   health(): Promise<PortalHealth>;
   announce(pkg: DossierPackage, packageSha256: string): Promise<{ state: 'announced' | 'submitted' }>;
+  /** Sends one announced attachment by tus; resolves when the portal holds all of it. */
+  upload(uuid: string, attachment: Attachment, bytes: Buffer): Promise<void>;
   submit(uuid: string, packageSha256: string): Promise<PortalReceipt>;
   changes(cursor: number): Promise<PortalChanges>;
   heartbeat(report: QueueHealth & { devices: DeviceStatus[]; clock: string }): Promise<{ portalTime: string }>;

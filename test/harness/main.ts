@@ -1,0 +1,50 @@
+import { catalogue } from '../../renderer/catalogue';
+import { toBase64, fromBase64 } from '../../renderer/queue/crypto';
+import { db } from '../../renderer/queue/db';
+import { readAttachments, saveDossier } from '../../renderer/queue/dossiers';
+import { shredExpired } from '../../renderer/queue/retention';
+import { startQueue, syncNow } from '../../renderer/queue/syncLoop';
+
+/**
+ * The kiosk's real queue (renderer/queue/) in a page of its own, for tests and benchmarks that need
+ * what the citizen screens cannot give yet, such as scanned pages: served by the real web host, in
+ * Chromium's real IndexedDB, syncing to the real reference portal. It replaces the screens, never
+ * the queue, the host or the portal.
+ */
+const procedure = catalogue.procedures.find((candidate) => candidate.code === '2.000815')!;
+const scannedDocument = procedure.documents.find((document) => document.scannable)!.id;
+
+const harness = {
+  /** Saves a certified-copy dossier with these pages (base64) and starts a sync run; returns its id and the save time. */
+  async save(pages: readonly string[]): Promise<{ id: string; ms: number }> {
+    const files = pages.map((page) => ({ documentType: scannedDocument, mediaType: 'image/jpeg' as const, bytes: fromBase64(page) }));
+    const started = performance.now();
+    const dossier = await saveDossier({
+      procedureCode: procedure.code,
+      catalogueVersion: catalogue.version,
+      answers: { applicantName: 'Nguyễn Văn An', applicantNumber: '056090001234', applicantPhone: '0912345678' },
+      feeVnd: 2000,
+      files,
+    });
+    const ms = performance.now() - started;
+    syncNow();
+    return { id: dossier.id, ms };
+  },
+  status: async (id: string) => (await db.dossiers.get(id))?.status ?? null,
+  /** A page as the queue gives it back to the upload: decrypted from IndexedDB. */
+  async page(id: string, index: number): Promise<string> {
+    const row = (await db.dossiers.get(id))!;
+    const [bytes] = await readAttachments(row, [row.attachments[index]!.id]);
+    return toBase64(bytes!);
+  },
+  shredExpired,
+  syncNow,
+};
+
+declare global {
+  interface Window {
+    queueHarness: typeof harness;
+  }
+}
+window.queueHarness = harness;
+startQueue();
