@@ -34,12 +34,18 @@ export async function openDossier(row: StoredDossier): Promise<Dossier> {
   return sealed ? { ...rest, answers: await unseal<Dossier['answers']>(sealed, row.id, await currentDeviceKey()) } : (row as Dossier);
 }
 
-/** Attachments' plain bytes, in order; queue.attachmentMissing when one is not on this kiosk. */
+/** The plain bytes of a row's sealed attachments, in order (wherever they were read from). */
+export async function openAttachments(row: StoredDossier, attachments: readonly StoredAttachment[]): Promise<Uint8Array<ArrayBuffer>[]> {
+  if (!row.sealed) throw new KioskError('queue.attachmentMissing', { attachmentId: attachments[0]?.id ?? '' });
+  return unsealAttachments(row.sealed.wrappedKey, attachments, row.id, await currentDeviceKey());
+}
+
+/** Attachments' plain bytes from IndexedDB, in order; queue.attachmentMissing when one is not on this kiosk. */
 export async function readAttachments(row: StoredDossier, attachmentIds: readonly string[], database: KioskDb = db): Promise<Uint8Array<ArrayBuffer>[]> {
   const stored = await database.attachments.bulkGet([...attachmentIds]);
   const missing = attachmentIds.find((id, i) => stored[i]?.dossierId !== row.id);
-  if (!row.sealed || missing !== undefined) throw new KioskError('queue.attachmentMissing', { attachmentId: missing ?? '' });
-  return unsealAttachments(row.sealed.wrappedKey, stored as StoredAttachment[], row.id, await currentDeviceKey());
+  if (missing !== undefined) throw new KioskError('queue.attachmentMissing', { attachmentId: missing });
+  return openAttachments(row, stored as StoredAttachment[]);
 }
 
 /**
