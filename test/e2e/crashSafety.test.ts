@@ -1,14 +1,13 @@
 import { randomInt } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, expect, test } from 'vitest';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
-import { openRawRows, rawQueueRows } from '../support/queue';
 import { fillCertifiedCopyToReview, pressSubmit } from '../support/journey';
-import { checkHistory, CONSOLE_TAG, killPoint, packageHasher, pageInstrumentation, parsePageEvent, type PageEvent } from '../support/crashHistory';
+import { checkHistory, killPoint, packageHasher, PageHistory, settledState } from '../support/crashHistory';
 import { bundleWebHostProcess, launchKioskChromium, startHostProcess, type HostProcess, type KioskChromium } from '../support/crashProcesses';
 import { mulberry32 } from '../support/faultProxy';
 import { rendererDir, root, tempDir } from '../support/kiosk';
@@ -79,17 +78,11 @@ test(
     // file's write must not leave the kiosk unable to enrol.
     const startHost = () => startHostProcess({ ...hostOptions, enrolmentCode: portal!.createEnrolmentCode().code });
 
-    const events: PageEvent[] = [];
-    const confirmed = new Map<string, number>();
+    const history = new PageHistory();
+    const { events, confirmed } = history;
     const prepare = async (page: Page) => {
       page.setDefaultTimeout(15_000);
-      await page.addInitScript(pageInstrumentation, CONSOLE_TAG);
-      page.on('console', (message) => {
-        const event = parsePageEvent(message.text());
-        if (!event) return;
-        events.push(event);
-        if (event.op === 'shown' && !confirmed.has(event.ref)) confirmed.set(event.ref, event.t);
-      });
+      await history.watch(page);
     };
     const open = async () => {
       const page = browser!.page;
@@ -148,17 +141,7 @@ test(
     const chaosMs = Date.now() - started;
 
     // Heal: host and page up, no more kills; the sync loop runs on the page's start.
-    await browser.page.getByRole('button', { name: 'Chạm để bắt đầu' }).waitFor();
-    const settled = async () => (await rawQueueRows(browser!.page)).every(({ row }) => row.status === 'accepted' || row.status === 'needsHelp');
-    await expect.poll(settled, { timeout: 60_000, interval: 500 }).toBe(true);
-    const kiosk = await openRawRows((await rawQueueRows(browser.page)).map(({ row }) => row), readFileSync(path.join(hostOptions.dataDir, 'vault.key')));
-    const atPortal = portal.store.dossiers();
-
-    // The helper's queue screen says the same.
-    await browser.page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
-    const rows = browser.page.getByTestId('queue-list').getByRole('listitem');
-    await expect.poll(() => rows.count()).toBe(kiosk.length);
-    const acceptedRows = (await rows.allTextContents()).filter((text) => /Cổng đã nhận, mã /.test(text)).length;
+    const { kiosk, portal: atPortal, acceptedOnScreen: acceptedRows } = await settledState({ page: browser.page, dataDir: hostOptions.dataDir, portal: portal.store });
 
     const problems = checkHistory({ confirmed: [...confirmed.keys()], kiosk, portal: atPortal, hash: packageHasher(root) });
     const points = new Map<string, number>();

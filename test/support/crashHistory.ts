@@ -1,17 +1,20 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { Dossier } from '../../shared/dossier/dossier';
 import { canonicalJson, dossierPackage } from '../../shared/dossier/portalPackage';
 import { assembleCatalogue } from '../../shared/dossier/procedures';
 import type { DossierRow } from '../../scripts/reference-portal/store';
+import { openRawRows, rawQueueRows } from './queue';
 
 /**
- * The history and checker of the crash-safety test (test/e2e/crashSafety.test.ts), in the manner of
- * Jepsen: the page reports each step of save and sync as it happens (an init script wraps the host
- * calls and the IndexedDB writes), the nemesis records each kill with the steps in flight at that
- * instant, and after the chaos the checker holds the final state of the portal and of the kiosk's
- * IndexedDB against every reference the UI confirmed.
+ * The history and checker of the crash-safety and network-fault tests (test/e2e/crashSafety.test.ts,
+ * test/e2e/networkFaults.test.ts), in the manner of Jepsen: the page reports each step of save and
+ * sync as it happens (an init script wraps the host calls and the IndexedDB writes), the nemesis
+ * records each fault it injects, and after the chaos the checker holds the final state of the portal
+ * and of the kiosk's IndexedDB against every reference the UI confirmed.
  */
 
 /** One step the page reported; `t` is the page's wall clock (ms since the epoch, sub-ms). */
@@ -104,6 +107,23 @@ export function parsePageEvent(text: string): PageEvent | null {
   return text.startsWith(CONSOLE_TAG) ? (JSON.parse(text.slice(CONSOLE_TAG.length)) as PageEvent) : null;
 }
 
+/** What the kiosk's pages reported: every step, and each reference shown on "Đã lưu" with when it first was. */
+export class PageHistory {
+  readonly events: PageEvent[] = [];
+  readonly confirmed = new Map<string, number>();
+
+  /** Instruments `page` before its own scripts run (also after reloads) and records its reports. */
+  async watch(page: Page): Promise<void> {
+    await page.addInitScript(pageInstrumentation, CONSOLE_TAG);
+    page.on('console', (message) => {
+      const event = parsePageEvent(message.text());
+      if (!event) return;
+      this.events.push(event);
+      if (event.op === 'shown' && !this.confirmed.has(event.ref)) this.confirmed.set(event.ref, event.t);
+    });
+  }
+}
+
 /**
  * Where a kill landed: the save/sync steps in flight at that instant (started, not finished), or
  * when none was, the last step finished before it ("after …").
@@ -144,6 +164,39 @@ export function packageHasher(root: string): (dossier: Dossier) => string {
   };
 }
 
+export interface SettledState {
+  /** The kiosk's queue, opened with its vault key. */
+  kiosk: Dossier[];
+  portal: DossierRow[];
+  /** Rows the helper's queue screen shows as received by the portal ("Cổng đã nhận, mã …"). */
+  acceptedOnScreen: number;
+}
+
+/**
+ * The end of a chaos run, on a page at the start screen: waits until every queued row is accepted
+ * or with the helper (calling `nudge` before each look, when given), then reads the final state of
+ * the kiosk (IndexedDB, opened with the vault key in `dataDir`), of the portal, and of the helper's
+ * queue screen.
+ */
+export async function settledState(options: { page: Page; dataDir: string; portal: { dossiers(limit?: number): DossierRow[] }; nudge?: () => Promise<void> }): Promise<SettledState> {
+  const { page } = options;
+  await page.getByRole('button', { name: 'Chạm để bắt đầu' }).waitFor();
+  const settled = async () => {
+    await options.nudge?.();
+    return (await rawQueueRows(page)).every(({ row }) => row.status === 'accepted' || row.status === 'needsHelp');
+  };
+  await expect.poll(settled, { timeout: 60_000, interval: 500 }).toBe(true);
+  const kiosk = await openRawRows((await rawQueueRows(page)).map(({ row }) => row), readFileSync(path.join(options.dataDir, 'vault.key')));
+  // All of them: without a limit the store returns the latest 200, for its admin page.
+  const portal = options.portal.dossiers(Number.MAX_SAFE_INTEGER);
+
+  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  const rows = page.getByTestId('queue-list').getByRole('listitem');
+  await expect.poll(() => rows.count()).toBe(kiosk.length);
+  const acceptedOnScreen = (await rows.allTextContents()).filter((text) => /Cổng đã nhận, mã /.test(text)).length;
+  return { kiosk, portal, acceptedOnScreen };
+}
+
 export interface CheckInput {
   /** Every reference the UI showed on "Đã lưu" (8 upper-case hex digits). */
   confirmed: readonly string[];
@@ -152,7 +205,7 @@ export interface CheckInput {
   hash: (dossier: Dossier) => string;
 }
 
-/** The invariants of target R1. Returns the violations, one line each; none means the history is good. */
+/** The invariants of targets R1 and R2. Returns the violations, one line each; none means the history is good. */
 export function checkHistory({ confirmed, kiosk, portal, hash }: CheckInput): string[] {
   const problems: string[] = [];
   const byUuid = new Map<string, DossierRow[]>();
