@@ -201,17 +201,18 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
     // Proof of possession: the request is signed by the key it enrols, under keyid "enrol".
     const auth = authenticateKiosk(request, (keyid) => (keyid === ENROLMENT_KEY_ID ? newKey : undefined));
     if (!auth.ok) return sendSigned(reply, { status: auth.status, body: { error: auth.error } }, auth.nonce);
-    const kioskId = `kiosk-${randomUUID()}`;
-    const commune = store.enrol({
+    // Idempotent by (code, key): the same key asking again, in a new signed request, gets its enrolment back.
+    const enrolment = store.enrol({
       code: body.data.enrolmentCode,
-      kioskId,
+      kioskId: `kiosk-${randomUUID()}`,
       publicKeyJwk: JSON.stringify({ kty: 'EC', crv: 'P-256', x: body.data.publicKeyJwk.x, y: body.data.publicKeyJwk.y }),
       name: body.data.kiosk.name,
       version: body.data.kiosk.version,
       now: now(),
     });
-    if (!commune) return sendSigned(reply, { status: 403, body: { error: 'portal.enrolmentRefused' } }, auth.nonce);
-    return sendSigned(reply, { status: 201, body: { kioskId, commune, portalPublicKeyJwk, portalTime: now().toISOString() } }, auth.nonce);
+    if (!enrolment) return sendSigned(reply, { status: 403, body: { error: 'portal.enrolmentRefused' } }, auth.nonce);
+    const { kind, kioskId, commune } = enrolment;
+    return sendSigned(reply, { status: kind === 'created' ? 201 : 200, body: { kioskId, commune, portalPublicKeyJwk, portalTime: now().toISOString() } }, auth.nonce);
   });
 
   app.get(

@@ -123,6 +123,12 @@ export type AnnounceOutcome =
   | { kind: 'same'; maHoSo: string | null }
   | { kind: 'conflict' };
 
+export interface EnrolOutcome {
+  kind: 'created' | 'replay';
+  kioskId: string;
+  commune: Commune;
+}
+
 export type SubmitOutcome =
   | { kind: 'created' | 'replay'; maHoSo: string; receivedAt: string }
   | { kind: 'conflict' }
@@ -184,6 +190,7 @@ export function openPortalStore(file: string) {
   const q = {
     count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM dossiers'),
     ratingCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM ratings'),
+    kioskCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM kiosks'),
     portalKey: db.prepare<[], { pem: string }>('SELECT private_key_pem AS pem FROM portal_key WHERE id = 1'),
     putPortalKey: db.prepare<[string, string]>('INSERT OR IGNORE INTO portal_key (id, private_key_pem, created_at) VALUES (1, ?, ?)'),
     code: db.prepare<[string], { code: string; commune_code: string; commune_name: string; expires_at: string; used_at: string | null; kiosk_id: string | null }>(
@@ -280,6 +287,7 @@ export function openPortalStore(file: string) {
   return {
     dossierCount: () => q.count.get()?.n ?? 0,
     ratingCount: () => q.ratingCount.get()?.n ?? 0,
+    kioskCount: () => q.kioskCount.get()?.n ?? 0,
 
     /** The portal's private key (PKCS#8 PEM), created once by `generate` and kept forever. */
     portalKey(generate: () => string, now: Date): string {
@@ -302,14 +310,25 @@ export function openPortalStore(file: string) {
 
     enrolmentCodes: () => q.codes.all().map(toCode),
 
-    /** Uses a code and records the kiosk, in one transaction; null when the code is unknown, used or expired. */
-    enrol(input: { code: string; kioskId: string; publicKeyJwk: string; name: string; version: string; now: Date }): Commune | null {
-      return db.transaction(() => {
+    /**
+     * Uses a code and records the kiosk as `kioskId`, in one transaction. A code already used by the
+     * same public key (`publicKeyJwk` as the server normalises it) gives back that enrolment, even
+     * once expired: the kiosk may have lost the answer and asks again with the key it kept. Null when
+     * the code is unknown, expired, or used by another key.
+     */
+    enrol(input: { code: string; kioskId: string; publicKeyJwk: string; name: string; version: string; now: Date }): EnrolOutcome | null {
+      return db.transaction((): EnrolOutcome | null => {
         const row = q.code.get(input.code);
-        if (!row || row.used_at !== null || new Date(row.expires_at) <= input.now) return null;
+        if (!row) return null;
+        if (row.used_at !== null) {
+          const kiosk = row.kiosk_id === null ? undefined : q.kiosk.get(row.kiosk_id);
+          if (kiosk?.public_key_jwk !== input.publicKeyJwk) return null;
+          return { kind: 'replay', kioskId: kiosk.kiosk_id, commune: { code: kiosk.commune_code, name: kiosk.commune_name } };
+        }
+        if (new Date(row.expires_at) <= input.now) return null;
         if (q.useCode.run(input.now.toISOString(), input.kioskId, input.code).changes !== 1) return null;
         q.insertKiosk.run(input.kioskId, input.publicKeyJwk, input.name, input.version, row.commune_code, row.commune_name, input.now.toISOString());
-        return { code: row.commune_code, name: row.commune_name };
+        return { kind: 'created', kioskId: input.kioskId, commune: { code: row.commune_code, name: row.commune_name } };
       })();
     },
 

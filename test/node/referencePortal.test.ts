@@ -84,6 +84,35 @@ describe('enrolment', () => {
     expect(answer.json).toEqual({ error: 'portal.enrolmentRefused' });
   });
 
+  test('a used code answers its own key again, the same enrolment forever, and refuses any other key', async () => {
+    let clock = Date.parse('2026-11-22T02:00:00Z');
+    const portal = await freshPortal({ now: () => new Date(clock) });
+    const code = portal.createEnrolmentCode({ ttlSeconds: 600, commune: { code: '22651', name: 'Xã Diên Khánh' } }).code;
+    const client = new PortalTestClient(portal.url, () => clock);
+    const first = await client.enrol(code);
+    expect(first.status).toBe(201);
+    const enrolAgain = (who: PortalTestClient, nonce?: string) =>
+      who.send('POST', '/v1/enrol', {
+        kioskId: 'enrol',
+        now: clock,
+        ...(nonce === undefined ? {} : { nonce }),
+        body: { enrolmentCode: code, publicKeyJwk: who.keys.publicKeyJwk, kiosk: { name: 'k', version: '1' } },
+      });
+    // The kiosk that lost the answer asks again in a new signed request, even after the code expired.
+    clock += 3600_000;
+    const again = await enrolAgain(client);
+    expect([again.status, again.verified]).toEqual([200, true]);
+    expect(again.json).toEqual({ ...(first.json as object), portalTime: new Date(clock).toISOString() });
+    // Replaying that very request is still refused by its nonce.
+    expect((await enrolAgain(client, again.nonce)).json).toEqual({ error: 'portal.signatureReplayed' });
+    // Another key never gets the code, nor the kiosk it enrolled.
+    const stranger = new PortalTestClient(portal.url, () => clock);
+    const refused = await enrolAgain(stranger);
+    expect([refused.status, refused.json]).toEqual([403, { error: 'portal.enrolmentRefused' }]);
+    expect(portal.store.kioskCount()).toBe(1);
+    expect(portal.store.enrolmentCodes()).toMatchObject([{ code, kioskId: client.kioskId }]);
+  });
+
   test('enrolment signed by a key other than the one enrolled is refused (proof of possession)', async () => {
     const portal = await freshPortal();
     const client = new PortalTestClient(portal.url);

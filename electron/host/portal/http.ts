@@ -1,4 +1,4 @@
-import { createHash, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { AnnounceOutcome, PortalChanges, PortalReceipt, type PortalHealth } from '../../../shared/contract';
 import { canonicalJson, type DossierPackage } from '../../../shared/dossier/portalPackage';
@@ -7,7 +7,7 @@ import { ENROLMENT_KEY_ID } from '../../../shared/httpSignature';
 import { networkFailure, refusalCode } from './failures';
 import { createTusUploader, createUploadUrls } from './tus';
 import type { Portal, PortalIdentity } from './index';
-import { createDeviceKeyPair, importPublicKeyJwk, signRequest, verifyResponse, type RequestSigner } from './signing';
+import { importPublicKeyJwk, signRequest, verifyResponse, type RequestSigner } from './signing';
 
 /** The portal's answer to `GET /v1/health` (docs/portal-protocol.md). */
 const HealthResponse = z.object({ status: z.literal('ok'), protocol: z.string() });
@@ -138,16 +138,17 @@ export function createHttpPortal({ baseUrl, timeoutMs, identity, uploadUrlsFile,
 }
 
 /**
- * Enrols this kiosk: a new device key pair, proven by signing the enrolment request with it. The
- * portal's key comes back in the answer, which must verify with that key over our nonce.
+ * Enrols this kiosk's device key, proven by signing the enrolment request with it. The caller keeps
+ * the key before it calls, so a retry after a lost answer sends the same key, which the portal
+ * answers with the same enrolment. The portal's key comes back in the answer, which must verify
+ * with that key over our nonce.
  */
-export async function enrol(options: { baseUrl: string; timeoutMs: number; enrolmentCode: string; kiosk: { name: string; version: string }; fetch?: typeof fetch }) {
-  const keys = createDeviceKeyPair();
+export async function enrol(options: { baseUrl: string; timeoutMs: number; enrolmentCode: string; privateKey: KeyObject; kiosk: { name: string; version: string }; fetch?: typeof fetch }) {
   const answer = await transport(options.baseUrl, options.timeoutMs, options.fetch ?? fetch)(
     'POST',
     '/v1/enrol',
-    { enrolmentCode: options.enrolmentCode, publicKeyJwk: keys.publicKeyJwk, kiosk: options.kiosk },
-    { kioskId: ENROLMENT_KEY_ID, privateKey: keys.privateKey },
+    { enrolmentCode: options.enrolmentCode, publicKeyJwk: createPublicKey(options.privateKey).export({ format: 'jwk' }), kiosk: options.kiosk },
+    { kioskId: ENROLMENT_KEY_ID, privateKey: options.privateKey },
   );
   let body: unknown;
   try {
@@ -164,8 +165,7 @@ export async function enrol(options: { baseUrl: string; timeoutMs: number; enrol
   const portalPublicKey = importPublicKeyJwk(claimed.data.portalPublicKeyJwk as JsonWebKey);
   const enrolled = read(answer, portalPublicKey, EnrolResponse);
   return {
-    identity: { kioskId: enrolled.kioskId, privateKey: keys.privateKey, portalPublicKey },
-    privateKeyJwk: keys.privateKey.export({ format: 'jwk' }),
+    identity: { kioskId: enrolled.kioskId, privateKey: options.privateKey, portalPublicKey },
     portalPublicKeyJwk: enrolled.portalPublicKeyJwk,
     commune: enrolled.commune,
   };
