@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { assertNever } from '../shared/errors';
 import { Identify } from './citizen/Identify';
@@ -7,7 +7,9 @@ import { Review } from './citizen/Review';
 import { StepScreen } from './citizen/StepScreen';
 import { Submitted } from './citizen/Submitted';
 import { Queue } from './helper/Queue';
+import { openQueue } from './queue/db';
 import { Attract } from './shell/Attract';
+import { Recovery } from './shell/Recovery';
 import { StatusBar } from './shell/StatusBar';
 import { useStore, type Store } from './store';
 
@@ -34,8 +36,16 @@ function Route({ route }: { route: Store['route'] }) {
   }
 }
 
+/** True once the queue's first open has failed or run out of time. */
+function useQueueDown(): boolean {
+  const [down, setDown] = useState(false);
+  useEffect(() => void openQueue().catch(() => setDown(true)), []);
+  return down;
+}
+
 export function App() {
   const { i18n } = useTranslation();
+  const queueDown = useQueueDown();
   const { route, locale } = useStore();
   useEffect(() => {
     void i18n.changeLanguage(locale);
@@ -44,7 +54,7 @@ export function App() {
   return (
     <>
       <StatusBar />
-      <Route route={route} />
+      {queueDown ? <Recovery /> : <Route route={route} />}
     </>
   );
 }

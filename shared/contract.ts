@@ -77,11 +77,14 @@ const Base64Sealed = z.object({ iv: z.base64(), ciphertext: z.base64() });
 export const SealedCopy = z.object({
   id: z.uuid(),
   row: z.record(z.string(), z.unknown()),
-  sealed: Base64Sealed.extend({ wrappedKey: z.base64() }),
+  /** `keyId` names the device key that wrapped the dossier key; copies from before rotation have none. */
+  sealed: Base64Sealed.extend({ wrappedKey: z.base64(), keyId: z.string().optional() }),
   /** Copies written before attachments existed have none. */
   attachments: z.array(Base64Sealed.extend({ id: z.uuid() })).default([]),
 });
 export type SealedCopy = z.infer<typeof SealedCopy>;
+
+const DeviceKey = z.object({ id: z.string().min(1), key: z.base64() });
 
 interface MethodSpec {
   input: z.ZodType;
@@ -104,8 +107,15 @@ export const hostMethods = {
   'portal.changes': { input: z.object({ cursor: z.number().int().nonnegative() }), output: PortalChanges },
   /** Reports the kiosk's health; answers the portal's clock and how far the kiosk's is off (seconds). */
   'portal.heartbeat': { input: QueueHealth, output: z.object({ portalTime: z.iso.datetime(), clockDriftSeconds: z.number() }) },
-  /** The device key-encryption key, base64: the renderer imports it once as a non-extractable key. */
-  'vault.dataKey': { input: z.void(), output: z.base64() },
+  /**
+   * The device key-encryption keys, base64: the current one and, while a rotation is under way,
+   * the one before it. The renderer imports them as non-extractable keys.
+   */
+  'vault.keys': { input: z.void(), output: z.object({ current: DeviceKey.extend({ createdAt: z.iso.datetime() }), previous: DeviceKey.nullable() }) },
+  /** Starts a key rotation (a new current key); nothing if one is under way. */
+  'vault.rotate': { input: z.void(), output: z.void() },
+  /** Ends a rotation: destroys the previous key; the renderer calls it once nothing is wrapped by it. */
+  'vault.retire': { input: z.object({ id: z.string() }), output: z.void() },
   /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */
   'queue.keepCopy': { input: SealedCopy, output: z.void() },
   /** The ids of the dossiers the host holds a copy of. */

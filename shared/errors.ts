@@ -32,6 +32,7 @@ export const errorCodes = [
   'portal.badRequest',
   'config.invalid',
   'vault.weakKeyStore',
+  'vault.keyUnknown',
   'queue.saveFailed',
   'queue.storageFull',
   'queue.openFailed',

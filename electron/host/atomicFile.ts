@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -7,7 +8,8 @@ import path from 'node:path';
  * so the rename itself is on disk (the pattern of Actual's atomic-write.ts and of SQLite's journal).
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  // Random, so two writes of the same file at once never share a temporary file.
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
   const handle = await open(temporary, 'w', mode);
   try {
     await handle.writeFile(data);
@@ -21,7 +23,17 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
     await rm(temporary, { force: true });
     throw error;
   }
-  const folder = await open(path.dirname(file), 'r');
+  await syncFolder(path.dirname(file));
+}
+
+/** Removes a file, if there, so that the removal survives a power cut (the folder is fsync'd). */
+export async function removeFileDurably(file: string): Promise<void> {
+  await rm(file, { force: true });
+  await syncFolder(path.dirname(file)).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
+}
+
+async function syncFolder(folderPath: string): Promise<void> {
+  const folder = await open(folderPath, 'r');
   try {
     await folder.sync();
   } finally {

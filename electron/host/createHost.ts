@@ -78,7 +78,15 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
         const drift = (Date.parse(portalTime) - (sentAt + Date.now()) / 2) / 1000;
         return { portalTime, clockDriftSeconds: Math.round(drift) };
       },
-      'vault.dataKey': async () => (await vault.dataKey()).toString('base64'),
+      'vault.keys': async () => {
+        const { current, previous } = await vault.keys();
+        return {
+          current: { id: current.id, key: current.key.toString('base64'), createdAt: current.createdAt.toISOString() },
+          previous: previous && { id: previous.id, key: previous.key.toString('base64') },
+        };
+      },
+      'vault.rotate': () => vault.rotate(),
+      'vault.retire': ({ id }) => vault.retire(id),
       'queue.keepCopy': (copy) => copies.keep(copy),
       'queue.copies': () => copies.ids(),
       'queue.copy': ({ id }) => copies.get(id),

@@ -1,7 +1,7 @@
-import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SealedCopy } from '../../shared/contract';
-import { writeFileAtomic } from './atomicFile';
+import { removeFileDurably, writeFileAtomic } from './atomicFile';
 import { KioskError } from '../../shared/errors';
 import type { Logger } from './log';
 
@@ -20,13 +20,8 @@ export function createSealedCopies({ dir, log }: { dir: string; log: Logger }) {
       await mkdir(dir, { recursive: true });
       await writeFileAtomic(file(copy.id), JSON.stringify(copy));
     },
-    /** After crypto-shredding: the copy goes too, and the removal is made durable like the write. */
-    async drop(id: string): Promise<void> {
-      await rm(file(id), { force: true });
-      const folder = await open(dir, 'r').catch(() => null);
-      await folder?.sync();
-      await folder?.close();
-    },
+    /** Once the portal has the dossier (or its data was shredded): the removal is made durable like the write. */
+    drop: (id: string): Promise<void> => removeFileDurably(file(id)),
     /** The ids of the copies on disk, read or not: a damaged one shows up when it is opened. */
     async ids(): Promise<string[]> {
       const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));

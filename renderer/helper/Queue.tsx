@@ -3,6 +3,7 @@ import { shortReference } from '../../shared/dossier/dossier';
 import type { ErrorCode } from '../../shared/errors';
 import { errorKey, type MessageKey } from '../../shared/i18n/index';
 import { catalogue } from '../catalogue';
+import { lastRestore } from '../queue/copies';
 import type { StoredDossier } from '../queue/db';
 import { watchDossiers } from '../queue/dossiers';
 import { useStore } from '../store';
@@ -16,8 +17,11 @@ export function Queue() {
   const { locale, reset } = useStore();
   const [dossiers, setDossiers] = useState<StoredDossier[] | null>(null);
   const [failure, setFailure] = useState<ErrorCode | null>(null);
+  const [restore, setRestore] = useState<{ at: number; count: number } | null>(null);
 
   useEffect(() => watchDossiers(setDossiers, (error) => setFailure(error.code)), []);
+  // Read again with the rows: a restore commits its note with each row it brings back.
+  useEffect(() => void lastRestore().then(setRestore, () => undefined), [dossiers]);
 
   const time = new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
   const procedureName = (code: string) =>
@@ -30,6 +34,7 @@ export function Queue() {
           {t(errorKey(failure))}
         </p>
       )}
+      {restore && <p data-testid="queue-restored">{t('queue.restored', { count: restore.count, time: time.format(new Date(restore.at)) })}</p>}
       {dossiers && dossiers.length === 0 && <p>{t('queue.empty')}</p>}
       {dossiers && dossiers.length > 0 && (
         <>

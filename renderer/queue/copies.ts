@@ -10,11 +10,34 @@ const RowFields = Dossier.omit({ answers: true });
 const encode = ({ iv, ciphertext }: SealedBytes) => ({ iv: toBase64(iv), ciphertext: toBase64(ciphertext) });
 const decode = ({ iv, ciphertext }: { iv: string; ciphertext: string }): SealedBytes => ({ iv: fromBase64(iv), ciphertext: fromBase64(ciphertext) });
 
-function fromCopy(copy: SealedCopy): { row: StoredDossier; attachments: StoredAttachment[] } {
+/** A copy as the queue stores it: the row with its sealed answers, and its sealed pages. */
+export function fromCopy(copy: SealedCopy): { row: StoredDossier; attachments: StoredAttachment[] } {
   return {
-    row: { ...RowFields.parse(copy.row), sealed: { ...decode(copy.sealed), wrappedKey: fromBase64(copy.sealed.wrappedKey) } },
+    row: {
+      ...RowFields.parse(copy.row),
+      sealed: { ...decode(copy.sealed), wrappedKey: fromBase64(copy.sealed.wrappedKey), ...(copy.sealed.keyId ? { keyId: copy.sealed.keyId } : {}) },
+    },
     attachments: copy.attachments.map(({ id, ...sealed }) => ({ id, dossierId: copy.id, ...decode(sealed) })),
   };
+}
+
+/** One copy, or null when the host cannot read it: it stays on disk for a technician. */
+export const readCopy = (id: string) =>
+  host()
+    .call('queue.copy', { id })
+    .then(fromCopy)
+    .catch(() => null);
+
+/** Has the host write a sealed row and its pages as its copy (fsync + rename); IndexedDB is not touched. */
+export async function writeCopy(row: StoredDossier, pages: readonly StoredAttachment[]): Promise<void> {
+  if (!row.sealed) return;
+  const { sealed, ...fields } = row;
+  await host().call('queue.keepCopy', {
+    id: row.id,
+    row: fields,
+    sealed: { ...encode(sealed), wrappedKey: toBase64(sealed.wrappedKey), ...(sealed.keyId ? { keyId: sealed.keyId } : {}) },
+    attachments: pages.map((attachment) => ({ id: attachment.id, ...encode(attachment) })),
+  });
 }
 
 /**
@@ -23,45 +46,56 @@ function fromCopy(copy: SealedCopy): { row: StoredDossier; attachments: StoredAt
  */
 export async function keepCopy(row: StoredDossier, database: KioskDb = db, pages?: readonly StoredAttachment[]): Promise<void> {
   if (!row.sealed) return;
-  const { sealed, ...fields } = row;
-  const attachments = pages ?? (await database.attachments.where('dossierId').equals(row.id).toArray());
-  await host().call('queue.keepCopy', {
-    id: row.id,
-    row: fields,
-    sealed: { ...encode(sealed), wrappedKey: toBase64(sealed.wrappedKey) },
-    attachments: attachments.map((attachment) => ({ id: attachment.id, ...encode(attachment) })),
-  });
+  await writeCopy(row, pages ?? (await database.attachments.where('dossierId').equals(row.id).toArray()));
+  // A sync run may have delivered the dossier, and dropped its copy, while this one was on its way.
+  const now = await database.dossiers.get(row.id);
+  if (now?.status === 'accepted' || now?.shreddedAt) await host().call('queue.dropCopy', { id: row.id });
+}
+
+/** The last time reconcileCopies restored dossiers IndexedDB had lost, and how many: the helper's queue says so. */
+const RESTORED_AT = 'copiesRestoredAt';
+const RESTORED = 'copiesRestored';
+
+export async function lastRestore(database: KioskDb = db): Promise<{ at: number; count: number } | null> {
+  const [at, count] = await database.meta.bulkGet([RESTORED_AT, RESTORED]);
+  return at && count ? { at: at.value, count: count.value } : null;
 }
 
 /**
  * At start: a dossier the host has a copy of but IndexedDB lost is restored with its pages (it then
  * syncs as any other — resending is safe, the portal answers with the original code); a sealed
- * row without a copy gets one. Either copy alone recovers the queue. A copy the host cannot read
- * is skipped here and stays on disk for a technician.
+ * row not yet at the portal without a copy gets one, and an accepted one loses its copy. Either
+ * copy alone recovers the queue. A copy the host cannot read is skipped here and stays on disk for
+ * a technician.
  */
 export async function reconcileCopies(database: KioskDb = db): Promise<{ restored: number; copied: number }> {
   const onHost = new Set(await host().call('queue.copies'));
   const rows = await database.dossiers.toArray();
   const inDatabase = new Set(rows.map((row) => row.id));
   let restored = 0;
+  const restoredAt = Date.now();
   for (const id of onHost) {
     if (inDatabase.has(id)) continue;
-    const copy = await host()
-      .call('queue.copy', { id })
-      .catch(() => null);
+    const copy = await readCopy(id);
     if (!copy) continue;
-    const { row, attachments } = fromCopy(copy);
-    await database.transaction('rw', database.dossiers, database.attachments, async () => {
+    const { row, attachments } = copy;
+    await database.transaction('rw', database.dossiers, database.attachments, database.meta, async () => {
       if (await database.dossiers.get(row.id)) return;
       await database.dossiers.add(row);
       await database.attachments.bulkPut(attachments);
       restored += 1;
+      // Chromium deletes a corrupt store and opens it empty without a word (db.ts): this is how a
+      // helper learns of it, committed with the row so that no restored row shows without it.
+      await database.meta.bulkPut([
+        { key: RESTORED_AT, value: restoredAt },
+        { key: RESTORED, value: restored },
+      ]);
     });
   }
-  const uncopied = rows.filter((row) => row.sealed && !onHost.has(row.id));
+  const uncopied = rows.filter((row) => row.sealed && row.status !== 'accepted' && !onHost.has(row.id));
   for (const row of uncopied) await keepCopy(row, database);
-  // A copy outliving its shredded row (the host was away at the time) goes now.
-  const shredded = rows.filter((row) => row.shreddedAt && onHost.has(row.id));
-  for (const row of shredded) await host().call('queue.dropCopy', { id: row.id });
+  // A copy outliving the portal's receipt (the host was away at the time) goes now.
+  const done = rows.filter((row) => (row.status === 'accepted' || row.shreddedAt) && onHost.has(row.id));
+  for (const row of done) await host().call('queue.dropCopy', { id: row.id });
   return { restored, copied: uncopied.length };
 }

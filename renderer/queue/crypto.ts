@@ -8,9 +8,16 @@ export interface SealedBytes {
   iv: Uint8Array<ArrayBuffer>;
   ciphertext: Uint8Array<ArrayBuffer>;
 }
-/** A dossier's answers, sealed, with the dossier key wrapped by the device key. */
+/** A dossier's answers, sealed, with the dossier key wrapped by the device key `keyId` names. */
 export interface Sealed extends SealedBytes {
   wrappedKey: Uint8Array<ArrayBuffer>;
+  /** Absent on rows sealed before key rotation existed. */
+  keyId?: string;
+}
+/** A device key-encryption key as the renderer holds it: imported, non-extractable, and its id. */
+export interface DeviceKey {
+  id: string;
+  key: CryptoKey;
 }
 /** One attachment's bytes, sealed with its dossier's key. */
 export interface SealedAttachment extends SealedBytes {
@@ -64,18 +71,27 @@ const unwrap = (wrappedKey: Uint8Array<ArrayBuffer>, deviceKey: CryptoKey) =>
 /** An attachment is bound to its dossier and its own id, so pages cannot be swapped between them. */
 const attachmentAad = (rowId: string, attachmentId: string) => `${rowId}/${attachmentId}`;
 
-/** Seals a dossier's answers and attachments under one new dossier key. */
+/** Seals a dossier's answers and attachments under one new dossier key, wrapped by the device key. */
 export async function seal(
   answers: unknown,
   rowId: string,
-  deviceKey: CryptoKey,
+  deviceKey: DeviceKey,
   files: readonly { id: string; bytes: Uint8Array<ArrayBuffer> }[] = [],
 ): Promise<{ sealed: Sealed; attachments: SealedAttachment[] }> {
   const dossierKey = await crypto.subtle.generateKey(DOSSIER_KEY, true, ['encrypt', 'decrypt']);
   const sealedAnswers = await encrypt(dossierKey, encoder.encode(JSON.stringify(answers)), rowId);
   const attachments = await Promise.all(files.map(async ({ id, bytes }) => ({ id, ...(await encrypt(dossierKey, bytes, attachmentAad(rowId, id))) })));
-  const wrappedKey = new Uint8Array(await crypto.subtle.wrapKey('raw', dossierKey, deviceKey, 'AES-KW'));
-  return { sealed: { ...sealedAnswers, wrappedKey }, attachments };
+  const wrappedKey = new Uint8Array(await crypto.subtle.wrapKey('raw', dossierKey, deviceKey.key, 'AES-KW'));
+  return { sealed: { ...sealedAnswers, wrappedKey, keyId: deviceKey.id }, attachments };
+}
+
+/**
+ * The same dossier key wrapped by another device key (key rotation). The dossier key exists
+ * unwrapped only inside this call; what it encrypted is not touched.
+ */
+export async function rewrapKey(wrappedKey: Uint8Array<ArrayBuffer>, from: CryptoKey, to: CryptoKey): Promise<Uint8Array<ArrayBuffer>> {
+  const dossierKey = await crypto.subtle.unwrapKey('raw', wrappedKey, from, 'AES-KW', DOSSIER_KEY, true, ['encrypt', 'decrypt']);
+  return new Uint8Array(await crypto.subtle.wrapKey('raw', dossierKey, to, 'AES-KW'));
 }
 
 /** Rejects (OperationError) when the key, the row or a single byte is not the one sealed. */

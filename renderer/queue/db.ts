@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { newSyncState, type Dossier } from '../../shared/dossier/dossier';
+import { KioskError } from '../../shared/errors';
 import type { Sealed, SealedAttachment } from './crypto';
 
 /**
@@ -84,3 +85,28 @@ export class KioskDb extends Dexie {
 }
 
 export const db = new KioskDb();
+
+/** Leaves time for the page to load, so the recovery screen shows within 10 s of start (R6). */
+const OPEN_DEADLINE_MS = 8_000;
+let firstOpen: Promise<void> | undefined;
+
+/**
+ * The queue's first open, once per page: resolves once IndexedDB is open, rejects with
+ * queue.openFailed when it failed or ran past the deadline (an open blocked by another connection
+ * never ends). The kiosk never deletes or re-creates the database; its files stay for a technician.
+ * What Chromium 156 does with damaged LevelDB files (test/e2e/queueRecovery.test.ts):
+ * - an I/O error (CURRENT naming a missing MANIFEST, the folder replaced by a file, a lock held
+ *   elsewhere) fails every open and leaves the files as they are;
+ * - corruption (garbage in a .log or MANIFEST, a truncated .ldb) makes it delete the store and open
+ *   it empty, and a torn .log loses its last writes. That is never "no dossiers": reconcileCopies
+ *   restores them from the sealed copies. A corrupt .ldb block shows at the first read instead: the
+ *   store is deleted then, and restored at the next start.
+ */
+export function openQueue(): Promise<void> {
+  firstOpen ??= new Promise<void>((resolve, reject) => {
+    const fail = (cause: unknown) => reject(new KioskError('queue.openFailed', {}, { cause }));
+    const deadline = setTimeout(() => fail(new Error(`no open after ${OPEN_DEADLINE_MS} ms`)), OPEN_DEADLINE_MS);
+    db.open().then(() => resolve(), fail).finally(() => clearTimeout(deadline));
+  });
+  return firstOpen;
+}

@@ -1,9 +1,9 @@
 import { liveQuery } from 'dexie';
 import { Dossier, newSyncState, type Attachment } from '../../shared/dossier/dossier';
 import { KioskError } from '../../shared/errors';
-import { host } from '../host';
 import { keepCopy } from './copies';
-import { importDeviceKey, seal, sha256Hex, unseal, unsealAttachments } from './crypto';
+import { seal, sha256Hex, unseal, unsealAttachments } from './crypto';
+import { deviceKeys, keyFor } from './deviceKeys';
 import { db, type KioskDb, type StoredAttachment, type StoredDossier } from './db';
 
 /** A scanned page or a generated form, as the citizen's session hands it to the queue. */
@@ -15,29 +15,16 @@ export interface NewAttachment {
 
 export type DossierDraft = Pick<Dossier, 'procedureCode' | 'catalogueVersion' | 'answers' | 'feeVnd'> & { files?: readonly NewAttachment[] };
 
-let deviceKey: Promise<CryptoKey> | undefined;
-/** The host vault's key, fetched and imported once per page (non-extractable). */
-function currentDeviceKey(): Promise<CryptoKey> {
-  deviceKey ??= host()
-    .call('vault.dataKey')
-    .then(importDeviceKey)
-    .catch((error: unknown) => {
-      deviceKey = undefined;
-      throw error;
-    });
-  return deviceKey;
-}
-
 /** The dossier with its answers, opened from the stored row. */
 export async function openDossier(row: StoredDossier): Promise<Dossier> {
   const { sealed, ...rest } = row;
-  return sealed ? { ...rest, answers: await unseal<Dossier['answers']>(sealed, row.id, await currentDeviceKey()) } : (row as Dossier);
+  return sealed ? { ...rest, answers: await unseal<Dossier['answers']>(sealed, row.id, keyFor(await deviceKeys(), sealed)) } : (row as Dossier);
 }
 
 /** The plain bytes of a row's sealed attachments, in order (wherever they were read from). */
 export async function openAttachments(row: StoredDossier, attachments: readonly StoredAttachment[]): Promise<Uint8Array<ArrayBuffer>[]> {
   if (!row.sealed) throw new KioskError('queue.attachmentMissing', { attachmentId: attachments[0]?.id ?? '' });
-  return unsealAttachments(row.sealed.wrappedKey, attachments, row.id, await currentDeviceKey());
+  return unsealAttachments(row.sealed.wrappedKey, attachments, row.id, keyFor(await deviceKeys(), row.sealed));
 }
 
 /** Attachments' plain bytes from IndexedDB, in order; queue.attachmentMissing when one is not on this kiosk. */
@@ -65,7 +52,7 @@ export async function saveDossier({ files = [], ...draft }: DossierDraft, databa
     const attachments = withIds.map(({ id: fileId, documentType, mediaType, sha256, size }) => ({ id: fileId, documentType, mediaType, sha256, size }));
     const dossier = Dossier.parse({ ...draft, id, attachments, status: 'queued', createdAt: new Date().toISOString(), sync: newSyncState(), portal: null, portalStatus: null });
     const { answers, ...rest } = dossier;
-    const sealed = await seal(answers, id, await currentDeviceKey(), withIds);
+    const sealed = await seal(answers, id, (await deviceKeys()).current, withIds);
     const row: StoredDossier = { ...rest, sealed: sealed.sealed };
     const sealedAttachments = sealed.attachments.map((attachment) => ({ ...attachment, dossierId: id }));
     await database.transaction('rw', database.dossiers, database.attachments, async () => {
@@ -100,10 +87,10 @@ async function readBack(id: string, attachments: readonly Attachment[], database
  */
 export async function sealPlainDossiers(database: KioskDb = db): Promise<number> {
   const plain = (await database.dossiers.toArray()).filter((row) => row.answers !== undefined);
-  const key = await currentDeviceKey();
+  const { current } = await deviceKeys();
   for (const row of plain) {
     const { answers, ...rest } = row;
-    const { sealed } = await seal(answers, row.id, key);
+    const { sealed } = await seal(answers, row.id, current);
     await database.transaction('rw', database.dossiers, async () => {
       const current = await database.dossiers.get(row.id);
       if (current && JSON.stringify(current) === JSON.stringify(row)) await database.dossiers.put({ ...rest, sealed });

@@ -2,13 +2,16 @@ import { KioskError } from '../../shared/errors';
 import { createSyncEngine, type SyncEngine, type SyncPortal } from '../../shared/sync';
 import { host } from '../host';
 import { reconcileCopies } from './copies';
+import { createCopyOutbox } from './copyOutbox';
 import { toBase64 } from './crypto';
-import { readAttachments, sealPlainDossiers } from './dossiers';
+import { sealPlainDossiers } from './dossiers';
+import { rotateKeysIfDue } from './deviceKeys';
 import { heartbeatIfDue } from './heartbeat';
 import { shredExpired } from './retention';
 import { pullStatuses } from './statuses';
 import { requestPersistentStorage } from './storage';
 import { createOutbox, type QueuedDossier } from './outbox';
+import { openQueue } from './db';
 
 /** How often to look again when the last run succeeded; new dossiers start a run themselves. */
 const IDLE_MS = 30_000;
@@ -19,13 +22,15 @@ const hostPortal: SyncPortal<QueuedDossier> = {
   async upload(item, { id }) {
     const attachment = item.row.attachments.find((candidate) => candidate.id === id);
     if (!attachment) throw new KioskError('queue.attachmentMissing', { attachmentId: id });
-    const [bytes] = await readAttachments(item.row, [id]);
+    const [bytes] = await item.openPages([id]);
     await host().call('portal.upload', { uuid: item.id, attachment, bytes: toBase64(bytes!) });
   },
   submit: (item) => host().call('portal.submit', { uuid: item.id, packageSha256: item.packageSha256 }),
 };
 
 let engine: SyncEngine | undefined;
+/** IndexedDB would not open: the engine sends from the host's sealed copies (R6). */
+let fromCopies = false;
 let timer: number | undefined;
 
 /**
@@ -33,19 +38,24 @@ let timer: number | undefined;
  * browser's `online` event is only a hint to try sooner: reachability is the portal answering.
  */
 export function syncNow(): void {
-  engine ??= createSyncEngine({ outbox: createOutbox(), portal: hostPortal });
+  // Before startQueue has opened the queue (or chosen the copies) there is nothing to send from.
+  if (!engine) return;
   window.clearTimeout(timer);
   void engine
     .run()
     .then(
       async (run) => {
         if (run.retry) return run.retry.inMs;
+        // Everything below works on IndexedDB.
+        if (fromCopies) return IDLE_MS;
         // After a clean run the link is up: read what the portal has done with earlier dossiers,
         // and tell the province how this kiosk is doing.
         await pullStatuses().catch(() => undefined);
         await heartbeatIfDue().catch(() => undefined);
-        // Personal data of dossiers the portal has had long enough is destroyed.
+        // Personal data of dossiers the portal has had long enough is destroyed, then the device
+        // key is replaced if it is due, so their wrapped keys left in old files open no more.
         await shredExpired((await host().call('app.info')).retentionDays).catch(() => undefined);
+        await rotateKeysIfDue().catch(() => undefined);
         return IDLE_MS;
       },
       () => IDLE_MS,
@@ -57,18 +67,31 @@ export function syncNow(): void {
 }
 
 /**
- * The queue's start: ask for persistent storage, seal rows from before encryption, reconcile with
- * the host's sealed copies, then sync now and from then on.
+ * The queue's start: open IndexedDB, ask for persistent storage, seal rows from before encryption,
+ * reconcile with the host's sealed copies, then sync now and from then on. When IndexedDB will not
+ * open, the sealed copies are sent instead.
  */
 export function startQueue(): () => void {
   window.addEventListener('online', syncNow);
-  // Rows from before encryption get sealed, then the queue and the host's copies are reconciled;
-  // sending does not wait on either if the host is away.
-  void requestPersistentStorage()
-    .then(() => sealPlainDossiers())
-    .then(() => reconcileCopies())
-    .catch(() => undefined)
-    .finally(syncNow);
+  void openQueue()
+    .then(
+      // Rows from before encryption get sealed, then the queue and the host's copies are
+      // reconciled; sending does not wait on either if the host is away.
+      () =>
+        requestPersistentStorage()
+          .then(() => sealPlainDossiers())
+          .then(() => reconcileCopies())
+          .catch(() => undefined)
+          .then(() => createOutbox()),
+      () => {
+        fromCopies = true;
+        return createCopyOutbox();
+      },
+    )
+    .then((outbox) => {
+      engine = createSyncEngine({ outbox, portal: hostPortal });
+      syncNow();
+    });
   return () => {
     window.removeEventListener('online', syncNow);
     window.clearTimeout(timer);

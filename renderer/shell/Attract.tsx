@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
 import { errorKey } from '../../shared/i18n/index';
+import { openQueue } from '../queue/db';
 import { ensureRoomForNewDossier } from '../queue/storage';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
@@ -11,11 +12,14 @@ export function Attract() {
   const t = useT();
   const go = useStore((state) => state.go);
   const [refusal, setRefusal] = useState<ErrorCode | null>(null);
+  // A queue still opening is waited for: a citizen starts only where the dossier can be saved.
   const start = () =>
-    ensureRoomForNewDossier().then(
-      () => go('procedures'),
-      (error: unknown) => setRefusal(toKioskError(error).code),
-    );
+    openQueue()
+      .then(ensureRoomForNewDossier)
+      .then(
+        () => go('procedures'),
+        (error: unknown) => setRefusal(toKioskError(error).code),
+      );
   return (
     <main className="attract">
       <h1>{t('app.title')}</h1>

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { percentile, type Bench } from './bench';
 import { drain } from './drain';
+import { keyRotation } from './keyRotation';
 import { saveDossier } from './saveDossier';
 import { savePages } from './savePages';
 import { slowLink } from './slowLink';
@@ -13,7 +14,7 @@ import { startScreen } from './startScreen';
  * machine and the date. Speed targets live here, not in timed unit tests. Needs `npm run build`.
  * `npm run bench -- P6p P8` runs only those and prints them, leaving the file alone.
  */
-const all: Bench[] = [startScreen, saveDossier, savePages, slowLink, drain];
+const all: Bench[] = [startScreen, saveDossier, savePages, keyRotation, slowLink, drain];
 const only = process.argv.slice(2);
 const benches = only.length ? all.filter((bench) => only.includes(bench.id)) : all;
 const root = path.resolve(import.meta.dirname, '../..');

@@ -1,6 +1,7 @@
 import { catalogue } from '../../renderer/catalogue';
 import { toBase64, fromBase64 } from '../../renderer/queue/crypto';
 import { db } from '../../renderer/queue/db';
+import { rotateKeysIfDue } from '../../renderer/queue/deviceKeys';
 import { readAttachments, saveDossier } from '../../renderer/queue/dossiers';
 import { shredExpired } from '../../renderer/queue/retention';
 import { startQueue, syncNow } from '../../renderer/queue/syncLoop';
@@ -38,6 +39,8 @@ const harness = {
     return toBase64(bytes!);
   },
   shredExpired,
+  /** `now` in ms: tests move the clock a day on to make a rotation due. */
+  rotateKeysIfDue: (now: number) => rotateKeysIfDue(now),
   syncNow,
 };
 

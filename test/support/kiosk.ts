@@ -81,12 +81,15 @@ export interface RunningBrowser {
   page: Page;
   /** Every CSP violation the page reported: a kiosk screen must cause none. */
   cspViolations: string[];
-  close(): Promise<void>;
+  /** The profile folder (--user-data-dir). */
+  profileDir: string;
+  /** Closes the browser; the profile goes too unless it is kept to be opened again (`openChromium({ profileDir })`). */
+  close(options?: { keepProfile?: boolean }): Promise<void>;
 }
 
-/** Debian's Chromium, headless, with a fresh profile, driven by playwright-core. */
-export async function openChromium(): Promise<RunningBrowser> {
-  const profile = tempDir('chromium');
+/** Debian's Chromium, headless, driven by playwright-core: with a fresh profile, or again with a kept one. */
+export async function openChromium({ profileDir }: { profileDir?: string } = {}): Promise<RunningBrowser> {
+  const profile = profileDir ? { dir: profileDir, remove: () => rmSync(profileDir, { recursive: true, force: true }) } : tempDir('chromium');
   const context = await chromium.launchPersistentContext(profile.dir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -102,9 +105,10 @@ export async function openChromium(): Promise<RunningBrowser> {
     context,
     page,
     cspViolations,
-    async close() {
+    profileDir: profile.dir,
+    async close({ keepProfile = false } = {}) {
       await context.close();
-      profile.remove();
+      if (!keepProfile) profile.remove();
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Dossier } from '../../shared/dossier/dossier';
 import { importDeviceKey, unseal } from '../../renderer/queue/crypto';
 
 /** A queue row as IndexedDB holds it (renderer/queue/db.ts `StoredDossier`), byte arrays as base64. */
-export type RawRow = Omit<Dossier, 'answers'> & { answers?: Dossier['answers']; sealed?: { wrappedKey: string; iv: string; ciphertext: string }; shreddedAt?: string };
+export type RawRow = Omit<Dossier, 'answers'> & { answers?: Dossier['answers']; sealed?: { wrappedKey: string; iv: string; ciphertext: string; keyId?: string }; shreddedAt?: string };
 
 export interface RawQueueRow {
   /** The row as JSON, byte arrays replaced by their length. */

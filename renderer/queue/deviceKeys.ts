@@ -1,0 +1,99 @@
+import { KioskError } from '../../shared/errors';
+import { host } from '../host';
+import { keepCopy } from './copies';
+import { importDeviceKey, rewrapKey, type DeviceKey, type Sealed } from './crypto';
+import { db, type KioskDb, type StoredDossier } from './db';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Passes over the queue per rotation: a save that began before the new key arrived may still wrap with the old one. */
+const REWRAP_PASSES = 3;
+
+export interface DeviceKeys {
+  current: DeviceKey & { createdAt: number };
+  /** The key before the current one, while a rotation is under way. */
+  previous: DeviceKey | null;
+}
+
+let keys: Promise<DeviceKeys> | undefined;
+
+/** The vault's keys, fetched and imported (non-extractable) once per page and again after a rotation. */
+export function deviceKeys(): Promise<DeviceKeys> {
+  keys ??= host()
+    .call('vault.keys')
+    .then(async ({ current, previous }) => ({
+      current: { id: current.id, key: await importDeviceKey(current.key), createdAt: Date.parse(current.createdAt) },
+      previous: previous && { id: previous.id, key: await importDeviceKey(previous.key) },
+    }))
+    .catch((error: unknown) => {
+      keys = undefined;
+      throw error;
+    });
+  return keys;
+}
+
+/**
+ * The device key that wrapped a dossier key. Rows sealed before rotation existed name none: they
+ * are under the oldest key the vault still holds.
+ */
+export function keyFor({ current, previous }: DeviceKeys, sealed: Sealed): CryptoKey {
+  if (sealed.keyId === current.id) return current.key;
+  if (previous && (sealed.keyId === undefined || sealed.keyId === previous.id)) return previous.key;
+  if (sealed.keyId === undefined) return current.key;
+  throw new KioskError('vault.keyUnknown');
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, i) => byte === b[i]);
+
+/**
+ * Re-wraps every dossier key the current device key did not wrap, outside a transaction
+ * (WebCrypto), then stores each in one transaction if its row still holds the key it was made
+ * from (a row shredded or re-wrapped meanwhile is left alone). Returns the rows it changed.
+ */
+async function rewrapStale(ring: DeviceKeys, database: KioskDb): Promise<{ stale: number; changed: StoredDossier[] }> {
+  const stale = (await database.dossiers.toArray()).filter((row) => row.sealed && row.sealed.keyId !== ring.current.id);
+  const rewrapped = await Promise.all(
+    stale.map(async ({ id, sealed }) => ({ id, from: sealed!.wrappedKey, wrappedKey: await rewrapKey(sealed!.wrappedKey, keyFor(ring, sealed!), ring.current.key) })),
+  );
+  const changed = await database.transaction('rw', database.dossiers, async () => {
+    const rows: StoredDossier[] = [];
+    for (const { id, from, wrappedKey } of rewrapped) {
+      const row = await database.dossiers.get(id);
+      if (!row?.sealed || !sameBytes(row.sealed.wrappedKey, from)) continue;
+      const updated = { ...row, sealed: { ...row.sealed, wrappedKey, keyId: ring.current.id } };
+      await database.dossiers.put(updated);
+      rows.push(updated);
+    }
+    return rows;
+  });
+  return { stale: stale.length, changed };
+}
+
+/**
+ * Key rotation (quality targets D2, D3), after a clean sync run: once the device key is a day old
+ * the vault makes a new one; every dossier key is re-wrapped with it, the host's copies of dossiers
+ * not yet at the portal are written again, and only then is the old key destroyed. From then on no
+ * wrapped key left behind (IndexedDB's old log files, an old copy) can be opened. A crash anywhere
+ * leaves a rotation under way, which the next run finishes. Returns whether a rotation finished.
+ */
+export async function rotateKeysIfDue(now = Date.now(), database: KioskDb = db): Promise<boolean> {
+  let ring = await deviceKeys();
+  if (!ring.previous) {
+    if (now - ring.current.createdAt < DAY_MS) return false;
+    await host().call('vault.rotate');
+    keys = undefined;
+    ring = await deviceKeys();
+  }
+  const previous = ring.previous;
+  if (!previous) return false;
+  for (let pass = 0; pass < REWRAP_PASSES; pass += 1) {
+    const { stale, changed } = await rewrapStale(ring, database);
+    // Copies of accepted dossiers were dropped; the others must open with the new key.
+    for (const row of changed) if (row.status !== 'accepted') await keepCopy(row, database);
+    if (stale === 0) {
+      await host().call('vault.retire', { id: previous.id });
+      keys = undefined;
+      return true;
+    }
+  }
+  return false;
+}
