@@ -59,6 +59,10 @@ export const PortalChanges = z.object({
 });
 export type PortalChanges = z.infer<typeof PortalChanges>;
 
+/** A citizen's rating of the service (1 worst – 5 best), of a dossier or of help without one. */
+export const Rating = z.object({ uuid: z.uuid().optional(), score: z.number().int().min(1).max(5), at: z.iso.datetime() });
+export type Rating = z.infer<typeof Rating>;
+
 /** What the renderer knows of the queue for the heartbeat; the host adds its devices and clock. */
 export const QueueHealth = z.object({
   queueDepth: z.number().int().nonnegative(),
@@ -107,6 +111,8 @@ export const hostMethods = {
   'portal.changes': { input: z.object({ cursor: z.number().int().nonnegative() }), output: PortalChanges },
   /** Reports the kiosk's health; answers the portal's clock and how far the kiosk's is off (seconds). */
   'portal.heartbeat': { input: QueueHealth, output: z.object({ portalTime: z.iso.datetime(), clockDriftSeconds: z.number() }) },
+  /** Sends ratings (at most 1000); a resent rating counts once at the portal. Answers how many it took. */
+  'portal.ratings': { input: z.object({ ratings: z.array(Rating).min(1).max(1000) }), output: z.object({ accepted: z.number().int().nonnegative() }) },
   /**
    * The device key-encryption keys, base64: the current one and, while a rotation is under way,
    * the one before it. The renderer imports them as non-extractable keys.

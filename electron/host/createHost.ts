@@ -78,6 +78,7 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
         const drift = (Date.parse(portalTime) - (sentAt + Date.now()) / 2) / 1000;
         return { portalTime, clockDriftSeconds: Math.round(drift) };
       },
+      'portal.ratings': ({ ratings }) => portal.ratings(ratings),
       'vault.keys': async () => {
         const { current, previous } = await vault.keys();
         return {

@@ -19,6 +19,15 @@ export type StoredDossier = Omit<Dossier, 'answers'> &
 /** An attachment's sealed bytes, apart from the row so that listing the queue never loads pages. */
 export type StoredAttachment = SealedAttachment & { dossierId: string };
 
+/** A citizen's rating as queued: `sentAt` once the portal took it. No personal data. */
+export interface StoredRating {
+  id: string;
+  score: number;
+  at: string;
+  dossierId?: string;
+  sentAt?: string;
+}
+
 /** What the kiosk keeps of a destroyed dossier's personal data: that, when and why it was destroyed. */
 export interface DeletionRecord {
   id: string;
@@ -41,6 +50,7 @@ export class KioskDb extends Dexie {
   meta!: EntityTable<{ key: string; value: number }, 'key'>;
   deletions!: EntityTable<DeletionRecord, 'id'>;
   attachments!: EntityTable<StoredAttachment, 'id'>;
+  ratings!: EntityTable<StoredRating, 'id'>;
 
   constructor(name = DB_NAME) {
     super(name, { chromeTransactionDurability: 'strict' });
@@ -81,6 +91,8 @@ export class KioskDb extends Dexie {
             dossier.attachments ??= [];
           }),
       );
+    // v6: service-quality ratings, kept until the portal has them (and for the helper's reports).
+    this.version(6).stores({ dossiers: 'id, status, createdAt', meta: 'key', deletions: 'id, at', attachments: 'id, dossierId', ratings: 'id, at' });
   }
 }
 

@@ -8,6 +8,7 @@ import { sealPlainDossiers } from './dossiers';
 import { rotateKeysIfDue } from './deviceKeys';
 import { heartbeatIfDue } from './heartbeat';
 import { shredExpired } from './retention';
+import { uploadRatings } from './ratings';
 import { pullStatuses } from './statuses';
 import { requestPersistentStorage } from './storage';
 import { createOutbox, type QueuedDossier } from './outbox';
@@ -49,9 +50,10 @@ export function syncNow(): void {
         // Everything below works on IndexedDB.
         if (fromCopies) return IDLE_MS;
         // After a clean run the link is up: read what the portal has done with earlier dossiers,
-        // and tell the province how this kiosk is doing.
+        // and tell the province how this kiosk is doing and how citizens rated it.
         await pullStatuses().catch(() => undefined);
         await heartbeatIfDue().catch(() => undefined);
+        await uploadRatings().catch(() => undefined);
         // Personal data of dossiers the portal has had long enough is destroyed, then the device
         // key is replaced if it is due, so their wrapped keys left in old files open no more.
         await shredExpired((await host().call('app.info')).retentionDays).catch(() => undefined);

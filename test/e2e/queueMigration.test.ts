@@ -66,7 +66,7 @@ test('a queue written by version 1 opens under the latest version with every dos
         open.onerror = () => reject(open.error);
       }),
   );
-  expect(stored.version).toBe(50);
+  expect(stored.version).toBe(60);
   const { answers, ...kept } = v1Dossier;
   expect(stored.dossier).toMatchObject({ ...kept, status: expect.stringMatching(/^(queued|sending|accepted)$/) });
   // The sync loop may already have moved it on; the upgrade's shape is what matters here.

@@ -3,6 +3,7 @@ import { toBase64, fromBase64 } from '../../renderer/queue/crypto';
 import { db } from '../../renderer/queue/db';
 import { rotateKeysIfDue } from '../../renderer/queue/deviceKeys';
 import { readAttachments, saveDossier } from '../../renderer/queue/dossiers';
+import { recordRating } from '../../renderer/queue/ratings';
 import { shredExpired } from '../../renderer/queue/retention';
 import { startQueue, syncNow } from '../../renderer/queue/syncLoop';
 
@@ -39,6 +40,8 @@ const harness = {
     return toBase64(bytes!);
   },
   shredExpired,
+  recordRating,
+  unsentRatings: async () => (await db.ratings.toArray()).filter((rating) => !rating.sentAt).length,
   /** `now` in ms: tests move the clock a day on to make a rotation due. */
   rotateKeysIfDue: (now: number) => rotateKeysIfDue(now),
   syncNow,

@@ -134,6 +134,8 @@ export function createHttpPortal({ baseUrl, timeoutMs, identity, uploadUrlsFile,
     changes: (cursor) => call('GET', `/v1/dossiers/changes?cursor=${cursor}`, undefined, PortalChanges),
 
     heartbeat: (report) => call('POST', '/v1/heartbeat', report, z.object({ portalTime: z.iso.datetime() })),
+
+    ratings: (ratings) => call('POST', '/v1/ratings', { ratings }, z.object({ accepted: z.number().int().nonnegative() })),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { DeviceStatus, PortalChanges, PortalHealth, QueueHealth } from '../../../shared/contract';
+import type { DeviceStatus, PortalChanges, PortalHealth, QueueHealth, Rating } from '../../../shared/contract';
 import type { Attachment } from '../../../shared/dossier/dossier';
 import type { DossierPackage } from '../../../shared/dossier/portalPackage';
 import type { PortalReceipt } from '../../../shared/sync';
@@ -20,4 +20,5 @@ export interface Portal {
   submit(uuid: string, packageSha256: string): Promise<PortalReceipt>;
   changes(cursor: number): Promise<PortalChanges>;
   heartbeat(report: QueueHealth & { devices: DeviceStatus[]; clock: string }): Promise<{ portalTime: string }>;
+  ratings(ratings: Rating[]): Promise<{ accepted: number }>;
 }
