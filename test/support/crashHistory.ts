@@ -22,7 +22,7 @@ export type PageEvent =
   | { op: 'call'; method: string; id: number; phase: 'start' | 'end' | 'error'; ok?: boolean; t: number; doc: string }
   | { op: 'tx'; label: TxLabel; dossier: string; id: number; phase: 'start' | 'commit' | 'abort'; t: number; doc: string }
   | { op: 'shown'; ref: string; t: number; doc: string };
-export type TxLabel = 'save' | 'markAnnounced' | 'markAccepted' | 'markRetry' | 'markNeedsHelp';
+export type TxLabel = 'save' | 'markAnnounced' | 'markUploaded' | 'markAccepted' | 'markRetry' | 'markNeedsHelp';
 
 export const CONSOLE_TAG = '[crash] ';
 
@@ -66,11 +66,17 @@ export function pageInstrumentation(tag: string): void {
     );
   };
 
-  type Row = { id?: string; status?: string; sync?: { lastAttemptAt?: string | null } };
+  type Row = { id?: string; status?: string; sync?: { lastAttemptAt?: string | null; uploaded?: unknown[] } };
+  /** Pages marked uploaded in the last write of each dossier this page made or saw. */
+  const uploaded = new Map<string, number>();
   const label = (kind: 'add' | 'put', row: Row) => {
+    const pages = row.sync?.uploaded?.length ?? 0;
+    const more = pages > (uploaded.get(String(row.id)) ?? pages);
+    uploaded.set(String(row.id), pages);
     if (kind === 'add') return 'save';
     if (row.status === 'accepted') return 'markAccepted';
     if (row.status === 'needsHelp') return 'markNeedsHelp';
+    if (more) return 'markUploaded';
     // markRetry stamps lastAttemptAt with the time of the write; markAnnounced leaves it alone.
     const at = row.sync?.lastAttemptAt ? Date.parse(row.sync.lastAttemptAt) : 0;
     return Date.now() - at < 1_000 ? 'markRetry' : 'markAnnounced';

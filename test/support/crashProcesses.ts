@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
@@ -39,6 +40,8 @@ export interface HostProcessOptions {
   rendererDir: string;
   portalUrl: string;
   enrolmentCode: string;
+  /** More environment for the child, such as its crash point (see webHostProcess.ts). */
+  env?: Record<string, string>;
 }
 
 export interface HostProcess {
@@ -49,6 +52,10 @@ export interface HostProcess {
   kill(): Promise<void>;
   /** The last lines it wrote on stderr (its log), for a failure report. */
   stderr(): string[];
+  /** Calls `listener` with each JSON line it writes on stdout after `webHostUrl` (crash point reports), those already written first. */
+  onReport(listener: (report: Record<string, unknown>) => void): void;
+  /** Resolves when the process has exited, however. */
+  exited: Promise<unknown>;
 }
 
 export async function startHostProcess(options: HostProcessOptions, attempts = 20): Promise<HostProcess> {
@@ -72,6 +79,7 @@ async function startHostOnce(options: HostProcessOptions): Promise<HostProcess> 
       CRASH_HOST_RENDERER_DIR: options.rendererDir,
       CRASH_HOST_PORTAL_URL: options.portalUrl,
       CRASH_HOST_ENROLMENT_CODE: options.enrolmentCode,
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -81,10 +89,15 @@ async function startHostOnce(options: HostProcessOptions): Promise<HostProcess> 
     if (log.length > 50) log.shift();
   });
   const exited = once(child, 'exit');
+  const reports: Array<Record<string, unknown>> = [];
+  const listeners: Array<(report: Record<string, unknown>) => void> = [];
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const parsed = /^\{"webHostUrl"/.test(line) ? (JSON.parse(line) as { webHostUrl: string }) : null;
-      if (parsed) resolve(parsed.webHostUrl);
+      if (!line.startsWith('{')) return;
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      if (typeof parsed.webHostUrl === 'string') return resolve(parsed.webHostUrl);
+      reports.push(parsed);
+      for (const listener of listeners) listener(parsed);
     });
     void exited.then(([code]) => reject(new Error(`web host exited (${String(code)}) before listening:\n${log.join('\n')}`)));
   });
@@ -96,6 +109,11 @@ async function startHostOnce(options: HostProcessOptions): Promise<HostProcess> 
       await exited;
     },
     stderr: () => [...log],
+    onReport(listener) {
+      for (const report of reports) listener(report);
+      listeners.push(listener);
+    },
+    exited,
   };
 }
 
@@ -190,4 +208,24 @@ export async function launchKioskChromium(profileDir: string, preparePage: (page
       await context.close().catch(() => undefined);
     },
   } as KioskChromium;
+}
+
+/** A port free on loopback now, for a process that must come back on the same one after a kill. */
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Closes what a crash test left running (browser, host, portal), then removes its folders. */
+export async function closeCrashRig(rig: { browser?: KioskChromium; host?: HostProcess; portal?: { app: { close(): Promise<unknown> } }; dirs: Array<{ remove(): void }> }) {
+  await rig.browser?.close();
+  await rig.host?.kill();
+  await rig.portal?.app.close();
+  for (const dir of rig.dirs) dir.remove();
 }
