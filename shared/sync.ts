@@ -101,7 +101,10 @@ export function backoffMs(failures: number, random: () => number, { baseMs, capM
 }
 
 export interface SyncEngine {
-  /** Sends what is pending, oldest first. Calls while a run is going join that run (single flight). */
+  /**
+   * Sends what is pending, oldest first. Calls while a run is going join that run (single flight),
+   * which then looks once more for what was queued meanwhile.
+   */
   run(): Promise<SyncRun>;
 }
 
@@ -147,9 +150,24 @@ export function createSyncEngine<T extends OutboxItem>({ outbox, portal, random 
     return result;
   }
 
+  /** Set when run() is called during a run: a dossier saved meanwhile was not in its pending(). */
+  let again = false;
+  async function runUntilNothingNew(): Promise<SyncRun> {
+    const total: SyncRun = { accepted: 0, needsHelp: 0, retry: null };
+    do {
+      again = false;
+      const run = await runOnce();
+      total.accepted += run.accepted;
+      total.needsHelp += run.needsHelp;
+      total.retry = run.retry;
+    } while (again && !total.retry);
+    return total;
+  }
+
   return {
     run() {
-      current ??= runOnce().finally(() => (current = null));
+      if (current) again = true;
+      current ??= runUntilNothingNew().finally(() => (current = null));
       return current;
     },
   };

@@ -196,6 +196,26 @@ describe('the engine', () => {
     expect(calls).toBe(1);
   });
 
+  test('a dossier saved while a run is going is sent by that run, not left for the next one', async () => {
+    const later = { ...dossier, id: '00000000-0000-4000-8000-000000000003' };
+    const model = portalModel();
+    const disk = memoryOutbox([dossier, later], () => 'ok');
+    let saved = false;
+    const outbox: Outbox = { ...disk.outbox, pending: async () => (await disk.outbox.pending()).filter((item) => saved || item.id !== later.id) };
+    const portal = faultyPortal(model, () => 'ok', disk.kill);
+    // The citizen's save lands while the first dossier is on its way, and asks for a run.
+    const announce: SyncPortal['announce'] = (item) => {
+      if (!saved) {
+        saved = true;
+        void engine.run();
+      }
+      return portal.announce(item);
+    };
+    const engine = createSyncEngine({ outbox, portal: { ...portal, announce } });
+    expect(await engine.run()).toEqual({ accepted: 2, needsHelp: 0, retry: null });
+    expect(model.issued).toEqual([dossier.id, later.id]);
+  });
+
   test('a refusal that is about the dossier goes to the helper and does not block the others', async () => {
     const other = { ...dossier, id: '00000000-0000-4000-8000-000000000002' };
     const model = portalModel();
