@@ -55,15 +55,14 @@ async function rewrapStale(ring: DeviceKeys, database: KioskDb): Promise<{ stale
     stale.map(async ({ id, sealed }) => ({ id, from: sealed!.wrappedKey, wrappedKey: await rewrapKey(sealed!.wrappedKey, keyFor(ring, sealed!), ring.current.key) })),
   );
   const changed = await database.transaction('rw', database.dossiers, async () => {
-    const rows: StoredDossier[] = [];
-    for (const { id, from, wrappedKey } of rewrapped) {
-      const row = await database.dossiers.get(id);
-      if (!row?.sealed || !sameBytes(row.sealed.wrappedKey, from)) continue;
-      const updated = { ...row, sealed: { ...row.sealed, wrappedKey, keyId: ring.current.id } };
-      await database.dossiers.put(updated);
-      rows.push(updated);
-    }
-    return rows;
+    const rows = await database.dossiers.bulkGet(rewrapped.map(({ id }) => id));
+    const updated = rewrapped.flatMap(({ from, wrappedKey }, i) => {
+      const row = rows[i];
+      if (!row?.sealed || !sameBytes(row.sealed.wrappedKey, from)) return [];
+      return [{ ...row, sealed: { ...row.sealed, wrappedKey, keyId: ring.current.id } }];
+    });
+    await database.dossiers.bulkPut(updated);
+    return updated;
   });
   return { stale: stale.length, changed };
 }
@@ -75,7 +74,14 @@ async function rewrapStale(ring: DeviceKeys, database: KioskDb): Promise<{ stale
  * wrapped key left behind (IndexedDB's old log files, an old copy) can be opened. A crash anywhere
  * leaves a rotation under way, which the next run finishes. Returns whether a rotation finished.
  */
-export async function rotateKeysIfDue(now = Date.now(), database: KioskDb = db): Promise<boolean> {
+export function rotateKeysIfDue(now = Date.now(), database: KioskDb = db): Promise<boolean> {
+  // One at a time: the sync loop asks after every clean run, and two rotations would fight over the rows.
+  rotation ??= rotate(now, database).finally(() => (rotation = undefined));
+  return rotation;
+}
+let rotation: Promise<boolean> | undefined;
+
+async function rotate(now: number, database: KioskDb): Promise<boolean> {
   let ring = await deviceKeys();
   if (!ring.previous) {
     if (now - ring.current.createdAt < DAY_MS) return false;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { Page } from 'playwright-core';
 import type { Faults } from '../support/faultProxy';
 import { openChromium, startKiosk, type KioskOptions, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
 
@@ -34,6 +35,18 @@ export async function withKioskAndBrowser<T>(options: KioskOptions, measure: (ki
   } finally {
     await browser.close();
     await kiosk.close();
+  }
+}
+
+/**
+ * Waits until the portal has accepted all these dossiers, as the queue harness reports. Polled
+ * from here: Playwright's waitForFunction takes a returned promise as a truthy value.
+ */
+export async function allAccepted(page: Page, ids: readonly string[], timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await page.evaluate((ids) => Promise.all(ids.map((id) => window.queueHarness.status(id))).then((statuses) => statuses.every((status) => status === 'accepted')), ids))) {
+    if (performance.now() > deadline) throw new Error(`${ids.length} dossiers not accepted within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
@@ -77,11 +90,7 @@ export function backlogBench(spec: {
           const started = performance.now();
           link.setFaults(spec.faults);
           await page.evaluate(() => window.queueHarness.syncNow());
-          await page.waitForFunction(
-            (ids) => Promise.all(ids.map((id) => window.queueHarness.status(id))).then((statuses) => statuses.every((status) => status === 'accepted')),
-            ids,
-            { timeout: 20 * spec.idealMs, polling: 500 },
-          );
+          await allAccepted(page, ids, 20 * spec.idealMs);
           const ms = performance.now() - started;
           samples.push(ms);
           notes.push(`${spec.id} run ${i + 1}: ${spec.note({ ms, before, after: link.stats(), kiosk })}`);

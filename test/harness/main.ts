@@ -33,6 +33,14 @@ const harness = {
     return { id: dossier.id, ms };
   },
   status: async (id: string) => (await db.dossiers.get(id))?.status ?? null,
+  /** How many dossiers have a status from the portal's changes feed. */
+  withPortalStatus: async () => (await db.dossiers.toArray()).filter((row) => row.portalStatus).length,
+  /** How long reading every row takes now (ms): how busy IndexedDB is. */
+  async timeFullRead(): Promise<number> {
+    const started = performance.now();
+    await db.dossiers.toArray();
+    return performance.now() - started;
+  },
   /** A page as the queue gives it back to the upload: decrypted from IndexedDB. */
   async page(id: string, index: number): Promise<string> {
     const row = (await db.dossiers.get(id))!;

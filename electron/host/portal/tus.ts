@@ -16,6 +16,8 @@ import { signRequest, verifyResponse } from './signing';
 
 /** 1 MiB: the largest chunk the portal takes, and R7's default; ~8 s on a 1 Mbit/s link. */
 export const CHUNK_BYTES = 1 << 20;
+/** 256 kbit/s: a chunk may take this long (~33 s for 1 MiB) before the link counts as dead. */
+const SLOWEST_LINK_BYTES_PER_SEC = 32_000;
 /** tus-js-client's own retries inside one upload; it starts counting again after every chunk that got through. */
 const RETRY_DELAYS_MS = [0, 1_000, 3_000, 5_000];
 
@@ -69,7 +71,8 @@ export function createUploadUrls(file: string) {
  * tus-js-client's Node HTTP stack with our signing around it: each request is signed over its body
  * (the chunk), and an answer that is not the portal's signature over that request's nonce is an
  * error, so a captive portal's `204` never moves the offset. A request that shows no progress for
- * `timeoutMs` is aborted.
+ * `timeoutMs`, plus the time its body needs on the slowest link served, is aborted: the socket's
+ * buffers take a chunk at once, so "progress" stops long before a slow link has carried it.
  */
 function signingHttpStack(identity: () => Promise<PortalIdentity>, timeoutMs: number): HttpStack {
   const inner = new DefaultHttpStack({});
@@ -102,7 +105,7 @@ function signingHttpStack(identity: () => Promise<PortalIdentity>, timeoutMs: nu
               timer = setTimeout(() => {
                 void request.abort();
                 reject(new KioskError('portal.timeout'));
-              }, timeoutMs);
+              }, timeoutMs + ((body?.length ?? 0) / SLOWEST_LINK_BYTES_PER_SEC) * 1000);
             };
             touch();
             request.send(body).then(resolve, reject).finally(() => clearTimeout(timer));
