@@ -5,7 +5,7 @@ import { importDeviceKey, rewrapKey, type DeviceKey, type Sealed } from './crypt
 import { db, type KioskDb, type StoredDossier } from './db';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Passes over the queue per rotation: a save that began before the new key arrived may still wrap with the old one. */
+/** Passes over the queue per rotation: a save that began before the new key arrived wraps with the old one. */
 const REWRAP_PASSES = 3;
 
 export interface DeviceKeys {
@@ -30,6 +30,24 @@ export function deviceKeys(): Promise<DeviceKeys> {
     });
   return keys;
 }
+
+let savesUnderWay = 0;
+const onNoSave: Array<() => void> = [];
+
+/**
+ * Seals and commits with the current device key. A rotation re-wraps rows only once no save that
+ * took a key is still under way, so none can commit a key wrapped by a device key just retired.
+ */
+export async function withCurrentKey<T>(sealAndCommit: (current: DeviceKey) => Promise<T>): Promise<T> {
+  savesUnderWay += 1;
+  try {
+    return await sealAndCommit((await deviceKeys()).current);
+  } finally {
+    savesUnderWay -= 1;
+    if (savesUnderWay === 0) onNoSave.splice(0).forEach((resolve) => resolve());
+  }
+}
+const noSaveUnderWay = () => (savesUnderWay === 0 ? Promise.resolve() : new Promise<void>((resolve) => onNoSave.push(resolve)));
 
 /**
  * The device key that wrapped a dossier key. Rows sealed before rotation existed name none: they
@@ -92,6 +110,7 @@ async function rotate(now: number, database: KioskDb): Promise<boolean> {
   const previous = ring.previous;
   if (!previous) return false;
   for (let pass = 0; pass < REWRAP_PASSES; pass += 1) {
+    await noSaveUnderWay();
     const { stale, changed } = await rewrapStale(ring, database);
     // Copies of accepted dossiers were dropped; the others must open with the new key.
     for (const row of changed) if (row.status !== 'accepted') await keepCopy(row, database);

@@ -3,7 +3,7 @@ import { Dossier, newSyncState, type Attachment } from '../../shared/dossier/dos
 import { KioskError } from '../../shared/errors';
 import { keepCopy } from './copies';
 import { seal, sha256Hex, unseal, unsealAttachments } from './crypto';
-import { deviceKeys, keyFor } from './deviceKeys';
+import { deviceKeys, keyFor, withCurrentKey } from './deviceKeys';
 import { db, type KioskDb, type StoredAttachment, type StoredDossier } from './db';
 
 /** A scanned page or a generated form, as the citizen's session hands it to the queue. */
@@ -52,12 +52,15 @@ export async function saveDossier({ files = [], ...draft }: DossierDraft, databa
     const attachments = withIds.map(({ id: fileId, documentType, mediaType, sha256, size }) => ({ id: fileId, documentType, mediaType, sha256, size }));
     const dossier = Dossier.parse({ ...draft, id, attachments, status: 'queued', createdAt: new Date().toISOString(), sync: newSyncState(), portal: null, portalStatus: null });
     const { answers, ...rest } = dossier;
-    const sealed = await seal(answers, id, (await deviceKeys()).current, withIds);
-    const row: StoredDossier = { ...rest, sealed: sealed.sealed };
-    const sealedAttachments = sealed.attachments.map((attachment) => ({ ...attachment, dossierId: id }));
-    await database.transaction('rw', database.dossiers, database.attachments, async () => {
-      await database.dossiers.add(row);
-      await database.attachments.bulkAdd(sealedAttachments);
+    const { row, sealedAttachments } = await withCurrentKey(async (current) => {
+      const sealed = await seal(answers, id, current, withIds);
+      const row: StoredDossier = { ...rest, sealed: sealed.sealed };
+      const sealedAttachments = sealed.attachments.map((attachment) => ({ ...attachment, dossierId: id }));
+      await database.transaction('rw', database.dossiers, database.attachments, async () => {
+        await database.dossiers.add(row);
+        await database.attachments.bulkAdd(sealedAttachments);
+      });
+      return { row, sealedAttachments };
     });
     const [opened] = await Promise.all([
       readBack(id, attachments, database),
