@@ -261,7 +261,7 @@ test(
       await open('citizen', query);
       // settledState polls every 500 ms: most heals settle well within that.
       await until(allAccepted, 30_000, () => 'the queue never settled').catch(() => undefined);
-      const state = await settledState({ page: browser!.page, dataDir: hostOptions.dataDir, portal: portal!.store });
+      const state = await settledState({ page: browser!.page, dataDir: hostOptions.dataDir, portal: portal!.store, history });
       const problems = checkHistory({ confirmed: [...history.confirmed.keys()], kiosk: state.kiosk, portal: state.portal, hash });
       if (state.acceptedOnScreen !== state.kiosk.length) problems.push(`the queue screen shows ${state.acceptedOnScreen} of ${state.kiosk.length} as received by the portal`);
       await browser!.page.getByRole('button', { name: 'Về màn hình chính' }).click();

@@ -125,7 +125,7 @@ test(
     const chaosMs = Date.now() - started;
 
     // Heal: host and page up, no more kills; the sync loop runs on the page's start.
-    const { kiosk, portal: atPortal, acceptedOnScreen: acceptedRows } = await settledState({ page: browser.page, dataDir: hostOptions.dataDir, portal: portal.store });
+    const { kiosk, portal: atPortal, acceptedOnScreen: acceptedRows } = await settledState({ page: browser.page, dataDir: hostOptions.dataDir, portal: portal.store, history });
 
     const problems = checkHistory({ confirmed: [...confirmed.keys()], kiosk, portal: atPortal, hash: packageHasher(root) });
     const points = new Map<string, number>();

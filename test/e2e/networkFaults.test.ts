@@ -168,6 +168,7 @@ test(
       page,
       dataDir: running.dataDir,
       portal: running.portal.store,
+      history,
       // A run that was already failing when the link healed backs off for up to minutes: hint again.
       nudge: async () => {
         nudges += 1;

@@ -80,4 +80,18 @@ describe("the kiosk's signed portal client", () => {
     expect(await codeOf(client.submit(p.uuid, hashOf(p)))).toBe('portal.unreachable');
     expect(portal.store.dossier(p.uuid)?.maHoSo ?? null).toBeNull();
   });
+
+  test("once the link is clear, the socket a captive portal held is not reused: the next call reaches the portal", async () => {
+    const { client, link } = await kioskClient({ link: true });
+    const p = pkg('2b0e4f8a-7c51-4d2e-8f3a-5a9c1e6d7b40');
+    await client.announce(p, hashOf(p));
+    link!.setFaults({ down: true });
+    link!.setFaults({ captivePortal: true });
+    expect(await codeOf(client.submit(p.uuid, hashOf(p)))).toBe('portal.badResponse');
+    // The login page's socket stays open (Node's 5 s keep-alive) when the link clears; the kiosk
+    // calls again at once, as it does while citizens save dossiers.
+    link!.setFaults({});
+    expect(await client.submit(p.uuid, hashOf(p))).toMatchObject({ maHoSo: expect.any(String) });
+    expect(link!.stats().captiveResponses).toBe(1);
+  });
 });

@@ -145,6 +145,22 @@ test("a middlebox's perfectly shaped tus answer to a chunk never counts as progr
   expect(await codeOf(kiosk.client.submit(uuid, packageSha256))).toBe('portal.attachmentsMissing');
 });
 
+test('once the link is clear, the socket a captive portal held is not reused: the upload reaches the portal', async () => {
+  const kiosk = await kioskWithPortal();
+  const bytes = randomBytes(CHUNK_BYTES / 4);
+  const attachment = scan(bytes);
+  const { uuid, packageSha256 } = await kiosk.announce([attachment]);
+  const uploader = kiosk.restartedUploader();
+  kiosk.link.setFaults({ down: true });
+  kiosk.link.setFaults({ captivePortal: true });
+  expect(await codeOf(uploader.upload(uuid, attachment, bytes))).toBe('portal.badResponse');
+  // The login page's socket is still open (Node's 5 s keep-alive) when the kiosk tries again at once.
+  kiosk.link.setFaults({});
+  await uploader.upload(uuid, attachment, bytes);
+  expect(kiosk.received()).toEqual([bytes]);
+  expect(await kiosk.client.submit(uuid, packageSha256)).toMatchObject({ maHoSo: expect.any(String) });
+});
+
 test('what the portal refuses is reported with its own code, and bytes that are not the announced ones never leave', async () => {
   const kiosk = await kioskWithPortal();
   const bytes = randomBytes(10_000);

@@ -7,7 +7,7 @@ import { Dossier } from '../../shared/dossier/dossier';
 import { canonicalJson, dossierPackage } from '../../shared/dossier/portalPackage';
 import { assembleCatalogue } from '../../shared/dossier/procedures';
 import type { DossierRow } from '../../scripts/reference-portal/store';
-import { openRawRows, rawQueueRows } from './queue';
+import { openRawRows, rawQueueRows, type RawRow } from './queue';
 
 /**
  * The history and checker of the crash-safety and network-fault tests (test/e2e/crashSafety.test.ts,
@@ -184,14 +184,26 @@ export interface SettledState {
  * the kiosk (IndexedDB, opened with the vault key in `dataDir`), of the portal, and of the helper's
  * queue screen.
  */
-export async function settledState(options: { page: Page; dataDir: string; portal: { dossiers(limit?: number): DossierRow[] }; nudge?: () => Promise<void> }): Promise<SettledState> {
+export async function settledState(options: {
+  page: Page;
+  dataDir: string;
+  portal: { dossiers(limit?: number): DossierRow[] };
+  nudge?: () => Promise<void>;
+  /** Read when the queue does not settle, to say where it stuck. */
+  history?: PageHistory;
+}): Promise<SettledState> {
   const { page } = options;
   await page.getByRole('button', { name: 'Chạm để bắt đầu' }).waitFor();
+  const unsettled = async () => (await rawQueueRows(page)).filter(({ row }) => row.status !== 'accepted' && row.status !== 'needsHelp');
   const settled = async () => {
     await options.nudge?.();
-    return (await rawQueueRows(page)).every(({ row }) => row.status === 'accepted' || row.status === 'needsHelp');
+    return (await unsettled()).length === 0;
   };
-  await expect.poll(settled, { timeout: 60_000, interval: 500 }).toBe(true);
+  try {
+    await expect.poll(settled, { timeout: 60_000, interval: 500 }).toBe(true);
+  } catch (error) {
+    throw new Error(`the queue did not settle in 60 s:\n${stuckReport((await unsettled()).map(({ row }) => row), options.history?.events ?? [])}`, { cause: error });
+  }
   const kiosk = await openRawRows((await rawQueueRows(page)).map(({ row }) => row), readFileSync(path.join(options.dataDir, 'vault.key')));
   // All of them: without a limit the store returns the latest 200, for its admin page.
   const portal = options.portal.dossiers(Number.MAX_SAFE_INTEGER);
@@ -201,6 +213,21 @@ export async function settledState(options: { page: Page; dataDir: string; porta
   await expect.poll(() => rows.count()).toBe(kiosk.length);
   const acceptedOnScreen = (await rows.allTextContents()).filter((text) => /Cổng đã nhận, mã /.test(text)).length;
   return { kiosk, portal, acceptedOnScreen };
+}
+
+/** The rows still to send and the page's last steps: which call or transaction the sync hung on. */
+function stuckReport(rows: readonly RawRow[], events: readonly PageEvent[]): string {
+  const lines = rows.map(({ id, status, sync }) => `  row ${id.slice(0, 8)} ${status}: ${sync.attempts} attempts, last error ${sync.lastError ?? 'none'} at ${sync.lastAttemptAt ?? 'never'}`);
+  const steps = events.filter((event): event is Exclude<PageEvent, { op: 'shown' }> => event.op !== 'shown');
+  const open = new Map<string, (typeof steps)[number]>();
+  for (const event of steps) {
+    const key = `${event.doc}:${event.op}:${event.id}`;
+    if (event.phase === 'start') open.set(key, event);
+    else open.delete(key);
+  }
+  const describe = (event: (typeof steps)[number]) =>
+    `  ${new Date(event.t).toISOString()} ${event.op === 'call' ? `call ${event.method}` : `tx ${event.label} ${event.dossier}`} ${event.phase}${event.op === 'call' && event.phase === 'end' ? ` ok=${String(event.ok)}` : ''}`;
+  return [...lines, 'still open:', ...[...open.values()].map(describe), 'last steps:', ...steps.slice(-15).map(describe)].join('\n');
 }
 
 export interface CheckInput {

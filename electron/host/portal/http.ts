@@ -4,6 +4,7 @@ import { AnnounceOutcome, PortalChanges, PortalReceipt, type PortalHealth } from
 import { canonicalJson, type DossierPackage } from '../../../shared/dossier/portalPackage';
 import { KioskError, type ErrorCode } from '../../../shared/errors';
 import { ENROLMENT_KEY_ID } from '../../../shared/httpSignature';
+import { createPortalConnections, type PortalConnections } from './connections';
 import { networkFailure, refusalCode } from './failures';
 import { createTusUploader, createUploadUrls } from './tus';
 import type { Portal, PortalIdentity } from './index';
@@ -24,13 +25,12 @@ export interface HttpPortalOptions {
   identity: () => Promise<PortalIdentity>;
   /** Where the upload URLs of unfinished attachments are kept across restarts. */
   uploadUrlsFile: string;
-  fetch?: typeof fetch;
 }
 
 interface Answer {
   status: number;
   body: Uint8Array;
-  headers: Headers;
+  headers: Record<string, string>;
   nonce: string;
 }
 
@@ -41,15 +41,15 @@ export function checkPackageHash(pkg: DossierPackage, packageSha256: string): vo
   if (sha256Hex(canonicalJson(pkg)) !== packageSha256) throw new KioskError('host.badInput', { field: 'packageSha256' });
 }
 
-function transport(baseUrl: string, timeoutMs: number, doFetch: typeof fetch) {
+function transport(baseUrl: string, timeoutMs: number, connections: PortalConnections) {
   /** One signed request. Network failures are the link's, never the dossier's. */
   return async function send(method: string, path: string, body: unknown, signer: RequestSigner): Promise<Answer> {
     const url = new URL(path, baseUrl).href;
     const text = body === undefined ? undefined : JSON.stringify(body);
     const signed = signRequest({ method, url, ...(text === undefined ? {} : { body: text }) }, signer);
-    let response: Response;
+    let response: Awaited<ReturnType<PortalConnections['fetch']>>;
     try {
-      response = await doFetch(url, {
+      response = await connections.fetch(url, {
         method,
         headers: { ...signed.headers, ...(text === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(text === undefined ? {} : { body: text }),
@@ -58,7 +58,7 @@ function transport(baseUrl: string, timeoutMs: number, doFetch: typeof fetch) {
     } catch (error) {
       throw new KioskError(networkFailure(error), {}, { cause: error });
     }
-    return { status: response.status, body: new Uint8Array(await response.arrayBuffer()), headers: response.headers, nonce: signed.nonce };
+    return { status: response.status, body: new Uint8Array(await response.arrayBuffer()), headers: Object.fromEntries(response.headers), nonce: signed.nonce };
   };
 }
 
@@ -82,12 +82,23 @@ function read<T>(answer: Answer, portalPublicKey: KeyObject, schema: z.ZodType<T
 }
 
 /** The provincial portal over HTTP, every call signed (RFC 9421); portal responses are a trust boundary. */
-export function createHttpPortal({ baseUrl, timeoutMs, identity, uploadUrlsFile, fetch: doFetch = fetch }: HttpPortalOptions): Portal {
-  const send = transport(baseUrl, timeoutMs, doFetch);
+export function createHttpPortal({ baseUrl, timeoutMs, identity, uploadUrlsFile }: HttpPortalOptions): Portal {
+  const connections = createPortalConnections();
+  const send = transport(baseUrl, timeoutMs, connections);
   const tus = createTusUploader({ baseUrl, timeoutMs, identity, urls: createUploadUrls(uploadUrlsFile) });
+  /** An answer that is not the portal's came over a socket something else holds: dial anew next time. */
+  const notThePortal = (code: ErrorCode) => {
+    if (code === 'portal.badResponse') connections.discard();
+  };
   const call = async <T>(method: string, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> => {
     const { kioskId, privateKey, portalPublicKey } = await identity();
-    return read(await send(method, path, body, { kioskId, privateKey }), portalPublicKey, schema);
+    const answer = await send(method, path, body, { kioskId, privateKey });
+    try {
+      return read(answer, portalPublicKey, schema);
+    } catch (error) {
+      if (error instanceof KioskError) notThePortal(error.code);
+      throw error;
+    }
   };
   /** "Only 201/200 carrying our id counts as received" (decision 5). */
   const ours = <T extends { uuid: string }>(schema: z.ZodType<T>, uuid: string): z.ZodType<T> =>
@@ -97,15 +108,18 @@ export function createHttpPortal({ baseUrl, timeoutMs, identity, uploadUrlsFile,
     async health() {
       const started = performance.now();
       const down = (errorCode: ErrorCode): PortalHealth => ({ url: baseUrl, reachable: false, latencyMs: null, protocol: null, errorCode });
-      let response: Response;
+      let response: Awaited<ReturnType<PortalConnections['fetch']>>;
       try {
-        response = await doFetch(new URL('/v1/health', baseUrl), { signal: AbortSignal.timeout(timeoutMs) });
+        response = await connections.fetch(new URL('/v1/health', baseUrl), { signal: AbortSignal.timeout(timeoutMs) });
       } catch (error) {
         return down(networkFailure(error));
       }
       // A captive portal or a proxy error page answers too; only our JSON counts as the portal.
       const body = HealthResponse.safeParse(await response.json().catch(() => null));
-      if (!response.ok || !body.success) return down('portal.badResponse');
+      if (!response.ok || !body.success) {
+        notThePortal('portal.badResponse');
+        return down('portal.badResponse');
+      }
       return { url: baseUrl, reachable: true, latencyMs: Math.round(performance.now() - started), protocol: body.data.protocol, errorCode: null };
     },
 
@@ -145,13 +159,15 @@ export function createHttpPortal({ baseUrl, timeoutMs, identity, uploadUrlsFile,
  * answers with the same enrolment. The portal's key comes back in the answer, which must verify
  * with that key over our nonce.
  */
-export async function enrol(options: { baseUrl: string; timeoutMs: number; enrolmentCode: string; privateKey: KeyObject; kiosk: { name: string; version: string }; fetch?: typeof fetch }) {
-  const answer = await transport(options.baseUrl, options.timeoutMs, options.fetch ?? fetch)(
+export async function enrol(options: { baseUrl: string; timeoutMs: number; enrolmentCode: string; privateKey: KeyObject; kiosk: { name: string; version: string } }) {
+  // Its own connections, closed once it is done: a retry (after a captive portal's answer, say) dials anew.
+  const connections = createPortalConnections();
+  const answer = await transport(options.baseUrl, options.timeoutMs, connections)(
     'POST',
     '/v1/enrol',
     { enrolmentCode: options.enrolmentCode, publicKeyJwk: createPublicKey(options.privateKey).export({ format: 'jwk' }), kiosk: options.kiosk },
     { kioskId: ENROLMENT_KEY_ID, privateKey: options.privateKey },
-  );
+  ).finally(() => connections.close());
   let body: unknown;
   try {
     body = JSON.parse(new TextDecoder().decode(answer.body));

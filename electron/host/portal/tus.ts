@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { ClientRequest } from 'node:http';
 import { DefaultHttpStack, DetailedError, Upload, type HttpRequest, type HttpResponse, type HttpStack, type PreviousUpload, type UrlStorage } from 'tus-js-client';
 import type { Attachment } from '../../../shared/dossier/dossier';
 import { KioskError } from '../../../shared/errors';
@@ -115,7 +116,11 @@ function signingHttpStack(identity: () => Promise<PortalIdentity>, timeoutMs: nu
             body: response.getBody(),
             headers: Object.fromEntries(['content-digest', 'signature-input', 'signature'].map((name) => [name, response.getHeader(name)])),
           };
-          if (!verifyResponse(answer, { portalPublicKey, requestNonce: nonce })) throw new KioskError('portal.badResponse', { reason: 'signature' });
+          if (!verifyResponse(answer, { portalPublicKey, requestNonce: nonce })) {
+            // The socket this came on is not the portal's (connections.ts): keep-alive must not reuse it.
+            (request.getUnderlyingObject() as ClientRequest | undefined)?.socket?.destroy();
+            throw new KioskError('portal.badResponse', { reason: 'signature' });
+          }
           return response;
         },
       };
