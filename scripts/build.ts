@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { build as bundle, type BuildOptions } from 'esbuild';
 import { build as buildRenderer } from 'vite';
+import { nativeModules } from './nativeModules';
 
 /**
  * `npm run build`: the renderer (Vite → renderer/dist) and the Electron entry points (esbuild →
- * electron/dist). Electron itself is not needed to build: it stays external, resolved at run time.
+ * electron/dist). Electron itself is not needed to build: it stays external, resolved at run time,
+ * as do the drivers' native modules.
  */
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -15,7 +17,7 @@ const common: BuildOptions = {
   platform: 'node',
   format: 'cjs',
   target: 'node22',
-  external: ['electron'],
+  external: ['electron', ...nativeModules],
   sourcemap: true,
   logLevel: 'warning',
 };

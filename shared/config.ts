@@ -10,6 +10,43 @@ const DeviceConfig = z.object({
   connectDelayMs: z.number().int().nonnegative().default(800),
 });
 
+/** How the QR scanner frames each scan, as set on the scanner itself (docs/devices.md, "QR scanner"). */
+const QrScanFraming = {
+  /** The key the scanner sends after each scan (its "suffix" setting); with `none` a pause ends a scan. */
+  suffix: z.enum(['enter', 'tab', 'none']).default('enter'),
+  /** Text the scanner is set to send before each scan: stripped, and a scan without it is refused. */
+  prefix: z.string().default(''),
+  /** The scanner is set to send the AIM symbology identifier (`]Q1` for QR) first, keyboard mode only. */
+  aimId: z.boolean().default(false),
+  /** A pause this long between two reports ends a scan, or cuts it off if its end never came. */
+  interReportTimeoutMs: z.number().int().positive().default(150),
+};
+const UsbId = z.number().int().min(0).max(0xffff);
+
+/**
+ * The CCCD QR scanner: simulated, or a USB HID scanner in HID POS or keyboard mode. Only scanners on
+ * the allow-list are opened, so a keyboard plugged into the kiosk is never read as a scanner.
+ */
+export const QrScannerConfig = z.discriminatedUnion('driver', [
+  DeviceConfig.extend({
+    ...QrScanFraming,
+    /** The kind of scanner the simulator imitates, report for report. */
+    format: z.enum(['pos', 'keyboard']).default('pos'),
+  }),
+  z.object({
+    driver: z.literal('hid'),
+    ...QrScanFraming,
+    devices: z
+      .array(z.object({ vendorId: UsbId, productId: UsbId, format: z.enum(['auto', 'pos', 'keyboard']).default('auto') }))
+      .min(1),
+    /** How often to look for the scanner while it is absent (each look enumerates the USB bus). */
+    pollIntervalMs: z.number().int().positive().default(2000),
+    /** Linux only: `libusb` detaches the kernel driver, so keyboard-mode scans never type into the UI. */
+    linuxDriver: z.enum(['libusb', 'hidraw']).default('libusb'),
+  }),
+]);
+export type QrScannerConfig = z.infer<typeof QrScannerConfig>;
+
 /** The commune's account that receives fees by VietQR, with the name the payer's bank app shows. */
 export const Payee = PaymentAccount.extend({ accountName: z.string().min(1) });
 export type Payee = z.infer<typeof Payee>;
@@ -41,13 +78,13 @@ export const KioskConfig = z.object({
   }),
   devices: z
     .object({
-      qrScanner: DeviceConfig.optional(),
+      qrScanner: QrScannerConfig.optional(),
       cardReader: DeviceConfig.optional(),
       documentScanner: DeviceConfig.optional(),
       printer: DeviceConfig.optional(),
     })
     .default({
-      qrScanner: { driver: 'simulator', connectDelayMs: 800 },
+      qrScanner: { driver: 'simulator', connectDelayMs: 800, format: 'pos', suffix: 'enter', prefix: '', aimId: false, interReportTimeoutMs: 150 },
       cardReader: { driver: 'simulator', connectDelayMs: 800 },
       documentScanner: { driver: 'simulator', connectDelayMs: 800 },
       printer: { driver: 'simulator', connectDelayMs: 800 },

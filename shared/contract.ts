@@ -132,8 +132,16 @@ export const hostMethods = {
   'queue.dropCopy': { input: z.object({ id: z.uuid() }), output: z.void() },
 } as const satisfies Record<MethodName, MethodSpec>;
 
+/**
+ * One whole scan from the QR scanner, decoded to text (a CCCD's QR, or a receipt's), or why it
+ * could not be read (`qr.*`). Only the screen that asks for a code listens; no one else keeps it.
+ */
+export const QrScan = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), text: z.string().min(1).max(4096) }), z.object({ ok: z.literal(false), error: KioskErrorShape })]);
+export type QrScan = z.infer<typeof QrScan>;
+
 export const hostEvents = {
   'devices.status': DeviceStatus,
+  'qr.scanned': QrScan,
 } as const satisfies Record<EventName, z.ZodType>;
 
 type Methods = typeof hostMethods;
@@ -182,7 +190,7 @@ export function createHostClient(transport: HostTransport): HostApi {
     on(event, listener) {
       return transport.on(event, (payload) => {
         const parsed = hostEvents[event].safeParse(payload);
-        if (parsed.success) listener(parsed.data);
+        if (parsed.success) listener(parsed.data as EventPayload<typeof event>);
       });
     },
   };

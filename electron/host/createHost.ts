@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { HostHandlers } from '../../shared/contract';
 import type { KioskConfig } from '../../shared/config';
-import { createDevices } from './devices/index';
+import { createDevices, type Devices } from './devices/index';
 import { createEventHub, type EventHub } from './events';
 import { createHttpPortal } from './portal/http';
 import type { PortalIdentity } from './portal/index';
@@ -14,6 +14,8 @@ import { createLogger, type Logger } from './log';
 export interface Host {
   handlers: HostHandlers;
   on: EventHub['on'];
+  /** The drivers behind the handlers; tests and demos reach the simulators here. */
+  devices: Devices;
   close(): Promise<void>;
 }
 
@@ -34,9 +36,13 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
   const copies = createSealedCopies({ dir: path.join(dataDir, 'outbox'), log });
   const events = createEventHub();
   const devices = createDevices(config.devices);
-  const unsubscribes = devices.map((device) =>
-    device.onStatus((status) => events.emit('devices.status', status)),
-  );
+  const unsubscribes = [
+    ...devices.all.map((device) => device.onStatus((status) => events.emit('devices.status', status))),
+    // A scan that could not be read is told too: the citizen is asked to scan again, with why.
+    ...(devices.qrScanner
+      ? [devices.qrScanner.onScan((scan) => events.emit('qr.scanned', scan.ok ? { ok: true, text: scan.text } : { ok: false, error: { code: scan.code, params: scan.params } }))]
+      : []),
+  ];
   // Enrols on first use and remembers it; a failed attempt is tried again on the next call.
   let identity: Promise<PortalIdentity> | undefined;
   const currentIdentity = () =>
@@ -65,7 +71,7 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
         retentionDays: config.retentionDays,
         startedAt,
       }),
-      'devices.list': async () => devices.map((device) => device.status()),
+      'devices.list': async () => devices.all.map((device) => device.status()),
       'portal.health': () => portal.health(),
       'portal.announce': ({ package: pkg, packageSha256 }) => portal.announce(pkg, packageSha256),
       'portal.upload': ({ uuid, attachment, bytes }) => portal.upload(uuid, attachment, Buffer.from(bytes, 'base64')),
@@ -73,7 +79,7 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
       'portal.changes': ({ cursor }) => portal.changes(cursor),
       'portal.heartbeat': async (queue) => {
         const sentAt = Date.now();
-        const { portalTime } = await portal.heartbeat({ ...queue, devices: devices.map((device) => device.status()), clock: new Date(sentAt).toISOString() });
+        const { portalTime } = await portal.heartbeat({ ...queue, devices: devices.all.map((device) => device.status()), clock: new Date(sentAt).toISOString() });
         // Half the round trip is the best guess of when the portal read its clock.
         const drift = (Date.parse(portalTime) - (sentAt + Date.now()) / 2) / 1000;
         return { portalTime, clockDriftSeconds: Math.round(drift) };
@@ -94,9 +100,10 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
       'queue.dropCopy': ({ id }) => copies.drop(id),
     },
     on: events.on,
+    devices,
     async close() {
       for (const unsubscribe of unsubscribes) unsubscribe();
-      await Promise.all(devices.map((device) => device.close()));
+      await Promise.all(devices.all.map((device) => device.close()));
     },
   };
 }

@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { parseCccdQr, type CccdQrData } from '../../shared/cccd';
 import { identityFromCccd } from '../../shared/dossier/identity';
 import type { ErrorCode } from '../../shared/errors';
 import { errorKey } from '../../shared/i18n/index';
+import { host } from '../host';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { Screen } from '../ui/Screen';
@@ -47,9 +48,9 @@ function CardSummary({ card, onBack }: { card: CccdQrData; onBack(): void }) {
 }
 
 /**
- * The citizen shows the QR code on the front of their ID card to the scanner. A keyboard-wedge
- * scanner types the payload into the box and presses Enter; a volunteer may paste it. The HID
- * scanner driver (issue 5) will deliver scans as host events instead of keystrokes.
+ * The citizen shows the QR code on the front of their ID card to the scanner, whose driver sends
+ * each scan as a host event (never as keystrokes). A volunteer may also type or paste the payload
+ * into the box.
  */
 export function Identify() {
   const t = useT();
@@ -58,12 +59,16 @@ export function Identify() {
   const [error, setError] = useState<ErrorCode | null>(null);
   const [card, setCard] = useState<CccdQrData | null>(null);
 
+  const read = (text: string) => {
+    const result = parseCccdQr(text);
+    setError(result.ok ? null : result.code);
+    setCard(result.ok ? result.value : null);
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const result = parseCccdQr(payload);
-    if (result.ok) setCard(result.value);
-    else setError(result.code);
+    read(payload);
   };
+  useEffect(() => host().on('qr.scanned', (scan) => (scan.ok ? read(scan.text) : setError(scan.error.code))), []);
 
   if (card) {
     return (

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumFlags, CHROMIUM_PATH } from '../../scripts/chromium';
+import { nativeModules } from '../../scripts/nativeModules';
 
 /**
  * The processes a crash test kills: the web host as a child process, and Chromium with a profile
@@ -27,7 +28,7 @@ export async function bundleWebHostProcess(outDir: string): Promise<string> {
     target: 'node20',
     logLevel: 'warning',
     // ws loads these optional native helpers when present.
-    external: ['bufferutil', 'utf-8-validate'],
+    external: ['bufferutil', 'utf-8-validate', ...nativeModules],
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
   return outfile;

@@ -1,5 +1,6 @@
-import type { DeviceKind, DeviceStatus } from '../../../shared/contract';
+import type { DeviceStatus } from '../../../shared/contract';
 import type { KioskConfig } from '../../../shared/config';
+import { createQrScanner, type QrScanner } from './qrScanner/index';
 import { createSimulatedDevice } from './simulator';
 
 /**
@@ -12,16 +13,18 @@ export interface Device {
   close(): Promise<void>;
 }
 
-const kinds: readonly DeviceKind[] = ['qrScanner', 'cardReader', 'documentScanner', 'printer'];
+/** The configured devices: each kind with its own operations, and all of them for status. */
+export interface Devices {
+  qrScanner: QrScanner | null;
+  all: Device[];
+}
 
 /** One device per configured kind, with the driver the config names. */
-export function createDevices(config: KioskConfig['devices']): Device[] {
-  return kinds.flatMap((kind) => {
+export function createDevices(config: KioskConfig['devices']): Devices {
+  const qrScanner = config.qrScanner ? createQrScanner(config.qrScanner) : null;
+  const others = (['cardReader', 'documentScanner', 'printer'] as const).flatMap((kind) => {
     const device = config[kind];
-    if (!device) return [];
-    switch (device.driver) {
-      case 'simulator':
-        return [createSimulatedDevice(kind, device)];
-    }
+    return device ? [createSimulatedDevice(kind, device)] : [];
   });
+  return { qrScanner, all: [...(qrScanner ? [qrScanner] : []), ...others] };
 }
