@@ -47,6 +47,13 @@ export const QrScannerConfig = z.discriminatedUnion('driver', [
 ]);
 export type QrScannerConfig = z.infer<typeof QrScannerConfig>;
 
+/** The CSCA certificates (PEM, DER or an ICAO master list) that make a chip "genuine"; without them a valid signature reads as "issuer unknown". */
+const CscaFile = { cscaFile: z.string().min(1).optional() };
+
+/** The CCCD chip reader: simulated (a CCCD-like chip on a card that is always down), or a PC/SC contactless reader. */
+export const CardReaderConfig = z.discriminatedUnion('driver', [DeviceConfig.extend(CscaFile), z.object({ driver: z.literal('pcsc'), ...CscaFile })]);
+export type CardReaderConfig = z.infer<typeof CardReaderConfig>;
+
 /** The commune's account that receives fees by VietQR, with the name the payer's bank app shows. */
 export const Payee = PaymentAccount.extend({ accountName: z.string().min(1) });
 export type Payee = z.infer<typeof Payee>;
@@ -79,7 +86,7 @@ export const KioskConfig = z.object({
   devices: z
     .object({
       qrScanner: QrScannerConfig.optional(),
-      cardReader: DeviceConfig.optional(),
+      cardReader: CardReaderConfig.optional(),
       documentScanner: DeviceConfig.optional(),
       printer: DeviceConfig.optional(),
     })

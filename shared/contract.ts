@@ -90,6 +90,49 @@ export type SealedCopy = z.infer<typeof SealedCopy>;
 
 const DeviceKey = z.object({ id: z.string().min(1), key: z.base64() });
 
+/** What the chip's BAC keys come from: the 12-digit number (QR or typed) and the dates as YYMMDD. */
+export const ChipAccess = z.object({ number: z.string().regex(/^\d{12}$/), dateOfBirth: z.string().regex(/^\d{6}$/), dateOfExpiry: z.string().regex(/^\d{6}$/) });
+export type ChipAccess = z.infer<typeof ChipAccess>;
+
+const Text = z.string().nullable();
+const ChipDate = z.object({ raw: z.string(), date: z.object({ year: z.number().int(), month: z.number().int(), day: z.number().int() }).nullable() }).nullable();
+
+/**
+ * A CCCD's chip as read (shared/icao9303/readDocument.ts): DG1's MRZ, DG13's personal data, DG2's
+ * face, and passive authentication, which says whether to believe them.
+ */
+export const ChipRead = z.object({
+  mrz: z.object({ cccdNumber: Text, dateOfBirth: z.string(), dateOfExpiry: z.string(), surname: z.string(), givenNames: z.string(), checkDigitsValid: z.boolean() }),
+  personalData: z
+    .object({
+      idNumber: Text,
+      fullName: Text,
+      dateOfBirth: ChipDate,
+      gender: Text,
+      nationality: Text,
+      ethnicity: Text,
+      religion: Text,
+      placeOfOrigin: Text,
+      placeOfResidence: Text,
+      identifyingMarks: Text,
+      issueDate: ChipDate,
+      expiryDate: ChipDate,
+      fatherName: Text,
+      motherName: Text,
+      spouseName: Text,
+      oldIdNumber: Text,
+    })
+    .nullable(),
+  /** JPEG shows on screen; JPEG 2000 does not in Chromium, so the helper looks at the card instead. */
+  face: z.object({ format: z.enum(['jpeg', 'jpeg2000']), image: z.base64() }).nullable(),
+  passiveAuthentication: z.discriminatedUnion('outcome', [
+    z.object({ outcome: z.literal('genuine') }),
+    z.object({ outcome: z.literal('issuerUnknown'), reason: z.enum(['noCscaLoaded', 'notChained', 'outsideValidity']) }),
+    z.object({ outcome: z.literal('altered'), dataGroups: z.array(z.number().int()), signatureValid: z.boolean() }),
+  ]),
+});
+export type ChipRead = z.infer<typeof ChipRead>;
+
 interface MethodSpec {
   input: z.ZodType;
   output: z.ZodType;
@@ -122,6 +165,11 @@ export const hostMethods = {
   'vault.rotate': { input: z.void(), output: z.void() },
   /** Ends a rotation: destroys the previous key; the renderer calls it once nothing is wrapped by it. */
   'vault.retire': { input: z.object({ id: z.string() }), output: z.void() },
+  /**
+   * Reads the chip of the card on the reader (waits up to 30 s for one): card.wrongMrz when the
+   * dates or number do not open it, card.removed, card.noReader…; the result says if it is genuine.
+   */
+  'cardReader.readChip': { input: ChipAccess, output: ChipRead },
   /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */
   'queue.keepCopy': { input: SealedCopy, output: z.void() },
   /** The ids of the dossiers the host holds a copy of. */

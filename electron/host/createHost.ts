@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { HostHandlers } from '../../shared/contract';
 import type { KioskConfig } from '../../shared/config';
+import { KioskError } from '../../shared/errors';
+import { cccdAccessKey } from '../../shared/icao9303/mrz';
+import { readChip } from './devices/cardReader/index';
 import { createDevices, type Devices } from './devices/index';
 import { createEventHub, type EventHub } from './events';
 import { createHttpPortal } from './portal/http';
@@ -94,6 +97,12 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
       },
       'vault.rotate': () => vault.rotate(),
       'vault.retire': ({ id }) => vault.retire(id),
+      'cardReader.readChip': async ({ number, dateOfBirth, dateOfExpiry }) => {
+        if (!devices.cardReader || !config.devices.cardReader) throw new KioskError('card.noReader');
+        const chip = await readChip(devices.cardReader, cccdAccessKey(number, dateOfBirth, dateOfExpiry), config.devices.cardReader);
+        const face = chip.face && { format: chip.face.format, image: Buffer.from(chip.face.image).toString('base64') };
+        return { ...chip, face };
+      },
       'queue.keepCopy': (copy) => copies.keep(copy),
       'queue.copies': () => copies.ids(),
       'queue.copy': ({ id }) => copies.get(id),

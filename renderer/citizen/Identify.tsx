@@ -2,18 +2,27 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { parseCccdQr, type CccdQrData } from '../../shared/cccd';
 import { identityFromCccd } from '../../shared/dossier/identity';
 import type { ErrorCode } from '../../shared/errors';
-import { errorKey } from '../../shared/i18n/index';
 import { host } from '../host';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
+import { FieldHelp, helpIds } from '../ui/FieldHelp';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
+import { CardFacts } from './CardFacts';
+import { ChipRead, type ChipAnswers } from './ChipRead';
 
 const dateText = ({ day, month, year }: CccdQrData['dateOfBirth']) =>
   [day, month].filter((part) => part !== null).map((part) => String(part).padStart(2, '0')).concat(String(year)).join('/');
 
+/** What the chip opens with that the QR already gave: the number, and the birth date when whole. */
+const chipAnswersFrom = (card: CccdQrData): ChipAnswers => {
+  const { year, month, day } = card.dateOfBirth;
+  const whole = month !== null && day !== null;
+  return { number: card.number, ...(whole ? { dateOfBirth: [year, month, day].map((part, i) => String(part).padStart(i ? 2 : 4, '0')).join('-') } : {}) };
+};
+
 /** What the card said, for the citizen to see before it fills their answers. */
-function CardSummary({ card, onBack }: { card: CccdQrData; onBack(): void }) {
+function CardSummary({ card, onBack, onReadChip }: { card: CccdQrData; onBack(): void; onReadChip(): void }) {
   const t = useT();
   const identify = useStore((state) => state.identify);
   const rows: Array<[string, string]> = [
@@ -31,18 +40,14 @@ function CardSummary({ card, onBack }: { card: CccdQrData; onBack(): void }) {
           <BigButton variant="secondary" onClick={onBack}>
             {t('identify.card.scanAgain')}
           </BigButton>
+          <BigButton variant="secondary" onClick={onReadChip}>
+            {t('identify.readChip')}
+          </BigButton>
           <BigButton onClick={() => identify(identityFromCccd(card))}>{t('identify.card.confirm')}</BigButton>
         </>
       }
     >
-      <dl className="answers" data-testid="card-summary">
-        {rows.map(([label, value]) => (
-          <div key={label} className="answer">
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <CardFacts rows={rows} testId="card-summary" />
     </Screen>
   );
 }
@@ -50,7 +55,7 @@ function CardSummary({ card, onBack }: { card: CccdQrData; onBack(): void }) {
 /**
  * The citizen shows the QR code on the front of their ID card to the scanner, whose driver sends
  * each scan as a host event (never as keystrokes). A volunteer may also type or paste the payload
- * into the box.
+ * into the box. Either way the card's chip can be read too: it holds more, and says if it is genuine.
  */
 export function Identify() {
   const t = useT();
@@ -58,6 +63,7 @@ export function Identify() {
   const [payload, setPayload] = useState('');
   const [error, setError] = useState<ErrorCode | null>(null);
   const [card, setCard] = useState<CccdQrData | null>(null);
+  const [chipFrom, setChipFrom] = useState<ChipAnswers | null>(null);
 
   const read = (text: string) => {
     const result = parseCccdQr(text);
@@ -70,6 +76,7 @@ export function Identify() {
   };
   useEffect(() => host().on('qr.scanned', (scan) => (scan.ok ? read(scan.text) : setError(scan.error.code))), []);
 
+  if (chipFrom) return <ChipRead known={chipFrom} onBack={() => setChipFrom(null)} />;
   if (card) {
     return (
       <CardSummary
@@ -78,6 +85,7 @@ export function Identify() {
           setCard(null);
           setPayload('');
         }}
+        onReadChip={() => setChipFrom(chipAnswersFrom(card))}
       />
     );
   }
@@ -95,18 +103,14 @@ export function Identify() {
             <BigButton variant="secondary" onClick={() => identify({})}>
               {t('identify.withoutCard')}
             </BigButton>
+            <BigButton variant="secondary" onClick={() => setChipFrom({})}>
+              {t('identify.readChip')}
+            </BigButton>
             <BigButton type="submit">{t('nav.next')}</BigButton>
           </>
         }
       >
-        <p className="hint" id="card-qr-hint">
-          {t('identify.hint')}
-        </p>
-        {error && (
-          <p className="error" id="card-qr-error" role="alert">
-            {t(errorKey(error))}
-          </p>
-        )}
+        <FieldHelp inputId="card-qr" hint={t('identify.hint')} error={error} />
         <input
           id="card-qr"
           className="text-input wide"
@@ -114,7 +118,7 @@ export function Identify() {
           autoComplete="off"
           spellCheck={false}
           value={payload}
-          aria-describedby={error ? 'card-qr-hint card-qr-error' : 'card-qr-hint'}
+          aria-describedby={helpIds('card-qr', true, error)}
           aria-invalid={error !== null}
           onChange={(event) => {
             setPayload(event.target.value);

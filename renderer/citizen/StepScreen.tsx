@@ -1,9 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { assertNever, type ErrorCode } from '../../shared/errors';
 import { answerStep, goBack, vietnamToday, visibleSteps, type AnswerValue, type Step } from '../../shared/dossier/formEngine';
-import { errorKey } from '../../shared/i18n/index';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
+import { FieldHelp, helpIds } from '../ui/FieldHelp';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
 import { AddressField } from './fields/AddressField';
@@ -63,7 +63,7 @@ export function StepScreen({ step }: { step: Step }) {
   };
 
   const inputId = `step-${step.id}`;
-  const describedBy = [step.hint && `${inputId}-hint`, error && `${inputId}-error`].filter(Boolean).join(' ');
+  const describedBy = helpIds(inputId, step.hint, error);
   return (
     <form onSubmit={submit} noValidate className="screen-form">
       <Screen
@@ -79,16 +79,7 @@ export function StepScreen({ step }: { step: Step }) {
           </>
         }
       >
-        {step.hint && (
-          <p className="hint" id={`${inputId}-hint`}>
-            {step.hint[locale]}
-          </p>
-        )}
-        {error && (
-          <p className="error" id={`${inputId}-error`} role="alert">
-            {t(errorKey(error))}
-          </p>
-        )}
+        <FieldHelp inputId={inputId} hint={step.hint?.[locale]} error={error} />
         <Field
           step={step}
           value={draft}

@@ -192,7 +192,8 @@ export const visibleSteps = (form: CompiledForm, answers: Answers): Step[] =>
 
 const isBlank = (value: unknown) => value === undefined || value === '';
 
-function isRealDate(iso: string): boolean {
+/** A yyyy-mm-dd that exists on the calendar (from 1900). */
+export function isRealDate(iso: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];

@@ -1,9 +1,10 @@
 import { communesOf, provinces, searchCommunes, type AdminUnit } from '../adminUnits';
 import type { CccdQrData, PartialDate } from '../cccd';
+import type { ChipRead } from '../contract';
 import { collapseSpaces, fold } from '../text';
 import type { AddressAnswer, Identity } from './formEngine';
 
-const isoDate = ({ year, month, day }: PartialDate): string =>
+const isoDate = ({ year, month, day }: Omit<PartialDate, 'raw'>): string =>
   [String(year).padStart(4, '0'), month && String(month).padStart(2, '0'), month && day && String(day).padStart(2, '0')].filter(Boolean).join('-');
 
 /** Commune-level names start with their type; "thị trấn" no longer exists but old cards print it. */
@@ -44,5 +45,21 @@ export function identityFromCccd(card: CccdQrData): Identity {
     dateOfBirth: isoDate(card.dateOfBirth),
     gender: card.gender === 'Nam' ? 'male' : 'female',
     ...(card.address ? { address: addressFromCard(card.address) } : {}),
+  };
+}
+
+/**
+ * The applicant's answers read from their card's chip (DG13). Fields the chip lacks, or a date
+ * that is not a real day, are left for the citizen to answer.
+ */
+export function identityFromChip(personal: NonNullable<ChipRead['personalData']>): Identity {
+  const birth = personal.dateOfBirth?.date;
+  const gender = { Nam: 'male', Nữ: 'female' }[personal.gender ?? ''];
+  return {
+    ...(personal.fullName ? { fullName: personal.fullName } : {}),
+    ...(personal.idNumber ? { number: personal.idNumber } : {}),
+    ...(birth ? { dateOfBirth: isoDate(birth) } : {}),
+    ...(gender ? { gender } : {}),
+    ...(personal.placeOfResidence ? { address: addressFromCard(personal.placeOfResidence) } : {}),
   };
 }

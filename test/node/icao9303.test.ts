@@ -9,15 +9,18 @@ import { authenticateWithBac, bacKeys, bacKeySeed, completeBac, externalAuthenti
 import { fromHex, toHex } from '../../shared/icao9303/bytes';
 import { adjustDesParity, padIso9797, retailMac, unpadIso9797, type DesKeys, type Icao9303Crypto } from '../../shared/icao9303/crypto';
 import { parseDg13 } from '../../shared/icao9303/dg13';
+import { parseDg2 } from '../../shared/icao9303/dg2';
 import { FILE_ID, readFile, selectEmrtdApplication } from '../../shared/icao9303/files';
 import { parseDg1, parseEfCom } from '../../shared/icao9303/lds';
 import { cccdAccessKey, mrzCheckDigit, mrzInformation, type MrzAccessKey } from '../../shared/icao9303/mrz';
 import { protectCommand, protectResponse, SecureMessaging, unprotectCommand, unprotectResponse } from '../../shared/icao9303/secureMessaging';
-import { parseSod } from '../../shared/icao9303/sod';
+import { OID, parseCertificate, parseSod } from '../../shared/icao9303/sod';
 import { encodeTlv, readTlv, readTlvHeader, readTlvList } from '../../shared/icao9303/tlv';
 import {
   buildDg1,
   buildDg13,
+  buildDg2,
+  buildFaceJpeg,
   FAKE_CARD,
   FAKE_CARD_DG13_FIELDS,
   FAKE_CARD_MRZ,
@@ -414,6 +417,38 @@ describe('DG13', () => {
   });
 });
 
+describe('DG2', () => {
+  const { jpeg, width, height } = buildFaceJpeg();
+  const reasonOf = (file: Uint8Array) => {
+    try {
+      parseDg2(file);
+      return 'no error';
+    } catch (error) {
+      return error instanceof KioskError ? `${error.code} ${String(error.params.reason)}` : String(error);
+    }
+  };
+
+  test('the CBEFF template and its ISO/IEC 19794-5 facial record give the JPEG, its format and its size', () => {
+    expect(toHex(jpeg.subarray(0, 4))).toBe('FFD8FFE0');
+    expect(parseDg2(buildDg2(jpeg, width, height))).toEqual({ format: 'jpeg', image: jpeg, width: 64, height: 80 });
+  });
+
+  test('JPEG 2000 as a JP2 file in the constructed data block 7F2E, or as a bare codestream; a size of 0 is unknown', () => {
+    const jp2 = fromHex('0000000C6A5020200D0A870A00000014667479706A703220');
+    expect(parseDg2(buildDg2(jp2, 0, 0, 0x7f2e))).toEqual({ format: 'jpeg2000', image: jp2, width: null, height: null });
+    expect(parseDg2(buildDg2(fromHex('FF4FFF51002F0000'), 480, 640))).toMatchObject({ format: 'jpeg2000', width: 480, height: 640 });
+  });
+
+  test.each([
+    ['another record format', () => fromHex(toHex(buildDg2(jpeg, width, height)).replace('46414300', '46495200')), 'dg2.notFacialRecord'],
+    ['a face without image data', () => buildDg2(new Uint8Array(0), width, height), 'dg2.truncated'],
+    ['a PNG', () => buildDg2(fromHex('89504E470D0A1A0A'), width, height), 'dg2.imageFormat'],
+    ['no biometric template', () => encodeTlv(0x75, encodeTlv(0x7f61, encodeTlv(0x02, Uint8Array.of(0)))), 'dg2.noTemplate'],
+  ])('%s is card.unsupported', (_name, build, reason) => {
+    expect(reasonOf(build())).toBe(`card.unsupported ${reason}`);
+  });
+});
+
 const sha256 = (bytes: Uint8Array) => new Uint8Array(createHash('sha256').update(bytes).digest());
 
 describe('EF.SOD', () => {
@@ -425,6 +460,26 @@ describe('EF.SOD', () => {
     expect(sod.signedData.certificates).toHaveLength(1);
     expect(sod.signedData.signerInfos).toHaveLength(1);
     expect(toHex(sod.signedData.content.subarray(0, 2))).toBe('3060');
+  });
+
+  test('its SignerInfo: signer by issuer and serial number, SHA-256, ECDSA, and the signed attributes re-tagged as a SET', () => {
+    const sod = parseSod(OPENSSL_SOD);
+    const [signer] = sod.signedData.signerInfos;
+    const certificate = parseCertificate(sod.signedData.certificates[0]!);
+    expect(toHex(certificate.serialNumber)).toBe('3143AA1C2276E0596C16526E3AA739E17D464054');
+    expect(toHex(certificate.subjectKeyIdentifier!)).toBe('573C24B4EA5B3BEB65003E9ACEAC5DFB36216B98');
+    expect([certificate.notBefore, certificate.notAfter]).toEqual([new Date('2026-11-23T23:14:53Z'), new Date('2036-11-20T23:14:53Z')]);
+    expect(signer).toMatchObject({
+      signerId: { issuer: certificate.issuer, serialNumber: certificate.serialNumber },
+      digestAlgorithm: 'sha256',
+      signatureAlgorithm: { scheme: 'ecdsa', hash: 'sha256' },
+      signedAttributes: { contentType: OID.ldsSecurityObject, signingTime: new Date('2026-11-23T23:14:56Z'), messageDigest: sha256(sod.signedData.content) },
+    });
+    expect(sod.signedData.contentType).toBe(OID.ldsSecurityObject);
+    // RFC 5652 §5.4: the signature covers the [0] IMPLICIT attributes (A0 81 E1 …) with the SET OF tag.
+    const signed = toHex(signer!.signedAttributes!.signed);
+    expect(signed.slice(0, 6)).toBe('3181E1');
+    expect(toHex(OPENSSL_SOD)).toContain(`A081E1${signed.slice(6)}`);
   });
 
   test('an SOD whose content is not an LDSSecurityObject is card.unsupported', async () => {

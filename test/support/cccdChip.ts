@@ -1,12 +1,20 @@
-import { createHash } from 'node:crypto';
-import { asciiBytes, fromHex } from '../../shared/icao9303/bytes';
+import { execFileSync } from 'node:child_process';
+import { constants, createHash, sign, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { asciiBytes, concatBytes, fromHex } from '../../shared/icao9303/bytes';
 import { FILE_ID } from '../../shared/icao9303/files';
 import { dataGroupTag } from '../../shared/icao9303/lds';
-import { encodeTlv } from '../../shared/icao9303/tlv';
+import { OID, parseCertificate } from '../../shared/icao9303/sod';
+import { childrenOf, encodeTlv, readTlv, type Tlv } from '../../shared/icao9303/tlv';
 
 /**
  * A fake CCCD chip's files, for the ICAO 9303 tests and the simulated chip. All people and
  * numbers are invented (the founders' domain notes: README §6, facts.md §2.5 and §F.3).
+ *
+ * Its EF.SOD is signed by a test PKI (CSCA → document signer) that OpenSSL makes in a temporary
+ * folder the first time a test asks for it: no key is ever committed, and each run has new ones.
  */
 
 /** facts.md §F.3: the fake card 056190012345, born 15-03-1990, expiring 15-03-2030. */
@@ -103,45 +111,320 @@ export const buildEfCom = (dataGroups: readonly number[]): Uint8Array =>
     encodeTlv(0x5c, Uint8Array.from(dataGroups, (number) => dataGroupTag(number)!)),
   );
 
-/** A stand-in portrait past 32 767 bytes, so that reading it needs READ BINARY's long offsets (INS B1). */
-export const buildLargeDg2 = (length = 40_000): Uint8Array =>
-  encodeTlv(0x75, Uint8Array.of(0xff, 0xd8, 0xff, 0xe0), Uint8Array.from({ length }, (_, i) => (i * 7 + 3) % 251));
+/**
+ * A small portrait as a real baseline JPEG (ITU-T T.81): 8-bit greyscale, every 8×8 block one
+ * flat grey, so each block is its DC coefficient and an end-of-block. The DC codes are Annex K's
+ * Table K.3; the AC table holds only the end-of-block symbol, with the one-bit code 0.
+ */
+const FACE_BLOCKS = ['..####..', '.######.', '.#ffff#.', '.fEffEf.', '.ffffff.', '.fffNff.', '.fMMMMf.', '..ffff..', '...ff...', '.CCCCCC.'];
+const FACE_GREYS: Record<string, number> = { '.': 235, '#': 60, f: 190, E: 30, N: 160, M: 110, C: 80 };
+const DC_CODE_COUNTS = [0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0];
+const DC_CATEGORIES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 
-const OID_DER = {
-  signedData: fromHex('06092A864886F70D010702'),
-  ldsSecurityObject: fromHex('0606678108010101'),
-  sha256: fromHex('0609608648016503040201'),
+const u16 = (value: number) => Uint8Array.of(value >> 8, value & 0xff);
+const u32 = (value: number) => Uint8Array.of(value >>> 24, (value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff);
+const jpegSegment = (marker: number, ...content: Uint8Array[]) => {
+  const body = concatBytes(...content);
+  return concatBytes(Uint8Array.of(0xff, marker), u16(body.length + 2), body);
 };
 
-/**
- * An EF.SOD with the SHA-256 of each data group and no signature (empty certificates and
- * signerInfos): the structure the simulated chip serves until passive authentication arrives.
- */
-export function buildUnsignedSod(dataGroups: ReadonlyMap<number, Uint8Array>): Uint8Array {
-  const sha256 = (bytes: Uint8Array) => new Uint8Array(createHash('sha256').update(bytes).digest());
-  const algorithm = encodeTlv(0x30, OID_DER.sha256);
-  const hashes = [...dataGroups].map(([number, file]) => encodeTlv(0x30, encodeTlv(0x02, Uint8Array.of(number)), encodeTlv(0x04, sha256(file))));
-  const ldsSecurityObject = encodeTlv(0x30, encodeTlv(0x02, Uint8Array.of(0)), algorithm, encodeTlv(0x30, ...hashes));
-  const signedData = encodeTlv(
-    0x30,
-    encodeTlv(0x02, Uint8Array.of(3)),
-    encodeTlv(0x31, algorithm),
-    encodeTlv(0x30, OID_DER.ldsSecurityObject, encodeTlv(0xa0, encodeTlv(0x04, ldsSecurityObject))),
-    encodeTlv(0x31),
-  );
-  return encodeTlv(0x77, encodeTlv(0x30, OID_DER.signedData, encodeTlv(0xa0, signedData)));
+/** T.81 Annex C: canonical Huffman codes, assigned in order of length. */
+function huffmanCodes(counts: readonly number[]): { code: number; length: number }[] {
+  const codes: { code: number; length: number }[] = [];
+  let code = 0;
+  counts.forEach((count, index) => {
+    for (let i = 0; i < count; i++) codes.push({ code: code++, length: index + 1 });
+    code <<= 1;
+  });
+  return codes;
 }
 
-/** The fake card's chip: EF.COM, EF.SOD, DG1, a large DG2 and DG13 (README §6.2 layout), by file identifier. */
-export function fakeCardFiles(): Map<number, Uint8Array> {
-  const dataGroups = new Map([
-    [1, buildDg1(FAKE_CARD_MRZ)],
-    [2, buildLargeDg2()],
-    [13, buildDg13(FAKE_CARD_DG13_FIELDS)],
-  ]);
-  return new Map([
-    [FILE_ID.com, buildEfCom([...dataGroups.keys()])],
-    [FILE_ID.sod, buildUnsignedSod(dataGroups)],
-    ...[...dataGroups].map(([number, file]) => [FILE_ID.dataGroup(number), file] as const),
-  ]);
+function entropyCoded(blockGreys: number[]): Uint8Array {
+  const dcCodes = huffmanCodes(DC_CODE_COUNTS);
+  const bytes: number[] = [];
+  let current = 0;
+  let filled = 0;
+  const put = (value: number, length: number) => {
+    for (let bit = length - 1; bit >= 0; bit--) {
+      current = (current << 1) | ((value >> bit) & 1);
+      if (++filled < 8) continue;
+      bytes.push(current);
+      if (current === 0xff) bytes.push(0x00); // byte stuffing (T.81 F.1.2.3)
+      current = 0;
+      filled = 0;
+    }
+  };
+  let previous = 0;
+  for (const grey of blockGreys) {
+    // With a quantiser of 1 the DC coefficient of a flat block is 8 × (grey − 128) (T.81 A.3.3).
+    const dc = 8 * (grey - 128);
+    const difference = dc - previous;
+    previous = dc;
+    const category = difference === 0 ? 0 : Math.floor(Math.log2(Math.abs(difference))) + 1;
+    const { code, length } = dcCodes[category]!;
+    put(code, length);
+    put(difference < 0 ? difference + (1 << category) - 1 : difference, category);
+    put(0, 1); // end of block
+  }
+  if (filled > 0) put(0xff, 8 - filled); // pad with 1-bits
+  return Uint8Array.from(bytes);
+}
+
+/** The face JPEG, 64 × 80 pixels; `commentLength` pads it with a COM segment. */
+export function buildFaceJpeg(commentLength = 0): { jpeg: Uint8Array; width: number; height: number } {
+  const width = FACE_BLOCKS[0]!.length * 8;
+  const height = FACE_BLOCKS.length * 8;
+  const greys = FACE_BLOCKS.flatMap((row) => [...row].map((cell) => FACE_GREYS[cell]!));
+  const jpeg = concatBytes(
+    Uint8Array.of(0xff, 0xd8),
+    jpegSegment(0xe0, asciiBytes('JFIF\0'), Uint8Array.of(1, 1, 0), u16(1), u16(1), Uint8Array.of(0, 0)),
+    commentLength > 0 ? jpegSegment(0xfe, Uint8Array.from({ length: commentLength }, (_, i) => 0x20 + (i % 95))) : new Uint8Array(0),
+    jpegSegment(0xdb, Uint8Array.of(0), new Uint8Array(64).fill(1)),
+    jpegSegment(0xc0, Uint8Array.of(8), u16(height), u16(width), Uint8Array.of(1, 1, 0x11, 0)),
+    jpegSegment(0xc4, Uint8Array.of(0x00), Uint8Array.from(DC_CODE_COUNTS), Uint8Array.from(DC_CATEGORIES)),
+    jpegSegment(0xc4, Uint8Array.of(0x10), Uint8Array.of(1, ...new Array<number>(15).fill(0)), Uint8Array.of(0x00)),
+    jpegSegment(0xda, Uint8Array.of(1, 1, 0x00, 0, 63, 0)),
+    entropyCoded(greys),
+    Uint8Array.of(0xff, 0xd9),
+  );
+  return { jpeg, width, height };
+}
+
+/**
+ * DG2 (Doc 9303-10): CBEFF template group, one template with its header (patron header
+ * version 1.1, biometric type "facial features", format owner ISO/IEC JTC 1/SC 37, format type
+ * face image) and an ISO/IEC 19794-5:2005 facial record: a full frontal greyscale image.
+ */
+export function buildDg2(image: Uint8Array, width: number, height: number, dataBlockTag = 0x5f2e): Uint8Array {
+  const face = concatBytes(
+    u16(0), // feature points
+    new Uint8Array(14), // gender, eye and hair colours, feature mask, expression, pose angle and its uncertainty: unspecified
+  );
+  const imageInformation = concatBytes(Uint8Array.of(1, 0), u16(width), u16(height), Uint8Array.of(3, 2), u16(0), u16(0));
+  const faceLength = 4 + face.length + imageInformation.length + image.length;
+  const record = concatBytes(asciiBytes('FAC\x00010\x00'), u32(14 + faceLength), u16(1), u32(faceLength), face, imageInformation, image);
+  const header = encodeTlv(0xa1, encodeTlv(0x80, u16(0x0101)), encodeTlv(0x81, Uint8Array.of(0x02)), encodeTlv(0x87, u16(0x0101)), encodeTlv(0x88, u16(0x0008)));
+  return encodeTlv(0x75, encodeTlv(0x7f61, encodeTlv(0x02, Uint8Array.of(1)), encodeTlv(0x7f60, header, encodeTlv(dataBlockTag, record))));
+}
+
+/** The fake card's DG2: the face JPEG padded past 32 767 bytes, so that reading it needs READ BINARY's long offsets (INS B1). */
+export function fakeCardDg2(): Uint8Array {
+  const { jpeg, width, height } = buildFaceJpeg(40_000);
+  return buildDg2(jpeg, width, height);
+}
+
+type Hash = 'sha256' | 'sha384';
+const HASH_OID_DER: Record<Hash, Uint8Array> = {
+  sha256: fromHex('0609608648016503040201'),
+  sha384: fromHex('0609608648016503040202'),
+};
+
+/** LDSSecurityObject (Doc 9303-10): version 0, the hash algorithm, each data group's hash. */
+export function buildLdsSecurityObject(dataGroups: ReadonlyMap<number, Uint8Array>, hash: Hash = 'sha256'): Uint8Array {
+  const hashes = [...dataGroups].map(([number, file]) =>
+    encodeTlv(0x30, encodeTlv(0x02, Uint8Array.of(number)), encodeTlv(0x04, createHash(hash).update(file).digest())),
+  );
+  return encodeTlv(0x30, encodeTlv(0x02, Uint8Array.of(0)), encodeTlv(0x30, HASH_OID_DER[hash]), encodeTlv(0x30, ...hashes));
+}
+
+function inTempDir<T>(work: (file: (name: string) => string) => T): T {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dvc-test-pki-'));
+  try {
+    return work((name) => path.join(dir, name));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+/** A certificate's subject as `openssl req -subj` takes it. */
+const subjectOf = (certificate: X509Certificate) => `/${certificate.subject.split('\n').join('/')}`;
+
+/** Doc 9303-12's profiles in short: a CSCA signs certificates; a document signer only signs SODs. */
+const OPENSSL_CONFIG = `[req]
+distinguished_name = dn
+[dn]
+[csca]
+basicConstraints = critical,CA:TRUE,pathlen:0
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[ds]
+keyUsage = critical,digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+`;
+
+/** The key kinds of a test PKI; an RSA CSCA signs its certificates with RSA-PSS. */
+const KEY_ARGUMENTS = {
+  ecP256: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+  ecBrainpoolP384: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:brainpoolP384r1'],
+  rsa: ['-newkey', 'rsa:2048', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32'],
+} as const;
+type KeyKind = keyof typeof KEY_ARGUMENTS;
+
+export interface TestPki {
+  cscaPem: string;
+  cscaKeyPem: string;
+  dsPem: string;
+  dsKeyPem: string;
+}
+
+const pkis = new Map<string, TestPki>();
+
+/**
+ * A CSCA and a document signer it issued, one per kind and name for the whole run. The CSCA
+ * outlives its document signer, as in a real PKI: 15 years against 10, both from now.
+ */
+export function testPki(keys: KeyKind, name = 'Test'): TestPki {
+  const id = `${keys}/${name}`;
+  const known = pkis.get(id);
+  if (known) return known;
+  const pki = inTempDir((file) => {
+    writeFileSync(file('openssl.cnf'), OPENSSL_CONFIG);
+    const request = (...args: string[]) => openssl('req', '-config', file('openssl.cnf'), ...KEY_ARGUMENTS[keys], '-noenc', ...args);
+    request('-x509', '-days', '5475', '-keyout', file('csca.key'), '-out', file('csca.pem'), '-subj', `/C=VN/O=DVC Kiosk test/CN=${name} CSCA`, '-extensions', 'csca');
+    request('-new', '-days', '3650', '-CA', file('csca.pem'), '-CAkey', file('csca.key'), '-keyout', file('ds.key'), '-out', file('ds.pem'), '-subj', `/C=VN/O=DVC Kiosk test/CN=${name} document signer`, '-extensions', 'ds');
+    const read = (name: string) => readFileSync(file(name), 'utf8');
+    return { cscaPem: read('csca.pem'), cscaKeyPem: read('csca.key'), dsPem: read('ds.pem'), dsKeyPem: read('ds.key') };
+  });
+  pkis.set(id, pki);
+  return pki;
+}
+
+/** The CSCA certificate issued again with the same key, valid for `days` from now: a renewal (same name, as a master list may carry) or a renamed copy. */
+export function reissueCsca(pki: TestPki, days: number, subject = subjectOf(new X509Certificate(pki.cscaPem))): string {
+  return inTempDir((file) => {
+    writeFileSync(file('openssl.cnf'), OPENSSL_CONFIG);
+    writeFileSync(file('csca.key'), pki.cscaKeyPem);
+    openssl('req', '-config', file('openssl.cnf'), '-x509', '-key', file('csca.key'), '-days', String(days), '-out', file('csca.pem'), '-subj', subject, '-extensions', 'csca');
+    return readFileSync(file('csca.pem'), 'utf8');
+  });
+}
+
+/**
+ * How the document signer signs: its keys, the hash (of the data groups and of the signature),
+ * RSA padding, and whether SignerInfo names the certificate by subject key identifier instead of
+ * issuer and serial number.
+ */
+export const SIGNER_PROFILES = {
+  ecdsaP256: { keys: 'ecP256', hash: 'sha256', padding: null, keyId: false },
+  ecdsaBrainpoolP384: { keys: 'ecBrainpoolP384', hash: 'sha384', padding: null, keyId: true },
+  rsaPss: { keys: 'rsa', hash: 'sha256', padding: 'pss', keyId: true },
+  rsaPkcs1: { keys: 'rsa', hash: 'sha256', padding: 'pkcs1', keyId: false },
+} as const satisfies Record<string, { keys: KeyKind; hash: Hash; padding: 'pss' | 'pkcs1' | null; keyId: boolean }>;
+export type SignerProfile = keyof typeof SIGNER_PROFILES;
+
+/** `openssl cms -sign`: a CMS SignedData over `content` with signed attributes (contentType, signingTime, messageDigest). */
+function cmsSign(content: Uint8Array, eContentType: string, profile: SignerProfile, pkiName?: string): Uint8Array {
+  const { keys, hash, padding, keyId } = SIGNER_PROFILES[profile];
+  const pki = testPki(keys, pkiName);
+  return inTempDir((file) => {
+    writeFileSync(file('content.der'), content);
+    writeFileSync(file('ds.pem'), pki.dsPem);
+    writeFileSync(file('ds.key'), pki.dsKeyPem);
+    openssl(
+      'cms', '-sign', '-binary', '-nodetach', '-nosmimecap', '-in', file('content.der'), '-outform', 'DER', '-out', file('signed.der'),
+      '-econtent_type', eContentType, '-signer', file('ds.pem'), '-inkey', file('ds.key'), '-md', hash,
+      ...(keyId ? ['-keyid'] : []),
+      ...(padding === 'pss' ? ['-keyopt', 'rsa_padding_mode:pss', '-keyopt', 'rsa_pss_saltlen:32'] : []),
+    );
+    return new Uint8Array(readFileSync(file('signed.der')));
+  });
+}
+
+/** EF.SOD: [APPLICATION 23] around the SignedData of the data groups' LDSSecurityObject. */
+function signSod(dataGroups: ReadonlyMap<number, Uint8Array>, profile: SignerProfile): Uint8Array {
+  const ldsSecurityObject = buildLdsSecurityObject(dataGroups, SIGNER_PROFILES[profile].hash);
+  return encodeTlv(0x77, cmsSign(ldsSecurityObject, OID.ldsSecurityObject, profile));
+}
+
+/** An ICAO CSCA master list (Doc 9303-12) of these CSCAs, signed by a test document signer standing in for the list signer. */
+export function buildMasterList(cscaPems: readonly string[]): Uint8Array {
+  const certificates = cscaPems.map((pem) => new Uint8Array(new X509Certificate(pem).raw));
+  const list = encodeTlv(0x30, encodeTlv(0x02, Uint8Array.of(0)), encodeTlv(0x31, ...certificates));
+  return cmsSign(list, OID.cscaMasterList, 'ecdsaP256', 'Master list');
+}
+
+export interface FakeCard {
+  /** File identifier → content, as createSimulatedChip serves them. */
+  files: Map<number, Uint8Array>;
+  /** The CSCA that issued the card's document signer. */
+  cscaPem: string;
+}
+
+const cards = new Map<string, FakeCard>();
+
+/** The fake card's chip: EF.COM, EF.SOD signed under `profile`, DG1, DG2 (a real JPEG face) and DG13 (README §6.2 layout). */
+export function fakeCard(profile: SignerProfile = 'ecdsaP256'): FakeCard {
+  let card = cards.get(profile);
+  if (!card) {
+    const dataGroups = new Map([
+      [1, buildDg1(FAKE_CARD_MRZ)],
+      [2, fakeCardDg2()],
+      [13, buildDg13(FAKE_CARD_DG13_FIELDS)],
+    ]);
+    card = {
+      files: new Map([
+        [FILE_ID.com, buildEfCom([...dataGroups.keys()])],
+        [FILE_ID.sod, signSod(dataGroups, profile)],
+        ...[...dataGroups].map(([number, file]) => [FILE_ID.dataGroup(number), file] as const),
+      ]),
+      cscaPem: testPki(SIGNER_PROFILES[profile].keys).cscaPem,
+    };
+    cards.set(profile, card);
+  }
+  // A copy each time: tests change files to tamper with them.
+  return { files: new Map(card.files), cscaPem: card.cscaPem };
+}
+
+export const fakeCardFiles = (): Map<number, Uint8Array> => fakeCard().files;
+
+/** Rebuilds a DER element with the descendant at `path` (child indices) replaced, every ancestor re-encoded. */
+export function replaceAt(encoded: Uint8Array, path: readonly number[], replace: (tlv: Tlv) => Uint8Array): Uint8Array {
+  const { tlv } = readTlv(encoded);
+  const [index, ...rest] = path;
+  if (index === undefined) return replace(tlv);
+  return encodeTlv(tlv.tag, ...childrenOf(tlv).map((child, i) => (i === index ? replaceAt(child.encoded, rest, replace) : child.encoded)));
+}
+
+/** Where an openssl-made SOD keeps its parts: 77 → ContentInfo → [0] → SignedData → eContent, certificates, the first SignerInfo and its fields. */
+export const SOD_PATH = {
+  eContent: [0, 1, 0, 2, 1, 0],
+  certificates: [0, 1, 0, 3],
+  signerInfo: [0, 1, 0, 4, 0],
+  signedAttributes: [0, 1, 0, 4, 0, 3],
+  signatureAlgorithm: [0, 1, 0, 4, 0, 4],
+  signature: [0, 1, 0, 4, 0, 5],
+} as const;
+
+/**
+ * The SOD with its signed attributes changed by `edit` and signed again with the document
+ * signer's key: a signature that holds over attributes that may lie.
+ */
+export function resignSod(sod: Uint8Array, profile: SignerProfile, edit: (attributes: Tlv[]) => Uint8Array[]): Uint8Array {
+  const { keys, hash, padding } = SIGNER_PROFILES[profile];
+  let attributes: Uint8Array = new Uint8Array(0);
+  const edited = replaceAt(sod, SOD_PATH.signedAttributes, (tlv) => {
+    attributes = encodeTlv(tlv.tag, ...edit(childrenOf(tlv)));
+    return attributes;
+  });
+  const signed = attributes.slice();
+  signed[0] = 0x31; // RFC 5652 §5.4: signed as SET OF
+  const key = testPki(keys).dsKeyPem;
+  const signature = sign(hash, signed, padding === 'pss' ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : { key, dsaEncoding: 'der' });
+  return replaceAt(edited, SOD_PATH.signature, () => encodeTlv(0x04, signature));
+}
+
+/**
+ * A certificate that claims to be `pki`'s CSCA: the same subject and subject key identifier, a
+ * CA, but another key. Only checking the document signer's certificate signature tells them apart.
+ */
+export function impostorCsca(pki: TestPki): string {
+  const csca = new X509Certificate(pki.cscaPem);
+  const keyId = Buffer.from(parseCertificate(new Uint8Array(csca.raw)).subjectKeyIdentifier!).toString('hex');
+  return inTempDir((file) => {
+    writeFileSync(file('openssl.cnf'), `${OPENSSL_CONFIG}[impostor]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign\nsubjectKeyIdentifier = ${keyId.replace(/(..)(?!$)/g, '$1:')}\n`);
+    openssl('req', '-config', file('openssl.cnf'), ...KEY_ARGUMENTS.ecP256, '-noenc', '-days', '3650', '-x509', '-keyout', file('impostor.key'), '-out', file('impostor.pem'), '-subj', subjectOf(csca), '-extensions', 'impostor');
+    return readFileSync(file('impostor.pem'), 'utf8');
+  });
 }

@@ -1,5 +1,6 @@
 import type { DeviceStatus } from '../../../shared/contract';
 import type { KioskConfig } from '../../../shared/config';
+import { createCardReader, type CardReader } from './cardReader/index';
 import { createQrScanner, type QrScanner } from './qrScanner/index';
 import { createSimulatedDevice } from './simulator';
 
@@ -16,15 +17,17 @@ export interface Device {
 /** The configured devices: each kind with its own operations, and all of them for status. */
 export interface Devices {
   qrScanner: QrScanner | null;
+  cardReader: CardReader | null;
   all: Device[];
 }
 
 /** One device per configured kind, with the driver the config names. */
 export function createDevices(config: KioskConfig['devices']): Devices {
   const qrScanner = config.qrScanner ? createQrScanner(config.qrScanner) : null;
-  const others = (['cardReader', 'documentScanner', 'printer'] as const).flatMap((kind) => {
+  const cardReader = config.cardReader ? createCardReader(config.cardReader) : null;
+  const others = (['documentScanner', 'printer'] as const).flatMap((kind) => {
     const device = config[kind];
     return device ? [createSimulatedDevice(kind, device)] : [];
   });
-  return { qrScanner, all: [...(qrScanner ? [qrScanner] : []), ...others] };
+  return { qrScanner, cardReader, all: [qrScanner, cardReader, ...others].filter((device) => device !== null) };
 }

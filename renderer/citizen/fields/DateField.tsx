@@ -11,7 +11,7 @@ const parts = (value: unknown) => {
  * Day, month and year in three boxes, in the Vietnamese order: easier on a touchscreen than a
  * calendar picker. The engine gets yyyy-mm-dd and decides whether the date exists.
  */
-export function DateField({ value, onChange, inputId, describedBy, invalid }: FieldProps) {
+export function DateField({ value, onChange, inputId, describedBy, invalid }: Omit<FieldProps, 'step'>) {
   const t = useT();
   const [draft, setDraft] = useState(() => parts(value));
   const update = (part: keyof typeof draft, text: string) => {
