@@ -90,9 +90,16 @@ export type SealedCopy = z.infer<typeof SealedCopy>;
 
 const DeviceKey = z.object({ id: z.string().min(1), key: z.base64() });
 
-/** What the chip's BAC keys come from: the 12-digit number (QR or typed) and the dates as YYMMDD. */
-export const ChipAccess = z.object({ number: z.string().regex(/^\d{12}$/), dateOfBirth: z.string().regex(/^\d{6}$/), dateOfExpiry: z.string().regex(/^\d{6}$/) });
-export type ChipAccess = z.infer<typeof ChipAccess>;
+const MrzDate = z.string().regex(/^\d{6}$/);
+/**
+ * What opens a CCCD's chip: the 12-digit number (QR or typed) gives the CAN for PACE; the dates of
+ * birth and expiry as YYMMDD, when given, the MRZ data for BAC, which chips without PACE need.
+ */
+export const ChipKeys = z.union([
+  z.object({ number: z.string().regex(/^\d{12}$/), dateOfBirth: MrzDate, dateOfExpiry: MrzDate }),
+  z.object({ number: z.string().regex(/^\d{12}$/) }).strict(),
+]);
+export type ChipKeys = z.infer<typeof ChipKeys>;
 
 const Text = z.string().nullable();
 const ChipDate = z.object({ raw: z.string(), date: z.object({ year: z.number().int(), month: z.number().int(), day: z.number().int() }).nullable() }).nullable();
@@ -166,10 +173,12 @@ export const hostMethods = {
   /** Ends a rotation: destroys the previous key; the renderer calls it once nothing is wrapped by it. */
   'vault.retire': { input: z.object({ id: z.string() }), output: z.void() },
   /**
-   * Reads the chip of the card on the reader (waits up to 30 s for one): card.wrongMrz when the
-   * dates or number do not open it, card.removed, card.noReader…; the result says if it is genuine.
+   * Reads the chip of the card on the reader (waits up to 30 s for one), by PACE with the number's
+   * CAN, else by BAC with the dates. card.wrongCan or card.unsupported when the number alone does
+   * not open it (then ask for the dates), card.wrongMrz, card.removed, card.noReader…; the result
+   * says if it is genuine.
    */
-  'cardReader.readChip': { input: ChipAccess, output: ChipRead },
+  'cardReader.readChip': { input: ChipKeys, output: ChipRead },
   /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */
   'queue.keepCopy': { input: SealedCopy, output: z.void() },
   /** The ids of the dossiers the host holds a copy of. */

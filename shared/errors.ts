@@ -54,6 +54,7 @@ export const errorCodes = [
   'cccd.genderMismatch',
   'card.mrzDateInvalid',
   'card.wrongMrz',
+  'card.wrongCan',
   'card.badMac',
   'card.unsupported',
   'card.altered',

@@ -3,6 +3,7 @@ import type { HostHandlers } from '../../shared/contract';
 import type { KioskConfig } from '../../shared/config';
 import { KioskError } from '../../shared/errors';
 import { cccdAccessKey } from '../../shared/icao9303/mrz';
+import { cccdCan } from '../../shared/icao9303/pace';
 import { readChip } from './devices/cardReader/index';
 import { createDevices, type Devices } from './devices/index';
 import { createEventHub, type EventHub } from './events';
@@ -97,9 +98,11 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
       },
       'vault.rotate': () => vault.rotate(),
       'vault.retire': ({ id }) => vault.retire(id),
-      'cardReader.readChip': async ({ number, dateOfBirth, dateOfExpiry }) => {
+      'cardReader.readChip': async (keys) => {
         if (!devices.cardReader || !config.devices.cardReader) throw new KioskError('card.noReader');
-        const chip = await readChip(devices.cardReader, cccdAccessKey(number, dateOfBirth, dateOfExpiry), config.devices.cardReader);
+        const can = cccdCan(keys.number);
+        const access = 'dateOfBirth' in keys ? { can, accessKey: cccdAccessKey(keys.number, keys.dateOfBirth, keys.dateOfExpiry) } : { can };
+        const chip = await readChip(devices.cardReader, access, config.devices.cardReader);
         const face = chip.face && { format: chip.face.format, image: Buffer.from(chip.face.image).toString('base64') };
         return { ...chip, face };
       },

@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
-import type { ChipAccess, ChipRead as ChipReadResult } from '../../shared/contract';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { ChipRead as ChipReadResult } from '../../shared/contract';
 import { isRealDate } from '../../shared/dossier/formEngine';
 import { identityFromChip } from '../../shared/dossier/identity';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
@@ -13,7 +13,7 @@ import { useT } from '../ui/useT';
 import { CardFacts } from './CardFacts';
 import { DateField } from './fields/DateField';
 
-type Question = keyof ChipAccess;
+type Question = 'number' | 'dateOfBirth' | 'dateOfExpiry';
 /** What the chip opens with, as the citizen answers it: the number, and dates as yyyy-mm-dd. */
 export type ChipAnswers = Partial<Record<Question, string>>;
 
@@ -75,43 +75,80 @@ function ChipSummary({ chip, onBack }: { chip: ChipReadResult; onBack(): void })
   );
 }
 
+/** The number alone opens a chip by PACE; these say it did not (a chip without PACE, or another CAN), so the dates are asked for BAC. */
+const NEEDS_DATES: ReadonlySet<ErrorCode> = new Set(['card.wrongCan', 'card.unsupported']);
+
 /**
- * Reads the card's chip. It opens only with the number and the dates of birth and expiry printed
- * on the card (BAC), so each one the QR did not give is asked, one per screen; then the card is
- * read on the reader and what it holds is shown with whether it is genuine.
+ * Reads the card's chip. Its number (from the QR, or asked) opens it by PACE; a chip that wants
+ * BAC also needs the dates of birth and expiry printed on the card, asked one per screen. Then
+ * what the chip holds is shown with whether it is genuine.
  */
 export function ChipRead({ known, onBack }: { known: ChipAnswers; onBack(): void }) {
   const t = useT();
-  const questions = (Object.keys(QUESTIONS) as Question[]).filter((question) => !known[question]);
   const [answers, setAnswers] = useState<ChipAnswers>(known);
+  const [withDates, setWithDates] = useState(false);
   const [at, setAt] = useState(0);
   const [error, setError] = useState<ErrorCode | null>(null);
-  const [reading, setReading] = useState(false);
+  const [phase, setPhase] = useState<'asking' | 'reading' | 'failed'>('asking');
   const [chip, setChip] = useState<ChipReadResult | null>(null);
+  const questions = (['number', ...(withDates ? (['dateOfBirth', 'dateOfExpiry'] as const) : [])] as const).filter((question) => !known[question]);
 
-  if (chip) return <ChipSummary chip={chip} onBack={() => setChip(null)} />;
-  if (reading) return <Screen title={t('chip.reading')} />;
-
-  const question = questions[at]!;
-  const value = answers[question] ?? '';
-  const read = async () => {
-    setReading(true);
+  const read = async (dates: boolean) => {
+    setPhase('reading');
     try {
       const { number = '', dateOfBirth = '', dateOfExpiry = '' } = answers;
-      setChip(await host().call('cardReader.readChip', { number, dateOfBirth: mrzDate(dateOfBirth), dateOfExpiry: mrzDate(dateOfExpiry) }));
+      setChip(await host().call('cardReader.readChip', dates ? { number, dateOfBirth: mrzDate(dateOfBirth), dateOfExpiry: mrzDate(dateOfExpiry) } : { number }));
     } catch (failure) {
-      setError(toKioskError(failure).code);
-    } finally {
-      setReading(false);
+      const { code } = toKioskError(failure);
+      if (!dates && NEEDS_DATES.has(code)) {
+        setWithDates(true);
+        setAt(known.number ? 0 : 1);
+        setPhase('asking');
+      } else {
+        setError(code);
+        // Wrong dates are the last answers' fault: ask again there; anything else can be retried.
+        setPhase(code === 'card.wrongMrz' ? 'asking' : 'failed');
+      }
     }
   };
+  // With the number from the QR there is nothing to ask before trying PACE.
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current || questions.length > 0) return;
+    started.current = true;
+    void read(false);
+  });
+
+  if (chip) return <ChipSummary chip={chip} onBack={onBack} />;
+  if (phase === 'reading' || (phase === 'asking' && questions.length === 0)) return <Screen title={t('chip.reading')} />;
+  if (phase === 'failed') {
+    return (
+      <Screen
+        title={t('chip.failed')}
+        actions={
+          <>
+            <BigButton variant="secondary" onClick={onBack}>
+              {t('nav.back')}
+            </BigButton>
+            <BigButton onClick={() => void read(withDates)}>{t('chip.retry')}</BigButton>
+          </>
+        }
+      >
+        <FieldHelp inputId="chip-read" error={error} />
+      </Screen>
+    );
+  }
+
+  const question = questions[Math.min(at, questions.length - 1)]!;
+  const value = answers[question] ?? '';
+  const last = at >= questions.length - 1;
   const next = (event: FormEvent) => {
     event.preventDefault();
     const problem = QUESTIONS[question].check(value);
     setError(problem);
     if (problem) return;
-    if (at < questions.length - 1) setAt(at + 1);
-    else void read();
+    if (last) void read(withDates);
+    else setAt(at + 1);
   };
   const set = (answer: string) => {
     setAnswers({ ...answers, [question]: answer });
@@ -129,11 +166,11 @@ export function ChipRead({ known, onBack }: { known: ChipAnswers; onBack(): void
             <BigButton variant="secondary" onClick={() => (at > 0 ? setAt(at - 1) : onBack())}>
               {t('nav.back')}
             </BigButton>
-            <BigButton type="submit">{at < questions.length - 1 ? t('nav.next') : t('chip.read')}</BigButton>
+            <BigButton type="submit">{last ? t('chip.read') : t('nav.next')}</BigButton>
           </>
         }
       >
-        <FieldHelp inputId="chip-answer" hint={t('chip.hint')} error={error} />
+        <FieldHelp inputId="chip-answer" hint={t(withDates ? 'chip.hintDates' : 'chip.hint')} error={error} />
         {question === 'number' ? (
           <input
             id="chip-answer"

@@ -1,11 +1,12 @@
 import { KioskError } from '../errors';
 import { bytesEqual, concatBytes } from './bytes';
 import { decodeResponse, encodeCommand, encodeResponse, statusWordHex, SW, type CardChannel, type CommandApdu, type ResponseApdu, type Transmit } from './apdu';
-import { padIso9797, retailMac, unpadIso9797, type DesKeys, type Icao9303Crypto } from './crypto';
+import { AES_BLOCK, aesCmac, DES_BLOCK, isAesKeys, padIso9797, retailMac, unpadIso9797, type Icao9303Crypto, type SessionKeys } from './crypto';
 import { encodeTlv, findTlv, readTlvList, type Tlv } from './tlv';
 
 /**
- * Secure messaging with 3DES and the retail MAC (Doc 9303-11 §9.8), after BAC.
+ * Secure messaging (Doc 9303-11 §9.8): with 3DES and the retail MAC after BAC (or PACE-3DES),
+ * with AES and CMAC after PACE-AES. The keys say which; the APDU format is the same.
  *
  * Commands: CLA gets bits 0x0C; the data, padded and encrypted, goes in DO'87 (DO'85 for an odd
  * INS, whose data is BER-TLV); Ne goes in DO'97; DO'8E carries the MAC over
@@ -14,7 +15,8 @@ import { encodeTlv, findTlv, readTlvList, type Tlv } from './tlv';
  * every command and every response, so a replayed or dropped APDU fails the next MAC.
  *
  * The four functions below take the SSC value to use; `SecureMessaging` keeps the reader's
- * counter, and the simulated chip keeps its own.
+ * counter, and the simulated chip keeps its own. The SSC is one cipher block long: 8 bytes for
+ * 3DES, 16 for AES.
  */
 const TAG = { paddedCryptogram: 0x87, cryptogram: 0x85, expectedLength: 0x97, status: 0x99, mac: 0x8e } as const;
 /** DO'87's first byte: "padded with ISO/IEC 9797-1 method 2" (ISO/IEC 7816-4 padding-content indicator). */
@@ -34,49 +36,81 @@ export function incrementSsc(ssc: Uint8Array): Uint8Array {
   return next;
 }
 
-function encryptedDataObject(crypto: Icao9303Crypto, keys: DesKeys, ins: number, data: Uint8Array): Uint8Array {
-  const cryptogram = crypto.desEde2CbcEncrypt(keys.enc, padIso9797(data));
+/** What differs between the two ciphers: the block, the encryption, and the 8-byte MAC. */
+interface SmCipher {
+  block: number;
+  encrypt(ssc: Uint8Array, padded: Uint8Array): Uint8Array;
+  decrypt(ssc: Uint8Array, cryptogram: Uint8Array): Uint8Array;
+  /** The MAC over `message`, which it pads to its block itself. */
+  mac(message: Uint8Array): Uint8Array;
+}
+
+function smCipher(crypto: Icao9303Crypto, keys: SessionKeys): SmCipher {
+  if (!isAesKeys(keys)) {
+    return {
+      block: DES_BLOCK,
+      // 3DES: CBC with a zero IV; the retail MAC pads with method 2 itself.
+      encrypt: (_ssc, padded) => crypto.desEde2CbcEncrypt(keys.enc, padded),
+      decrypt: (_ssc, cryptogram) => crypto.desEde2CbcDecrypt(keys.enc, cryptogram),
+      mac: (message) => retailMac(crypto, keys.mac, message),
+    };
+  }
+  // AES (§9.8.6.2): the IV is E(KS_enc, SSC), so no two messages share one; the MAC is CMAC over
+  // the padded input, cut to 8 bytes.
+  const iv = (ssc: Uint8Array) => crypto.aesEcbEncrypt(keys.enc, ssc);
+  return {
+    block: AES_BLOCK,
+    encrypt: (ssc, padded) => crypto.aesCbcEncrypt(keys.enc, iv(ssc), padded),
+    decrypt: (ssc, cryptogram) => crypto.aesCbcDecrypt(keys.enc, iv(ssc), cryptogram),
+    mac: (message) => aesCmac(crypto, keys.mac, padIso9797(message, AES_BLOCK)).slice(0, MAC_LENGTH),
+  };
+}
+
+function encryptedDataObject(cipher: SmCipher, ssc: Uint8Array, ins: number, data: Uint8Array): Uint8Array {
+  const cryptogram = cipher.encrypt(ssc, padIso9797(data, cipher.block));
   return isOddIns(ins)
     ? encodeTlv(TAG.cryptogram, cryptogram)
     : encodeTlv(TAG.paddedCryptogram, Uint8Array.of(PADDING_INDICATOR), cryptogram);
 }
 
 /** The plain data of DO'85 or DO'87, or null when it does not decrypt to padded data. */
-function decryptDataObject(crypto: Icao9303Crypto, keys: DesKeys, dataObject: Tlv): Uint8Array | null {
+function decryptDataObject(cipher: SmCipher, ssc: Uint8Array, dataObject: Tlv): Uint8Array | null {
   const cryptogram = dataObject.tag === TAG.paddedCryptogram ? dataObject.value.subarray(1) : dataObject.value;
   if (dataObject.tag === TAG.paddedCryptogram && dataObject.value[0] !== PADDING_INDICATOR) return null;
-  if (cryptogram.length === 0 || cryptogram.length % 8 !== 0) return null;
-  return unpadIso9797(crypto.desEde2CbcDecrypt(keys.enc, cryptogram));
+  if (cryptogram.length === 0 || cryptogram.length % cipher.block !== 0) return null;
+  return unpadIso9797(cipher.decrypt(ssc, cryptogram), cipher.block);
 }
 
 const maskedHeader = (command: CommandApdu) => Uint8Array.of(command.cla | SM_CLA, command.ins, command.p1, command.p2);
 const macObject = (mac: Uint8Array) => encodeTlv(TAG.mac, mac);
-const commandMac = (crypto: Icao9303Crypto, keys: DesKeys, ssc: Uint8Array, header: Uint8Array, objects: Uint8Array) =>
-  retailMac(crypto, keys.mac, concatBytes(ssc, padIso9797(header), objects));
+const commandMac = (cipher: SmCipher, ssc: Uint8Array, header: Uint8Array, objects: Uint8Array) =>
+  cipher.mac(concatBytes(ssc, padIso9797(header, cipher.block), objects));
 
 /** Reader side: the protected form of `command`, sent under `ssc`. */
-export function protectCommand(crypto: Icao9303Crypto, keys: DesKeys, ssc: Uint8Array, command: CommandApdu): Uint8Array {
+export function protectCommand(crypto: Icao9303Crypto, keys: SessionKeys, ssc: Uint8Array, command: CommandApdu): Uint8Array {
+  const cipher = smCipher(crypto, keys);
   const header = maskedHeader(command);
   const objects = concatBytes(
-    command.data?.length ? encryptedDataObject(crypto, keys, command.ins, command.data) : new Uint8Array(0),
+    command.data?.length ? encryptedDataObject(cipher, ssc, command.ins, command.data) : new Uint8Array(0),
     command.ne === undefined ? new Uint8Array(0) : encodeTlv(TAG.expectedLength, Uint8Array.of(command.ne % 256)),
   );
-  const mac = commandMac(crypto, keys, ssc, header, objects);
+  const mac = commandMac(cipher, ssc, header, objects);
   // Ne 256 (Le 00): the protected answer's length is only known to the card.
   return encodeCommand({ cla: header[0]!, ins: command.ins, p1: command.p1, p2: command.p2, data: concatBytes(objects, macObject(mac)), ne: 256 });
 }
 
 /** Card side: the plain command inside a protected one received under `ssc`; null when it does not verify. */
-export function unprotectCommand(crypto: Icao9303Crypto, keys: DesKeys, ssc: Uint8Array, command: CommandApdu): CommandApdu | null {
+export function unprotectCommand(crypto: Icao9303Crypto, keys: SessionKeys, ssc: Uint8Array, command: CommandApdu): CommandApdu | null {
   if ((command.cla & SM_CLA) !== SM_CLA || !command.data) return null;
+  const cipher = smCipher(crypto, keys);
   const objects = readTlvList(command.data);
   const mac = objects.at(-1);
   if (mac?.tag !== TAG.mac) return null;
   const covered = command.data.subarray(0, command.data.length - mac.encoded.length);
-  if (!bytesEqual(commandMac(crypto, keys, ssc, maskedHeader(command), covered), mac.value)) return null;
+  if (!bytesEqual(commandMac(cipher, ssc, maskedHeader(command), covered), mac.value)) return null;
 
   const dataObject = findTlv(objects, isOddIns(command.ins) ? TAG.cryptogram : TAG.paddedCryptogram);
-  const data = dataObject ? decryptDataObject(crypto, keys, dataObject) : undefined;
+  const data = dataObject ? decryptDataObject(cipher, ssc, dataObject) : undefined;
   if (data === null) return null;
   const expected = findTlv(objects, TAG.expectedLength)?.value;
   return {
@@ -90,12 +124,13 @@ export function unprotectCommand(crypto: Icao9303Crypto, keys: DesKeys, ssc: Uin
 }
 
 /** Card side: the protected form of `response` to a command with `ins`, sent under `ssc`. */
-export function protectResponse(crypto: Icao9303Crypto, keys: DesKeys, ssc: Uint8Array, ins: number, response: ResponseApdu): Uint8Array {
+export function protectResponse(crypto: Icao9303Crypto, keys: SessionKeys, ssc: Uint8Array, ins: number, response: ResponseApdu): Uint8Array {
+  const cipher = smCipher(crypto, keys);
   const objects = concatBytes(
-    response.data.length > 0 ? encryptedDataObject(crypto, keys, ins, response.data) : new Uint8Array(0),
+    response.data.length > 0 ? encryptedDataObject(cipher, ssc, ins, response.data) : new Uint8Array(0),
     encodeTlv(TAG.status, Uint8Array.of(response.sw >> 8, response.sw & 0xff)),
   );
-  const mac = retailMac(crypto, keys.mac, concatBytes(ssc, objects));
+  const mac = cipher.mac(concatBytes(ssc, objects));
   return encodeResponse({ data: concatBytes(objects, macObject(mac)), sw: response.sw });
 }
 
@@ -106,7 +141,8 @@ const badMac = (statusWord?: number) =>
  * Reader side: the plain response inside a protected one received under `ssc`. A response whose
  * MAC does not verify is refused with `card.badMac`: its data may have been changed on the way.
  */
-export function unprotectResponse(crypto: Icao9303Crypto, keys: DesKeys, ssc: Uint8Array, bytes: Uint8Array): ResponseApdu {
+export function unprotectResponse(crypto: Icao9303Crypto, keys: SessionKeys, ssc: Uint8Array, bytes: Uint8Array): ResponseApdu {
+  const cipher = smCipher(crypto, keys);
   const outer = decodeResponse(bytes);
   if (outer.data.length === 0) {
     // The chip reports an error in plain, and has ended the session (ISO/IEC 7816-4): such
@@ -119,12 +155,12 @@ export function unprotectResponse(crypto: Icao9303Crypto, keys: DesKeys, ssc: Ui
   const mac = objects.at(-1);
   if (mac?.tag !== TAG.mac || mac.value.length !== MAC_LENGTH) throw badMac();
   const covered = outer.data.subarray(0, outer.data.length - mac.encoded.length);
-  if (!bytesEqual(retailMac(crypto, keys.mac, concatBytes(ssc, covered)), mac.value)) throw badMac();
+  if (!bytesEqual(cipher.mac(concatBytes(ssc, covered)), mac.value)) throw badMac();
 
   const status = findTlv(objects, TAG.status)?.value;
   if (status?.length !== 2) throw new KioskError('card.unsupported', { reason: 'smStatusMissing' });
   const dataObject = findTlv(objects, TAG.paddedCryptogram) ?? findTlv(objects, TAG.cryptogram);
-  const data = dataObject ? decryptDataObject(crypto, keys, dataObject) : new Uint8Array(0);
+  const data = dataObject ? decryptDataObject(cipher, ssc, dataObject) : new Uint8Array(0);
   // The MAC held, so data that does not decrypt means the card and the reader disagree on KS_enc.
   if (data === null) throw badMac();
   return { data, sw: (status[0]! << 8) | status[1]! };
@@ -136,7 +172,7 @@ export class SecureMessaging {
 
   constructor(
     private readonly crypto: Icao9303Crypto,
-    private readonly keys: DesKeys,
+    private readonly keys: SessionKeys,
     ssc: Uint8Array,
   ) {
     this.#ssc = ssc.slice();

@@ -102,6 +102,17 @@ export const FAKE_CARD_DG13_FIELDS = [
 
 export const buildDg1 = (mrz: readonly string[]): Uint8Array => encodeTlv(0x61, encodeTlv(0x5f1f, asciiBytes(mrz.join(''))));
 
+/**
+ * EF.CardAccess with one PACEInfo: id-PACE-ECDH-GM with the cipher `cipherArc` (1 3DES, 2–4
+ * AES-128/192/256), version 2, and standardized domain parameters `parameterId` (13 is
+ * brainpoolP256r1, Doc 9303-11 Table 6).
+ */
+export const buildCardAccess = (cipherArc: number, parameterId: number): Uint8Array =>
+  encodeTlv(
+    0x31,
+    encodeTlv(0x30, encodeTlv(0x06, fromHex(`04007F0007020204020${cipherArc}`)), encodeTlv(0x02, Uint8Array.of(2)), encodeTlv(0x02, Uint8Array.of(parameterId))),
+  );
+
 /** EF.COM for LDS 1.7, Unicode 4.0.0. */
 export const buildEfCom = (dataGroups: readonly number[]): Uint8Array =>
   encodeTlv(

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { toHex } from '../../shared/icao9303/bytes';
 import { cccdAccessKey } from '../../shared/icao9303/mrz';
-import { FAKE_CARD, fakeCard } from './cccdChip';
+import { cccdCan } from '../../shared/icao9303/pace';
+import { buildCardAccess, FAKE_CARD, fakeCard } from './cccdChip';
 
 /**
  * `npx tsx test/support/simulatorCard.ts`: writes the simulated card reader's card (assets/simulator/):
@@ -14,6 +15,8 @@ const out = path.resolve(import.meta.dirname, '../../assets/simulator');
 const card = fakeCard('ecdsaP256');
 const files = Object.fromEntries([...card.files].map(([fid, bytes]) => [fid.toString(16).toUpperCase().padStart(4, '0'), toHex(bytes)]));
 const accessKey = cccdAccessKey(FAKE_CARD.number, FAKE_CARD.dateOfBirth, FAKE_CARD.dateOfExpiry);
-writeFileSync(path.join(out, 'cccd-card.json'), `${JSON.stringify({ accessKey, files }, null, 2)}\n`);
+// PACE with the CAN (AES-128, brainpoolP256r1) as well as BAC, as on CCCDs (facts.md §2.2).
+const pace = { cardAccess: toHex(buildCardAccess(2, 13)), can: cccdCan(FAKE_CARD.number) };
+writeFileSync(path.join(out, 'cccd-card.json'), `${JSON.stringify({ accessKey, ...pace, files }, null, 2)}\n`);
 writeFileSync(path.join(out, 'csca.pem'), card.cscaPem);
 console.log(`simulator card: ${Object.keys(files).join(', ')} → ${out}`);

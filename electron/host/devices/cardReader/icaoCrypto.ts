@@ -9,17 +9,24 @@ import type { Icao9303Crypto } from '../../../../shared/icao9303/crypto';
  */
 const ZERO_IV = Buffer.alloc(8);
 
-function desEde2(mode: 'des-ede-cbc' | 'des-ede-ecb', encrypt: boolean, key16: Uint8Array, data: Uint8Array): Uint8Array {
-  const iv = mode === 'des-ede-cbc' ? ZERO_IV : null;
-  const cipher = encrypt ? createCipheriv(mode, key16, iv) : createDecipheriv(mode, key16, iv);
+/** No padding anywhere: every caller pads with ISO/IEC 9797-1 method 2 itself, or sends whole blocks. */
+function run(algorithm: string, encrypt: boolean, key: Uint8Array, iv: Uint8Array | null, data: Uint8Array): Uint8Array {
+  const cipher = encrypt ? createCipheriv(algorithm, key, iv) : createDecipheriv(algorithm, key, iv);
   cipher.setAutoPadding(false);
   return new Uint8Array(Buffer.concat([cipher.update(data), cipher.final()]));
 }
 
+/** The key's length names the AES variant: 16, 24 or 32 bytes. */
+const aes = (key: Uint8Array, mode: 'cbc' | 'ecb') => `aes-${key.length * 8}-${mode}`;
+
 export const nodeIcaoCrypto: Icao9303Crypto = {
   sha1: (data) => new Uint8Array(createHash('sha1').update(data).digest()),
-  desEde2CbcEncrypt: (key16, data) => desEde2('des-ede-cbc', true, key16, data),
-  desEde2CbcDecrypt: (key16, data) => desEde2('des-ede-cbc', false, key16, data),
-  desEcbEncrypt: (key8, block) => desEde2('des-ede-ecb', true, Buffer.concat([key8, key8]), block),
+  sha256: (data) => new Uint8Array(createHash('sha256').update(data).digest()),
+  desEde2CbcEncrypt: (key16, data) => run('des-ede-cbc', true, key16, ZERO_IV, data),
+  desEde2CbcDecrypt: (key16, data) => run('des-ede-cbc', false, key16, ZERO_IV, data),
+  desEcbEncrypt: (key8, block) => run('des-ede-ecb', true, Buffer.concat([key8, key8]), null, block),
+  aesCbcEncrypt: (key, iv, data) => run(aes(key, 'cbc'), true, key, iv, data),
+  aesCbcDecrypt: (key, iv, data) => run(aes(key, 'cbc'), false, key, iv, data),
+  aesEcbEncrypt: (key, block) => run(aes(key, 'ecb'), true, key, null, block),
   randomBytes: (length) => new Uint8Array(randomBytes(length)),
 };

@@ -1,8 +1,7 @@
 import type { X509Certificate } from 'node:crypto';
 import type { CardReaderConfig } from '../../../../shared/config';
 import type { Transmit } from '../../../../shared/icao9303/apdu';
-import type { MrzAccessKey } from '../../../../shared/icao9303/mrz';
-import { readDocument, type ChipDocument } from '../../../../shared/icao9303/readDocument';
+import { readDocument, type ChipAccess, type ChipDocument } from '../../../../shared/icao9303/readDocument';
 import type { Device } from '../index';
 import { nodeIcaoCrypto } from './icaoCrypto';
 import { createPassiveAuthentication, loadCscaFile } from './passiveAuthentication';
@@ -29,11 +28,11 @@ export function createCardReader(config: CardReaderConfig): CardReader {
 }
 
 /**
- * Reads the chip of the card on the reader (BAC with its MRZ data, secure messaging, passive
- * authentication against the technician's CSCAs, read again on every call so a new file counts).
+ * Reads the chip of the card on the reader (PACE or BAC, secure messaging, passive authentication
+ * against the technician's CSCAs, read again on every call so a new file counts).
  */
-export async function readChip(reader: CardReader, accessKey: MrzAccessKey, config: CardReaderConfig): Promise<ChipDocument> {
+export async function readChip(reader: CardReader, access: ChipAccess, config: CardReaderConfig): Promise<ChipDocument> {
   const cscas: X509Certificate[] = config.cscaFile ? await loadCscaFile(config.cscaFile) : [];
   const passiveAuthentication = createPassiveAuthentication({ cscas });
-  return reader.withCard((transmit) => readDocument({ transmit, crypto: nodeIcaoCrypto, accessKey, passiveAuthentication }));
+  return reader.withCard((transmit) => readDocument({ transmit, crypto: nodeIcaoCrypto, passiveAuthentication, ...access }));
 }

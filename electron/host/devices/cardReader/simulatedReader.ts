@@ -9,18 +9,21 @@ import type { CardReader, CardSessionOptions } from './index';
 import { nodeIcaoCrypto } from './icaoCrypto';
 import { createSimulatedChip } from './simulatedChip';
 
-/** A card for the simulated reader: the chip's files by FID, and the MRZ data its BAC keys come from. */
+/** A card for the simulated reader: the chip's files by FID, the MRZ data its BAC keys come from, and PACE when it offers it. */
 export interface SimulatedCard {
   accessKey: MrzAccessKey;
   files: ReadonlyMap<number, Uint8Array>;
+  pace?: { cardAccess: Uint8Array; can: string };
 }
 
 /**
- * The fake card of the domain notes (facts.md §F.3: Trần Thị Thử, 056190012345), with a face and
- * an SOD signed under a throwaway test CSCA (assets/simulator/, made by test/support/simulatorCard.ts).
+ * The fake card of the domain notes (facts.md §F.3: Trần Thị Thử, 056190012345), with a face, an
+ * SOD signed under a throwaway test CSCA, and PACE with the CAN besides BAC (assets/simulator/,
+ * made by test/support/simulatorCard.ts).
  */
 export const demoCard = (): SimulatedCard => ({
   accessKey: simulatorCard.accessKey,
+  pace: { cardAccess: fromHex(simulatorCard.cardAccess), can: simulatorCard.can },
   files: new Map(Object.entries(simulatorCard.files).map(([fid, hex]) => [Number.parseInt(fid, 16), fromHex(hex)])),
 });
 
@@ -79,7 +82,7 @@ export function createSimulatedCardReader(config: Extract<CardReaderConfig, { dr
     },
     async withCard<T>(run: (transmit: Transmit) => Promise<T>, { timeoutMs = 30_000 }: CardSessionOptions = {}) {
       const session = await cardOnReader(timeoutMs);
-      const chip = createSimulatedChip({ crypto: nodeIcaoCrypto, accessKey: session.accessKey, files: session.files });
+      const chip = createSimulatedChip({ crypto: nodeIcaoCrypto, accessKey: session.accessKey, files: session.files, ...session.pace });
       // Every command first checks that this card is still on the reader.
       return run((command) => (card === session ? chip(command) : Promise.reject(new KioskError('card.removed'))));
     },
