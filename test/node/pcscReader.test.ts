@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { nodeIcaoCrypto as crypto } from '../../electron/host/devices/cardReader/icaoCrypto';
+import { readChip } from '../../electron/host/devices/cardReader/index';
 import { createPcscCardReader, type PcscCardReader, type PcscReaderState } from '../../electron/host/devices/cardReader/pcsc';
 import { createSimulatedChip } from '../../electron/host/devices/cardReader/simulatedChip';
 import type { DeviceStatus } from '../../shared/contract';
@@ -11,7 +12,8 @@ import { plainChannel, type Transmit } from '../../shared/icao9303/apdu';
 import { authenticateWithBac } from '../../shared/icao9303/bac';
 import { FILE_ID, readFile, selectEmrtdApplication } from '../../shared/icao9303/files';
 import { cccdAccessKey, type MrzAccessKey } from '../../shared/icao9303/mrz';
-import { FAKE_CARD, fakeCardFiles } from '../support/cccdChip';
+import { cccdCan } from '../../shared/icao9303/pace';
+import { buildCardAccess, FAKE_CARD, fakeCard, fakeCardFiles } from '../support/cccdChip';
 import { findPcscd, startPcscd, type Pcscd } from '../support/pcscd';
 import { createVpcdCard, DEFAULT_ATR, type VpcdCard } from '../support/vpcdCard';
 
@@ -68,7 +70,9 @@ describe.skipIf(!pcscdBinary)('the PC/SC chip reader against pcscd and a vpcd vi
   let reader: PcscCardReader;
   let card: VpcdCard;
   let pullAt: ((index: number) => void) | null = null;
-  const chip = () => createSimulatedChip({ crypto, accessKey, files: fakeCardFiles() });
+  /** Set by a test whose card offers PACE (EF.CardAccess and its CAN). */
+  let pace: { cardAccess: Uint8Array; can: string } | undefined;
+  const chip = () => createSimulatedChip({ crypto, accessKey, files: fakeCardFiles(), ...pace });
 
   beforeAll(async () => {
     if (!existsSync('/etc/reader.conf.d/vpcd')) throw new Error('vsmartcard-vpcd is not installed: pcscd has no virtual reader');
@@ -80,6 +84,7 @@ describe.skipIf(!pcscdBinary)('the PC/SC chip reader against pcscd and a vpcd vi
 
   afterEach(async () => {
     pullAt = null;
+    pace = undefined;
     card.remove();
     await reader.waitForRemoval({ signal: AbortSignal.timeout(5_000) });
   });
@@ -129,6 +134,28 @@ describe.skipIf(!pcscdBinary)('the PC/SC chip reader against pcscd and a vpcd vi
     // The reads really crossed pcscd: the virtual card saw them, wrapped in secure messaging (CLA 0C).
     expect(card.commands.filter((command) => command[0] === 0x0c && command[1] === 0xb0).length).toBeGreaterThanOrEqual(6);
   });
+
+  test("the host's whole chip read goes through pcscd: PACE with the number's CAN, AES secure messaging, passive authentication against a CSCA file", async () => {
+    const { cscaPem } = fakeCard();
+    const dir = mkdtempSync(path.join(tmpdir(), 'csca-'));
+    try {
+      const cscaFile = path.join(dir, 'csca.pem');
+      writeFileSync(cscaFile, cscaPem);
+      pace = { cardAccess: buildCardAccess(2, 13), can: cccdCan(FAKE_CARD.number) };
+      await card.insert();
+      const before = card.commands.length;
+      const read = await readChip(reader, { can: cccdCan(FAKE_CARD.number) }, { driver: 'pcsc', cscaFile });
+      expect(read.personalData?.fullName).toBe('Trần Thị Thử');
+      expect(read.passiveAuthentication).toEqual({ outcome: 'genuine' });
+      // PACE crossed pcscd: four General Authenticates (INS 86), and no BAC (INS 82).
+      const commands = card.commands.slice(before);
+      expect(commands.filter((command) => command[1] === 0x86)).toHaveLength(4);
+      expect(commands.some((command) => command[1] === 0x82)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // The 40 kB portrait takes some 200 READ BINARYs, each a round trip through pcscd and vpcd.
+  }, 60_000);
 
   test('a wrong MRZ is card.wrongMrz', async () => {
     await card.insert();
