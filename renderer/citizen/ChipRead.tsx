@@ -46,7 +46,7 @@ function ChipSummary({ chip, onBack }: { chip: ChipReadResult; onBack(): void })
     [t('identify.card.fullName'), person?.fullName ?? `${chip.mrz.surname} ${chip.mrz.givenNames}`],
     [t('identify.card.number'), person?.idNumber ?? chip.mrz.cccdNumber ?? '—'],
     [t('identify.card.dateOfBirth'), dateText(person?.dateOfBirth?.date, person?.dateOfBirth?.raw)],
-    [t('identify.card.gender'), person?.gender ?? '—'],
+    [t('identify.card.gender'), person?.gender === 'Nam' ? t('identify.card.male') : person?.gender === 'Nữ' ? t('identify.card.female') : (person?.gender ?? '—')],
     [t('chip.placeOfOrigin'), person?.placeOfOrigin ?? '—'],
     [t('identify.card.address'), person?.placeOfResidence ?? '—'],
   ];
