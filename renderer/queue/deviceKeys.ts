@@ -63,25 +63,38 @@ export function keyFor({ current, previous }: DeviceKeys, sealed: Sealed): Crypt
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, i) => byte === b[i]);
 
 /**
- * Re-wraps every dossier key the current device key did not wrap, outside a transaction
- * (WebCrypto), then stores each in one transaction if its row still holds the key it was made
- * from (a row shredded or re-wrapped meanwhile is left alone). Returns the rows it changed.
+ * Rows re-wrapped per transaction: a thousand in one strict transaction held the queue for seconds
+ * when LevelDB stalled, and a citizen's save waits behind it.
+ */
+const REWRAP_CHUNK = 100;
+
+/**
+ * Re-wraps every dossier key the current device key did not wrap, a chunk at a time: outside a
+ * transaction (WebCrypto), then each chunk in one transaction, each row only if it still holds the
+ * key it was made from (a row shredded or re-wrapped meanwhile is left alone). Returns the rows it
+ * changed.
  */
 async function rewrapStale(ring: DeviceKeys, database: KioskDb): Promise<{ stale: number; changed: StoredDossier[] }> {
   const stale = (await database.dossiers.toArray()).filter((row) => row.sealed && row.sealed.keyId !== ring.current.id);
-  const rewrapped = await Promise.all(
-    stale.map(async ({ id, sealed }) => ({ id, from: sealed!.wrappedKey, wrappedKey: await rewrapKey(sealed!.wrappedKey, keyFor(ring, sealed!), ring.current.key) })),
-  );
-  const changed = await database.transaction('rw', database.dossiers, async () => {
-    const rows = await database.dossiers.bulkGet(rewrapped.map(({ id }) => id));
-    const updated = rewrapped.flatMap(({ from, wrappedKey }, i) => {
-      const row = rows[i];
-      if (!row?.sealed || !sameBytes(row.sealed.wrappedKey, from)) return [];
-      return [{ ...row, sealed: { ...row.sealed, wrappedKey, keyId: ring.current.id } }];
+  const changed: StoredDossier[] = [];
+  for (let start = 0; start < stale.length; start += REWRAP_CHUNK) {
+    const rewrapped = await Promise.all(
+      stale
+        .slice(start, start + REWRAP_CHUNK)
+        .map(async ({ id, sealed }) => ({ id, from: sealed!.wrappedKey, wrappedKey: await rewrapKey(sealed!.wrappedKey, keyFor(ring, sealed!), ring.current.key) })),
+    );
+    const updated = await database.transaction('rw', database.dossiers, async () => {
+      const rows = await database.dossiers.bulkGet(rewrapped.map(({ id }) => id));
+      const fresh = rewrapped.flatMap(({ from, wrappedKey }, i) => {
+        const row = rows[i];
+        if (!row?.sealed || !sameBytes(row.sealed.wrappedKey, from)) return [];
+        return [{ ...row, sealed: { ...row.sealed, wrappedKey, keyId: ring.current.id } }];
+      });
+      await database.dossiers.bulkPut(fresh);
+      return fresh;
     });
-    await database.dossiers.bulkPut(updated);
-    return updated;
-  });
+    changed.push(...updated);
+  }
   return { stale: stale.length, changed };
 }
 
