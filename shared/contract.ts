@@ -69,6 +69,8 @@ export const QueueHealth = z.object({
   /** The number the province watches: how long the oldest dossier has waited to be sent. */
   oldestUnsentAgeSeconds: z.number().nonnegative().nullable(),
   freeBytes: z.number().int().nonnegative(),
+  /** Where the queue is read from: `sealedCopies` when IndexedDB would not open (R6), a kiosk that needs a technician. */
+  queueStore: z.enum(['indexedDb', 'sealedCopies']),
 });
 export type QueueHealth = z.infer<typeof QueueHealth>;
 

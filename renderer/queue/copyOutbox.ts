@@ -14,7 +14,8 @@ const rows = new Map<string, StoredDossier>();
 const listeners = new Set<(rows: StoredDossier[]) => void>();
 const publish = () => listeners.forEach((listener) => listener([...rows.values()]));
 
-async function refresh(): Promise<StoredDossier[]> {
+/** The rows of the host's copies, each read once. */
+export async function copyRows(): Promise<StoredDossier[]> {
   const ids = new Set(await host().call('queue.copies'));
   for (const id of rows.keys()) if (!ids.has(id)) rows.delete(id);
   for (const id of ids) {
@@ -49,7 +50,7 @@ async function openCopyPages(id: string, attachmentIds: readonly string[]): Prom
 export function createCopyOutbox(): Outbox<QueuedDossier> {
   return rowOutbox(
     async () => {
-      const pending = (await refresh()).filter(isPending).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      const pending = (await copyRows()).filter(isPending).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       return Promise.all(pending.map((row) => queuedDossier(row, (attachmentIds) => openCopyPages(row.id, attachmentIds))));
     },
     async (id, apply) => {
@@ -66,6 +67,6 @@ export function createCopyOutbox(): Outbox<QueuedDossier> {
 /** The copies' rows now and after every change; returns the unsubscribe. */
 export function watchCopies(listener: (rows: StoredDossier[]) => void): () => void {
   listeners.add(listener);
-  void refresh().catch(() => undefined);
+  void copyRows().catch(() => undefined);
   return () => listeners.delete(listener);
 }

@@ -1,25 +1,39 @@
 import type { QueueHealth } from '../../shared/contract';
 import { host } from '../host';
+import { copyRows } from './copyOutbox';
 import { db, type KioskDb } from './db';
 
 const EVERY_MS = 5 * 60_000;
 let lastSent = 0;
 
-/** The queue as the province's dashboard needs it: depth, the oldest unsent dossier's age, free space. */
-export async function queueHealth(database: KioskDb = db, now = Date.now()): Promise<QueueHealth> {
-  // A dossier waiting for a helper is unsent too, and the one the province most needs to hear about.
-  const unsent = await database.dossiers.where('status').anyOf('queued', 'sending', 'needsHelp').sortBy('createdAt');
+// A dossier waiting for a helper is unsent too, and the one the province most needs to hear about.
+const UNSENT = ['queued', 'sending', 'needsHelp'];
+
+/** The unsent dossiers' number and the oldest one's age, and free space, wherever the rows are read from. */
+async function healthOf(unsent: ReadonlyArray<{ createdAt: string }>, queueStore: QueueHealth['queueStore'], now: number): Promise<QueueHealth> {
+  const oldest = Math.min(...unsent.map(({ createdAt }) => Date.parse(createdAt)));
   const estimate = await navigator.storage.estimate();
   return {
     queueDepth: unsent.length,
-    oldestUnsentAgeSeconds: unsent[0] ? Math.max(0, Math.round((now - Date.parse(unsent[0].createdAt)) / 1000)) : null,
+    oldestUnsentAgeSeconds: unsent.length > 0 ? Math.max(0, Math.round((now - oldest) / 1000)) : null,
     freeBytes: Math.max(0, Math.floor((estimate.quota ?? 0) - (estimate.usage ?? 0))),
+    queueStore,
   };
 }
 
+/** The queue as the province's dashboard needs it: depth, the oldest unsent dossier's age, free space. */
+export async function queueHealth(database: KioskDb = db, now = Date.now()): Promise<QueueHealth> {
+  return healthOf(await database.dossiers.where('status').anyOf(UNSENT).toArray(), 'indexedDb', now);
+}
+
+/** The same from the host's sealed copies, when IndexedDB would not open: the province learns the kiosk needs a technician. */
+export async function copiesHealth(now = Date.now()): Promise<QueueHealth> {
+  return healthOf((await copyRows()).filter((row) => UNSENT.includes(row.status)), 'sealedCopies', now);
+}
+
 /** At most every five minutes, whenever the sync loop has just reached the portal. */
-export async function heartbeatIfDue(): Promise<void> {
+export async function heartbeatIfDue(health: () => Promise<QueueHealth> = queueHealth): Promise<void> {
   if (Date.now() - lastSent < EVERY_MS) return;
-  await host().call('portal.heartbeat', await queueHealth());
+  await host().call('portal.heartbeat', await health());
   lastSent = Date.now();
 }

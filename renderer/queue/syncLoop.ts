@@ -6,7 +6,7 @@ import { createCopyOutbox } from './copyOutbox';
 import { toBase64 } from './crypto';
 import { sealPlainDossiers } from './dossiers';
 import { rotateKeysIfDue } from './deviceKeys';
-import { heartbeatIfDue } from './heartbeat';
+import { copiesHealth, heartbeatIfDue } from './heartbeat';
 import { shredExpired } from './retention';
 import { uploadRatings } from './ratings';
 import { pullStatuses } from './statuses';
@@ -47,8 +47,11 @@ export function syncNow(): void {
     .then(
       async (run) => {
         if (run.retry) return run.retry.inMs;
-        // Everything below works on IndexedDB.
-        if (fromCopies) return IDLE_MS;
+        // Everything else below works on IndexedDB; the province hears the kiosk needs a technician.
+        if (fromCopies) {
+          await heartbeatIfDue(copiesHealth).catch(() => undefined);
+          return IDLE_MS;
+        }
         // After a clean run the link is up: read what the portal has done with earlier dossiers,
         // and tell the province how this kiosk is doing and how citizens rated it.
         await pullStatuses().catch(() => undefined);

@@ -48,6 +48,8 @@ const HeartbeatBody = z.object({
   queueDepth: z.number().int().min(0),
   oldestUnsentAgeSeconds: z.number().min(0).nullable(),
   freeBytes: z.number().int().min(0),
+  // Kiosks from before recovery mode do not send it.
+  queueStore: z.enum(['indexedDb', 'sealedCopies']).optional(),
   devices: z.unknown(),
   clock: IsoTime,
 });

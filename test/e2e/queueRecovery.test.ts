@@ -88,6 +88,8 @@ describe('an IndexedDB that will not open', () => {
     await expect.poll(() => sealedCopy(env, id).row.status, { timeout: 10_000 }).toBe('accepted');
     expect(sealedCopy(env, id).row.portal?.maHoSo).toBe(env.kiosk.portal.store.dossiers()[0]!.maHoSo);
     await expect.poll(() => copies.textContent()).toContain('Không còn hồ sơ nào chờ gửi.');
+    // The province hears that this kiosk runs from its copies, and so needs a technician.
+    await expect.poll(() => env.kiosk.portal.store.lastHeartbeats()[0]?.report).toMatchObject({ queueStore: 'sealedCopies', queueDepth: 0, oldestUnsentAgeSeconds: null });
 
     // The kiosk deleted and re-created nothing: the damaged store is on disk as it was.
     expect(storeFiles(dir)).toEqual(damaged);

@@ -122,7 +122,7 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
 
   // The kiosk told the province how it is doing: nothing left to send.
   await expect.poll(() => env.kiosk.portal.store.lastHeartbeats().length).toBe(1);
-  expect(env.kiosk.portal.store.lastHeartbeats()[0]!.report).toMatchObject({ queueDepth: 0, oldestUnsentAgeSeconds: null, freeBytes: expect.any(Number) });
+  expect(env.kiosk.portal.store.lastHeartbeats()[0]!.report).toMatchObject({ queueDepth: 0, oldestUnsentAgeSeconds: null, freeBytes: expect.any(Number), queueStore: 'indexedDb' });
 
   // The commune officer starts on it; the kiosk reads the portal's status feed on its next run.
   expect(env.kiosk.portal.setDossierStatus(atPortal[0]!.uuid, 4)).toBe(true);
