@@ -45,8 +45,12 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
   await page.getByLabel('Đưa mã QR trên thẻ căn cước vào máy quét').fill('056090001234|225123456|Nguyễn Văn An');
   await page.keyboard.press('Enter');
   await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/.+/);
+  // A scan the host cannot take (longer than any CCCD QR) is told too, with why.
+  const scanner = env.kiosk.webHost.host.devices.qrScanner as SimulatedQrScanner;
+  await scanner.scan('0'.repeat(5000));
+  await expect.poll(() => page.getByRole('alert').textContent()).toBe('Mã vừa quét quá dài. Vui lòng quét mã QR in trên thẻ căn cước.');
   // Then the card's QR reaches the scanner: HID POS reports, the host's parser, the qr.scanned event.
-  await (env.kiosk.webHost.host.devices.qrScanner as SimulatedQrScanner).scan(CARD_QR.trimEnd());
+  await scanner.scan(CARD_QR.trimEnd());
   await expect.poll(heading).toBe('Thông tin trên thẻ của bạn');
   const card = await page.getByTestId('card-summary').innerText();
   for (const value of ['Nguyễn Văn An', '056090001234', '15/03/1990', 'Nam', 'Thôn Phú Ân Nam 2, Xã Diên An, Huyện Diên Khánh, Khánh Hòa']) {
