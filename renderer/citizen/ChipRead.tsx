@@ -7,6 +7,7 @@ import type { MessageKey } from '../../shared/i18n/index';
 import { host } from '../host';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
+import { cardDate } from '../ui/format';
 import { FieldHelp, helpIds } from '../ui/FieldHelp';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
@@ -26,9 +27,6 @@ const QUESTIONS: Record<Question, { label: MessageKey; check(value: string): Err
 /** yyyy-mm-dd → the MRZ's YYMMDD. */
 const mrzDate = (iso: string) => iso.slice(2).replaceAll('-', '');
 
-const dateText = (date: { year: number; month: number; day: number } | null | undefined, raw: string | undefined) =>
-  date ? [date.day, date.month].map((part) => String(part).padStart(2, '0')).concat(String(date.year)).join('/') : (raw ?? '—');
-
 /** What passive authentication found, in words for the helper beside the citizen. */
 const AUTHENTICITY: Record<ChipReadResult['passiveAuthentication']['outcome'], MessageKey> = {
   genuine: 'chip.genuine',
@@ -45,7 +43,7 @@ function ChipSummary({ chip, onBack }: { chip: ChipReadResult; onBack(): void })
   const rows: Array<[string, string]> = [
     [t('identify.card.fullName'), person?.fullName ?? `${chip.mrz.surname} ${chip.mrz.givenNames}`],
     [t('identify.card.number'), person?.idNumber ?? chip.mrz.cccdNumber ?? '—'],
-    [t('identify.card.dateOfBirth'), dateText(person?.dateOfBirth?.date, person?.dateOfBirth?.raw)],
+    [t('identify.card.dateOfBirth'), person?.dateOfBirth?.date ? cardDate(person.dateOfBirth.date) : (person?.dateOfBirth?.raw ?? '—')],
     [t('identify.card.gender'), person?.gender === 'Nam' ? t('identify.card.male') : person?.gender === 'Nữ' ? t('identify.card.female') : (person?.gender ?? '—')],
     [t('chip.placeOfOrigin'), person?.placeOfOrigin ?? '—'],
     [t('identify.card.address'), person?.placeOfResidence ?? '—'],

@@ -1,24 +1,21 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { parseCccdQr, type CccdQrData } from '../../shared/cccd';
-import { identityFromCccd } from '../../shared/dossier/identity';
+import { identityFromCccd, isoDate } from '../../shared/dossier/identity';
 import type { ErrorCode } from '../../shared/errors';
 import { host } from '../host';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
+import { cardDate } from '../ui/format';
 import { FieldHelp, helpIds } from '../ui/FieldHelp';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
 import { CardFacts } from './CardFacts';
 import { ChipRead, type ChipAnswers } from './ChipRead';
 
-const dateText = ({ day, month, year }: CccdQrData['dateOfBirth']) =>
-  [day, month].filter((part) => part !== null).map((part) => String(part).padStart(2, '0')).concat(String(year)).join('/');
-
 /** What the chip opens with that the QR already gave: the number, and the birth date when whole. */
 const chipAnswersFrom = (card: CccdQrData): ChipAnswers => {
-  const { year, month, day } = card.dateOfBirth;
-  const whole = month !== null && day !== null;
-  return { number: card.number, ...(whole ? { dateOfBirth: [year, month, day].map((part, i) => String(part).padStart(i ? 2 : 4, '0')).join('-') } : {}) };
+  const whole = card.dateOfBirth.month !== null && card.dateOfBirth.day !== null;
+  return { number: card.number, ...(whole ? { dateOfBirth: isoDate(card.dateOfBirth) } : {}) };
 };
 
 /** What the card said, for the citizen to see before it fills their answers. */
@@ -28,7 +25,7 @@ function CardSummary({ card, onBack, onReadChip }: { card: CccdQrData; onBack():
   const rows: Array<[string, string]> = [
     [t('identify.card.fullName'), card.fullName],
     [t('identify.card.number'), card.number],
-    [t('identify.card.dateOfBirth'), dateText(card.dateOfBirth)],
+    [t('identify.card.dateOfBirth'), cardDate(card.dateOfBirth)],
     [t('identify.card.gender'), card.gender === 'Nam' ? t('identify.card.male') : t('identify.card.female')],
     [t('identify.card.address'), card.address ?? '—'],
   ];

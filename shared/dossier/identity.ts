@@ -4,7 +4,8 @@ import type { ChipRead } from '../contract';
 import { collapseSpaces, fold } from '../text';
 import type { AddressAnswer, Identity } from './formEngine';
 
-const isoDate = ({ year, month, day }: Omit<PartialDate, 'raw'>): string =>
+/** yyyy-mm-dd, or yyyy-mm or yyyy for a date the card gives only in part. */
+export const isoDate = ({ year, month, day }: Omit<PartialDate, 'raw'>): string =>
   [String(year).padStart(4, '0'), month && String(month).padStart(2, '0'), month && day && String(day).padStart(2, '0')].filter(Boolean).join('-');
 
 /** Commune-level names start with their type; "thị trấn" no longer exists but old cards print it. */

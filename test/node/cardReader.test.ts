@@ -2,17 +2,16 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { readChip } from '../../electron/host/devices/cardReader/index';
 import { createSimulatedCardReader, demoCard, type SimulatedCardReader } from '../../electron/host/devices/cardReader/simulatedReader';
-import { KioskError } from '../../shared/errors';
 import { cccdAccessKey } from '../../shared/icao9303/mrz';
 import { cccdCan } from '../../shared/icao9303/pace';
 import { FAKE_CARD } from '../support/cccdChip';
 import { root } from '../support/kiosk';
+import { codeOf } from '../support/errors';
 
 const config = { driver: 'simulator', connectDelayMs: 0 } as const;
 const withCsca = { ...config, cscaFile: path.join(root, 'assets/simulator/csca.pem') };
 const bac = { accessKey: cccdAccessKey(FAKE_CARD.number, FAKE_CARD.dateOfBirth, FAKE_CARD.dateOfExpiry) };
 const pace = { can: cccdCan(FAKE_CARD.number) };
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: unknown) => (error instanceof KioskError ? error.code : String(error)));
 
 const readers: SimulatedCardReader[] = [];
 afterEach(async () => {

@@ -6,6 +6,7 @@ import { KioskError } from '../../shared/errors';
 import { createHost } from '../../electron/host/createHost';
 import { dispatch } from '../../electron/host/dispatch';
 import { memoryLogger } from '../support/kiosk';
+import { codeOf } from '../support/errors';
 
 const transport = (reply: unknown, events: Array<(payload: unknown) => void> = []): HostTransport => ({
   call: async () => reply,
@@ -14,7 +15,6 @@ const transport = (reply: unknown, events: Array<(payload: unknown) => void> = [
     return () => undefined;
   },
 });
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: unknown) => (error as KioskError).code);
 
 describe('the client side of the contract', () => {
   test('the name lists used by the preload match the schema tables', () => {

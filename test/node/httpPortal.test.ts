@@ -3,13 +3,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { KioskConfig } from '../../shared/config';
 import { canonicalJson, type DossierPackage } from '../../shared/dossier/portalPackage';
-import { KioskError } from '../../shared/errors';
 import { createHttpPortal } from '../../electron/host/portal/http';
 import { ensureIdentity } from '../../electron/host/provisioning';
 import { plainFile } from '../../electron/host/vault';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { startFaultProxy } from '../support/faultProxy';
 import { tempDir } from '../support/kiosk';
+import { codeOf } from '../support/errors';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -22,7 +22,6 @@ const pkg = (uuid: string, phone = '0912345678'): DossierPackage => ({
   attachments: [],
 });
 const hashOf = (p: DossierPackage) => createHash('sha256').update(canonicalJson(p)).digest('hex');
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: unknown) => (error instanceof KioskError ? error.code : String(error)));
 
 /** The kiosk's own HTTP client, enrolled with a real reference portal, optionally behind a fault proxy. */
 async function kioskClient(options: { link?: boolean } = {}) {

@@ -6,13 +6,13 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { nodeIcaoCrypto as crypto } from '../../electron/host/devices/cardReader/icaoCrypto';
 import { createPassiveAuthentication, loadCscaFile, parseCscaFile } from '../../electron/host/devices/cardReader/passiveAuthentication';
 import { createSimulatedChip } from '../../electron/host/devices/cardReader/simulatedChip';
-import { KioskError } from '../../shared/errors';
 import { asciiBytes, fromHex } from '../../shared/icao9303/bytes';
 import { FILE_ID } from '../../shared/icao9303/files';
 import { cccdAccessKey, type MrzAccessKey } from '../../shared/icao9303/mrz';
 import { readDocument } from '../../shared/icao9303/readDocument';
 import { decodeOid, OID, parseSod, type PassiveAuthenticationResult } from '../../shared/icao9303/sod';
 import { childrenOf, encodeTlv, type Tlv } from '../../shared/icao9303/tlv';
+import { kioskErrorOf } from '../support/errors';
 import {
   buildDg13,
   buildEfCom,
@@ -53,14 +53,6 @@ function verifyCard(
   return verifier(cscas, now).verify(parseSod(sod), dataGroups);
 }
 
-async function kioskError(promise: Promise<unknown>): Promise<KioskError> {
-  const error = await promise.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof KioskError)) throw new Error(`expected a KioskError, got ${String(error)}`);
-  return error;
-}
 
 const flipLastByte = (tlv: Tlv) => {
   const value = tlv.value.slice();
@@ -245,7 +237,7 @@ describe('passive authentication (Doc 9303-11 §5.1)', () => {
       ['no signed attributes', () => dropSignerInfoField(3), 'noSignedAttributes'],
       ['no document signer certificate', () => replaceAt(sod(), [0, 1, 0], (tlv) => encodeTlv(tlv.tag, ...childrenOf(tlv).filter((field) => field.tag !== 0xa0).map((field) => field.encoded))), 'noSignerCertificate'],
     ])('%s', async (_name, build, reason) => {
-      const error = await kioskError(verifyCard(fakeCard(), { sod: build() }));
+      const error = await kioskErrorOf(verifyCard(fakeCard(), { sod: build() }));
       expect([error.code, error.params.reason]).toEqual(['card.unsupported', `passiveAuthentication.${reason}`]);
     });
 
@@ -283,7 +275,7 @@ describe('the CSCA file a technician provides', () => {
       async () => parseCscaFile(sodOf(card)),
       async () => parseCscaFile(fromHex('3003020100')),
     ];
-    for (const load of invalid) expect((await kioskError(load())).code).toBe('card.cscaFileInvalid');
+    for (const load of invalid) expect((await kioskErrorOf(load())).code).toBe('card.cscaFileInvalid');
   });
 });
 
@@ -313,7 +305,7 @@ describe('the whole chip read against the simulated CCCD chip', () => {
   });
 
   test('another birth date opens nothing: card.wrongMrz', async () => {
-    const error = await kioskError(read(fakeCard(), { key: cccdAccessKey(FAKE_CARD.number, '900316', FAKE_CARD.dateOfExpiry) }));
+    const error = await kioskErrorOf(read(fakeCard(), { key: cccdAccessKey(FAKE_CARD.number, '900316', FAKE_CARD.dateOfExpiry) }));
     expect(error.code).toBe('card.wrongMrz');
   });
 
@@ -328,7 +320,7 @@ describe('the whole chip read against the simulated CCCD chip', () => {
   test('a DG13 altered past parsing is card.altered, not card.unsupported', async () => {
     const card = fakeCard();
     card.files.set(FILE_ID.dataGroup(13), fromHex('6D020400'));
-    const error = await kioskError(read(card));
+    const error = await kioskErrorOf(read(card));
     expect([error.code, error.params]).toEqual(['card.altered', { dataGroups: '13' }]);
   });
 

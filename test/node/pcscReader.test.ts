@@ -7,7 +7,6 @@ import { readChip } from '../../electron/host/devices/cardReader/index';
 import { createPcscCardReader, type PcscCardReader, type PcscReaderState } from '../../electron/host/devices/cardReader/pcsc';
 import { createSimulatedChip } from '../../electron/host/devices/cardReader/simulatedChip';
 import type { DeviceStatus } from '../../shared/contract';
-import { KioskError } from '../../shared/errors';
 import { plainChannel, type Transmit } from '../../shared/icao9303/apdu';
 import { authenticateWithBac } from '../../shared/icao9303/bac';
 import { FILE_ID, readFile, selectEmrtdApplication } from '../../shared/icao9303/files';
@@ -16,6 +15,7 @@ import { cccdCan } from '../../shared/icao9303/pace';
 import { buildCardAccess, FAKE_CARD, fakeCard, fakeCardFiles } from '../support/cccdChip';
 import { findPcscd, startPcscd, type Pcscd } from '../support/pcscd';
 import { createVpcdCard, DEFAULT_ATR, type VpcdCard } from '../support/vpcdCard';
+import { kioskErrorOf } from '../support/errors';
 
 /**
  * The PC/SC driver through the real stack: @pokusew/pcsclite → libpcsclite → pcscd → vsmartcard's
@@ -35,14 +35,6 @@ async function readDocument(transmit: Transmit, key: MrzAccessKey) {
   };
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<KioskError> {
-  const error = await promise.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof KioskError)) throw new Error(`expected a KioskError, got ${String(error)}`);
-  return error;
-}
 
 function stateReached(reader: PcscCardReader, state: DeviceStatus['state'], timeoutMs = 5_000): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -160,7 +152,7 @@ describe.skipIf(!pcscdBinary)('the PC/SC chip reader against pcscd and a vpcd vi
   test('a wrong MRZ is card.wrongMrz', async () => {
     await card.insert();
     const wrongBirthDate = { ...accessKey, dateOfBirth: '900316' };
-    const error = await errorOf(reader.withCard((transmit) => readDocument(transmit, wrongBirthDate), { timeoutMs: 5_000 }));
+    const error = await kioskErrorOf(reader.withCard((transmit) => readDocument(transmit, wrongBirthDate), { timeoutMs: 5_000 }));
     expect(error.code).toBe('card.wrongMrz');
   });
 
@@ -171,7 +163,7 @@ describe.skipIf(!pcscdBinary)('the PC/SC chip reader against pcscd and a vpcd vi
     pullAt = (index) => {
       if (index === before + 7) card.remove();
     };
-    const error = await errorOf(reader.withCard((transmit) => readDocument(transmit, accessKey), { timeoutMs: 5_000 }));
+    const error = await kioskErrorOf(reader.withCard((transmit) => readDocument(transmit, accessKey), { timeoutMs: 5_000 }));
     // vpcd reports the lost command as an empty answer, no PC/SC error: the reader's state tells why.
     expect(error.toShape()).toEqual({ code: 'card.removed', params: { pcsc: 'none' } });
     expect(onReader(reader.readers())?.card).toBe('absent');
@@ -180,7 +172,7 @@ describe.skipIf(!pcscdBinary)('the PC/SC chip reader against pcscd and a vpcd vi
 
   test('a card pulled between two commands is card.removed too', async () => {
     await card.insert();
-    const error = await errorOf(
+    const error = await kioskErrorOf(
       reader.withCard(
         async (transmit) => {
           await selectEmrtdApplication(plainChannel(transmit));
@@ -195,7 +187,7 @@ describe.skipIf(!pcscdBinary)('the PC/SC chip reader against pcscd and a vpcd vi
   });
 
   test('no card in time is card.noCard', async () => {
-    expect((await errorOf(reader.withCard(async () => 'read', { timeoutMs: 300 }))).code).toBe('card.noCard');
+    expect((await kioskErrorOf(reader.withCard(async () => 'read', { timeoutMs: 300 }))).code).toBe('card.noCard');
   });
 
   test('pcscd stopping mid-read is card.readerUnplugged; the readers come back with it', async ({ skip }) => {
@@ -206,7 +198,7 @@ describe.skipIf(!pcscdBinary)('the PC/SC chip reader against pcscd and a vpcd vi
     pullAt = (index) => {
       if (index === before + 7) stopped = pcscd.stop();
     };
-    const error = await errorOf(reader.withCard((transmit) => readDocument(transmit, accessKey), { timeoutMs: 5_000 }));
+    const error = await kioskErrorOf(reader.withCard((transmit) => readDocument(transmit, accessKey), { timeoutMs: 5_000 }));
     expect(error.code).toBe('card.readerUnplugged');
     // A new pcscd refuses to start while the old one's pid file is there.
     await stopped;
@@ -221,7 +213,7 @@ describe.skipIf(!pcscdBinary)('the PC/SC chip reader against pcscd and a vpcd vi
       pcscd = await startPcscd({ configDir: emptyConfig });
       await stateReached(reader, 'offline');
       expect(reader.problem()?.code).toBe('card.noReader');
-      expect((await errorOf(reader.withCard(async () => 'read', { timeoutMs: 300 }))).code).toBe('card.noReader');
+      expect((await kioskErrorOf(reader.withCard(async () => 'read', { timeoutMs: 300 }))).code).toBe('card.noReader');
       await pcscd.stop();
     } finally {
       rmSync(emptyConfig, { recursive: true });
@@ -241,6 +233,6 @@ test('without the native module the reader reports card.driverUnavailable instea
   const reader = createPcscCardReader({ load: () => Promise.reject(new Error("Cannot find module '@pokusew/pcsclite'")) });
   await stateReached(reader, 'error');
   expect(reader.problem()?.toShape()).toEqual({ code: 'card.driverUnavailable', params: { reason: 'module' } });
-  expect((await errorOf(reader.withCard(async () => 'read', { timeoutMs: 1_000 }))).code).toBe('card.driverUnavailable');
+  expect((await kioskErrorOf(reader.withCard(async () => 'read', { timeoutMs: 1_000 }))).code).toBe('card.driverUnavailable');
   await reader.close();
 });

@@ -9,6 +9,7 @@ import { plainFile, type KeyProtection } from '../../electron/host/vault';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { startFaultProxy } from '../support/faultProxy';
 import { startKiosk, tempDir } from '../support/kiosk';
+import { codeOf } from '../support/errors';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -26,7 +27,6 @@ async function setUp() {
   return { portal, file: path.join(data.dir, 'identity.json') };
 }
 
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: unknown) => (error instanceof KioskError ? error.code : String(error)));
 
 /** The public half (x, y) of the device key in an identity file, whatever state it is in. */
 function publicKeyIn(file: string, protect: KeyProtection) {

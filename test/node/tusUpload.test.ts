@@ -7,7 +7,6 @@ import { afterEach, expect, test } from 'vitest';
 import type { Attachment } from '../../shared/dossier/dossier';
 import { canonicalJson, type DossierPackage } from '../../shared/dossier/portalPackage';
 import { KioskConfig } from '../../shared/config';
-import { KioskError } from '../../shared/errors';
 import { createHttpPortal } from '../../electron/host/portal/http';
 import { CHUNK_BYTES, createTusUploader, createUploadUrls } from '../../electron/host/portal/tus';
 import { ensureIdentity } from '../../electron/host/provisioning';
@@ -15,6 +14,7 @@ import { plainFile } from '../../electron/host/vault';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { startFaultProxy } from '../support/faultProxy';
 import { tempDir } from '../support/kiosk';
+import { codeOf } from '../support/errors';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -61,7 +61,6 @@ async function kioskWithPortal() {
   return { portal, link, client, identity, announce, received, uploadUrlsFile, restartedUploader };
 }
 
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: unknown) => (error instanceof KioskError ? error.code : String(error)));
 
 test('attachments go up in signed chunks, the portal checks their sha-256, and the dossier then submits', async () => {
   const kiosk = await kioskWithPortal();

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { serviceListening } from '../../electron/host/devices/cardReader/pcsc';
 
 /**
  * pcsc-lite's daemon for the PC/SC tests. Its socket path is built into pcscd, so there is one per
@@ -18,16 +18,7 @@ export function findPcscd(): string | null {
   return ['/usr/sbin/pcscd', '/usr/bin/pcscd', '/sbin/pcscd'].find((path) => existsSync(path)) ?? null;
 }
 
-export function pcscdListening(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(PCSCD_SOCKET);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+const pcscdListening = () => serviceListening(PCSCD_SOCKET);
 
 export interface Pcscd {
   /** Whether these tests started it, and so may stop it. */

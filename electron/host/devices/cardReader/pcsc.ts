@@ -113,7 +113,7 @@ const hex = (code: number | null) => (code === null ? 'none' : code.toString(16)
  * pcscd is looked for before the library starts: its constructor retries SCardEstablishContext for
  * as long as the answer is SCARD_E_NO_SERVICE, blocking the event loop while pcscd is absent.
  */
-function serviceListening(path: string): Promise<boolean> {
+export function serviceListening(path: string): Promise<boolean> {
   // Elsewhere the PC/SC service (WinSCard, CryptoTokenKit) is not a socket; the library is trusted to find it.
   if (process.platform !== 'linux') return Promise.resolve(true);
   return new Promise((resolve) => {
