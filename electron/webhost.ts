@@ -2,7 +2,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { hostEventNames, tokenProtocolPrefix, webHostPaths, webSocketProtocol } from '../shared/contract';
+import { failure, frameContentType, hostEventNames, tokenProtocolPrefix, webHostPaths, webSocketProtocol, type Reply } from '../shared/contract';
+import { decodeFrame, encodeFrame } from '../shared/frame';
 import type { KioskConfig } from '../shared/config';
 import { KioskError } from '../shared/errors';
 import { createHost, type Host } from './host/createHost';
@@ -18,7 +19,7 @@ import { readRendererFile, securityHeaders } from './host/rendererFiles';
  * sent over the wire, never in a log) and the page keeps it in sessionStorage. The Host header
  * must name this server, which defeats DNS rebinding; the WebSocket also checks Origin.
  */
-/** Calls carry scanned pages as base64 (an attachment, or a dossier's sealed copy with all of them). */
+/** Calls carry scanned pages (an attachment, or a dossier's sealed copy with all of them). */
 const MAX_BODY_BYTES = 128 << 20;
 
 export interface WebHostOptions {
@@ -66,13 +67,13 @@ export async function startWebHost({ config, rendererDir, dataDir, version, port
     if (url.pathname.startsWith(webHostPaths.call)) {
       if (request.method !== 'POST') return send(response, 405, 'text/plain', 'Method not allowed');
       const bearer = request.headers.authorization?.match(/^Bearer (.+)$/)?.[1];
-      if (!hasToken(bearer)) return sendReply(response, 401, new KioskError('host.unauthorized'));
+      if (!hasToken(bearer)) return sendFrame(response, 401, failure(new KioskError('host.unauthorized')));
       const method = decodeURIComponent(url.pathname.slice(webHostPaths.call.length));
-      return void readJson(request)
-        .then((body) => dispatch(host, method, (body as { input?: unknown } | null)?.input, log))
+      return void readBody(request)
+        .then((body) => dispatch(host, method, (decodeFrame(body) as { input?: unknown } | null)?.input, log))
         .then(
-          (reply) => send(response, 200, 'application/json', JSON.stringify(reply)),
-          () => sendReply(response, 400, new KioskError('host.badInput', { method })),
+          (reply) => sendFrame(response, 200, reply),
+          () => sendFrame(response, 400, failure(new KioskError('host.badInput', { method }))),
         );
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'text/plain', 'Method not allowed');
@@ -127,11 +128,13 @@ function send(response: ServerResponse, status: number, contentType: string, bod
   response.end(body);
 }
 
-function sendReply(response: ServerResponse, status: number, error: KioskError) {
-  send(response, status, 'application/json', JSON.stringify({ ok: false, error: error.toShape() }));
+function sendFrame(response: ServerResponse, status: number, reply: Reply) {
+  response.writeHead(status, { ...securityHeaders, 'Content-Type': frameContentType, 'Cache-Control': 'no-store' });
+  for (const piece of encodeFrame(reply)) response.write(piece);
+  response.end();
 }
 
-function readJson(request: IncomingMessage): Promise<unknown> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -142,13 +145,7 @@ function readJson(request: IncomingMessage): Promise<unknown> {
         request.destroy();
       } else chunks.push(chunk);
     });
-    request.on('end', () => {
-      try {
-        resolve(chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : null);
-      } catch (error) {
-        reject(error);
-      }
-    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }

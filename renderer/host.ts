@@ -1,6 +1,7 @@
 import {
   createHostClient,
   failure,
+  frameContentType,
   tokenProtocolPrefix,
   webHostPaths,
   webSocketProtocol,
@@ -9,6 +10,7 @@ import {
   type HostTransport,
 } from '../shared/contract';
 import { KioskError } from '../shared/errors';
+import { decodeFrame, encodeFrame } from '../shared/frame';
 
 declare global {
   interface Window {
@@ -32,7 +34,7 @@ function takeToken(win: Window): string {
   return win.sessionStorage.getItem(TOKEN_KEY) ?? '';
 }
 
-/** The web host's side of the contract: calls over fetch, events over one reconnecting WebSocket. */
+/** The web host's side of the contract: calls as frames over fetch, events over one reconnecting WebSocket. */
 export function createWebTransport(win: Window): HostTransport {
   const token = takeToken(win);
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
@@ -56,12 +58,13 @@ export function createWebTransport(win: Window): HostTransport {
   return {
     async call(method, input) {
       try {
+        // A Blob of the frame's pieces: Chromium uploads it without copying the pages again.
         const response = await win.fetch(`${webHostPaths.call}${encodeURIComponent(method)}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-          body: JSON.stringify({ input }),
+          headers: { 'Content-Type': frameContentType, Authorization: `Bearer ${token}` },
+          body: new Blob(encodeFrame({ input })),
         });
-        return await response.json();
+        return decodeFrame(new Uint8Array(await response.arrayBuffer()));
       } catch {
         return failure(new KioskError('host.unreachable'));
       }

@@ -75,19 +75,28 @@ export const QueueHealth = z.object({
 export type QueueHealth = z.infer<typeof QueueHealth>;
 
 /**
- * A queued dossier as the host keeps it outside IndexedDB (decision 4, R3): the stored row, its
- * sealed answers and its sealed attachments as base64, so either copy alone recovers the queue.
- * No personal data in clear.
+ * Bytes as bytes: Electron's IPC clones them, the web host sends them as raw frame parts
+ * (shared/frame.ts). Never base64 in a call: pages are megabytes.
  */
-const Base64Sealed = z.object({ iv: z.base64(), ciphertext: z.base64() });
-export const SealedCopy = z.object({
-  id: z.uuid(),
-  row: z.record(z.string(), z.unknown()),
-  /** `keyId` names the device key that wrapped the dossier key; copies from before rotation have none. */
-  sealed: Base64Sealed.extend({ wrappedKey: z.base64(), keyId: z.string().optional() }),
-  /** Copies written before attachments existed have none. */
-  attachments: z.array(Base64Sealed.extend({ id: z.uuid() })).default([]),
-});
+export const Bytes = z.custom<Uint8Array<ArrayBuffer>>((value) => value instanceof Uint8Array, 'bytes');
+
+/**
+ * A queued dossier as the host keeps it outside IndexedDB (decision 4, R3): the stored row, its
+ * sealed answers and its sealed attachments, so either copy alone recovers the queue. No personal
+ * data in clear. `bytes` says how byte fields are held: `Bytes` in calls, base64 in the host's file.
+ */
+export function sealedCopySchema<B extends z.ZodType<Uint8Array<ArrayBuffer>, unknown>>(bytes: B) {
+  const sealedBytes = z.object({ iv: bytes, ciphertext: bytes });
+  return z.object({
+    id: z.uuid(),
+    row: z.record(z.string(), z.unknown()),
+    /** `keyId` names the device key that wrapped the dossier key; copies from before rotation have none. */
+    sealed: sealedBytes.extend({ wrappedKey: bytes, keyId: z.string().optional() }),
+    /** Copies written before attachments existed have none. */
+    attachments: z.array(sealedBytes.extend({ id: z.uuid() })).default([]),
+  });
+}
+export const SealedCopy = sealedCopySchema(Bytes);
 export type SealedCopy = z.infer<typeof SealedCopy>;
 
 const DeviceKey = z.object({ id: z.string().min(1), key: z.base64() });
@@ -157,7 +166,7 @@ export const hostMethods = {
    * Sends one attachment by tus (resumable, ≤ 1 MiB signed chunks); resolves once the portal holds
    * all of it. Idempotent: an attachment already received is not sent again.
    */
-  'portal.upload': { input: z.object({ uuid: z.uuid(), attachment: Attachment, bytes: z.base64() }), output: z.void() },
+  'portal.upload': { input: z.object({ uuid: z.uuid(), attachment: Attachment, bytes: Bytes }), output: z.void() },
   'portal.submit': { input: z.object({ uuid: z.uuid(), packageSha256: Sha256Hex }), output: PortalReceipt },
   /** Status changes of this kiosk's dossiers after `cursor`, oldest first. */
   'portal.changes': { input: z.object({ cursor: z.number().int().nonnegative() }), output: PortalChanges },

@@ -19,6 +19,8 @@ export const eventChannel = (event: EventName) => `kiosk:event:${event}`;
 
 /** The web host's transport: calls are POSTed, events arrive on one WebSocket. */
 export const webHostPaths = { call: '/host/call/', events: '/host/events' } as const;
+/** The web host's calls and replies are frames (shared/frame.ts). */
+export const frameContentType = 'application/vnd.dvc-kiosk.frame';
 export const webSocketProtocol = 'kiosk-host';
 /** Browsers cannot set headers on a WebSocket, so the token travels as a second subprotocol. */
 export const tokenProtocolPrefix = 'token.';

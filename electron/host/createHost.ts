@@ -78,7 +78,7 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
       'devices.list': async () => devices.all.map((device) => device.status()),
       'portal.health': () => portal.health(),
       'portal.announce': ({ package: pkg, packageSha256 }) => portal.announce(pkg, packageSha256),
-      'portal.upload': ({ uuid, attachment, bytes }) => portal.upload(uuid, attachment, Buffer.from(bytes, 'base64')),
+      'portal.upload': ({ uuid, attachment, bytes }) => portal.upload(uuid, attachment, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
       'portal.submit': ({ uuid, packageSha256 }) => portal.submit(uuid, packageSha256),
       'portal.changes': ({ cursor }) => portal.changes(cursor),
       'portal.heartbeat': async (queue) => {

@@ -1,23 +1,17 @@
 import type { SealedCopy } from '../../shared/contract';
 import { Dossier } from '../../shared/dossier/dossier';
 import { host } from '../host';
-import { fromBase64, toBase64, type SealedBytes } from './crypto';
 import { db, type KioskDb, type StoredAttachment, type StoredDossier } from './db';
 
 /** The fields of a stored row besides its sealed answers; checked when a copy comes back. */
 const RowFields = Dossier.omit({ answers: true });
 
-const encode = ({ iv, ciphertext }: SealedBytes) => ({ iv: toBase64(iv), ciphertext: toBase64(ciphertext) });
-const decode = ({ iv, ciphertext }: { iv: string; ciphertext: string }): SealedBytes => ({ iv: fromBase64(iv), ciphertext: fromBase64(ciphertext) });
-
 /** A copy as the queue stores it: the row with its sealed answers, and its sealed pages. */
 export function fromCopy(copy: SealedCopy): { row: StoredDossier; attachments: StoredAttachment[] } {
+  const { keyId, ...sealed } = copy.sealed;
   return {
-    row: {
-      ...RowFields.parse(copy.row),
-      sealed: { ...decode(copy.sealed), wrappedKey: fromBase64(copy.sealed.wrappedKey), ...(copy.sealed.keyId ? { keyId: copy.sealed.keyId } : {}) },
-    },
-    attachments: copy.attachments.map(({ id, ...sealed }) => ({ id, dossierId: copy.id, ...decode(sealed) })),
+    row: { ...RowFields.parse(copy.row), sealed: { ...sealed, ...(keyId ? { keyId } : {}) } },
+    attachments: copy.attachments.map(({ id, iv, ciphertext }) => ({ id, dossierId: copy.id, iv, ciphertext })),
   };
 }
 
@@ -35,8 +29,8 @@ export async function writeCopy(row: StoredDossier, pages: readonly StoredAttach
   await host().call('queue.keepCopy', {
     id: row.id,
     row: fields,
-    sealed: { ...encode(sealed), wrappedKey: toBase64(sealed.wrappedKey), ...(sealed.keyId ? { keyId: sealed.keyId } : {}) },
-    attachments: pages.map((attachment) => ({ id: attachment.id, ...encode(attachment) })),
+    sealed,
+    attachments: pages.map(({ id, iv, ciphertext }) => ({ id, iv, ciphertext })),
   });
 }
 

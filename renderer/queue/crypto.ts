@@ -27,23 +27,8 @@ export interface SealedAttachment extends SealedBytes {
 const DOSSIER_KEY = { name: 'AES-GCM', length: 256 } as const;
 const encoder = new TextEncoder();
 
-/**
- * Base64 of pages (megabytes) on every save and upload: Chromium's native Uint8Array base64 (TC39
- * "Uint8Array to/from base64") is ~15× faster than a binary string through btoa, which stays as
- * the fallback for runtimes without it (Node 20 in the unit tests).
- */
-interface NativeBase64 {
-  toBase64?(): string;
-}
+/** Base64 (the vault's keys), by Chromium's native Uint8Array.fromBase64 where there is one (not in Node 20's unit tests). */
 const nativeFromBase64 = (Uint8Array as { fromBase64?: (text: string) => Uint8Array<ArrayBuffer> }).fromBase64;
-
-export function toBase64(bytes: Uint8Array): string {
-  const native = (bytes as NativeBase64).toBase64;
-  if (native) return native.call(bytes);
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(text);
-}
 export const fromBase64 = (text: string): Uint8Array<ArrayBuffer> =>
   nativeFromBase64 ? nativeFromBase64(text) : Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
 

@@ -3,7 +3,6 @@ import { createSyncEngine, type SyncEngine, type SyncPortal } from '../../shared
 import { host } from '../host';
 import { reconcileCopies } from './copies';
 import { createCopyOutbox } from './copyOutbox';
-import { toBase64 } from './crypto';
 import { sealPlainDossiers } from './dossiers';
 import { rotateKeysIfDue } from './deviceKeys';
 import { copiesHealth, heartbeatIfDue } from './heartbeat';
@@ -24,7 +23,7 @@ const hostPortal: SyncPortal<QueuedDossier> = {
     const attachment = item.row.attachments.find((candidate) => candidate.id === id);
     if (!attachment) throw new KioskError('queue.attachmentMissing', { attachmentId: id });
     const [bytes] = await item.openPages([id]);
-    await host().call('portal.upload', { uuid: item.id, attachment, bytes: toBase64(bytes!) });
+    await host().call('portal.upload', { uuid: item.id, attachment, bytes: bytes! });
   },
   submit: (item) => host().call('portal.submit', { uuid: item.id, packageSha256: item.packageSha256 }),
 };

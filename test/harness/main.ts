@@ -1,5 +1,5 @@
 import { catalogue } from '../../renderer/catalogue';
-import { toBase64, fromBase64 } from '../../renderer/queue/crypto';
+import { fromBase64 } from '../../renderer/queue/crypto';
 import { db } from '../../renderer/queue/db';
 import { rotateKeysIfDue } from '../../renderer/queue/deviceKeys';
 import { readAttachments, saveDossier } from '../../renderer/queue/dossiers';
@@ -45,7 +45,8 @@ const harness = {
   async page(id: string, index: number): Promise<string> {
     const row = (await db.dossiers.get(id))!;
     const [bytes] = await readAttachments(row, [row.attachments[index]!.id]);
-    return toBase64(bytes!);
+    // Chromium's native base64, not yet in TypeScript's lib.
+    return (bytes as Uint8Array & { toBase64(): string }).toBase64();
   },
   shredExpired,
   recordRating,

@@ -1,7 +1,8 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { AppInfo, createHostClient, DeviceStatus, webHostPaths, webSocketProtocol } from '../../shared/contract';
+import { AppInfo, createHostClient, DeviceStatus, frameContentType, webHostPaths, webSocketProtocol } from '../../shared/contract';
+import { decodeFrame, encodeFrame } from '../../shared/frame';
 import { KioskError } from '../../shared/errors';
 import { startKiosk, type RunningKiosk } from '../support/kiosk';
 
@@ -14,14 +15,15 @@ afterAll(() => kiosk?.close());
 const post = (method: string, body: unknown, token = kiosk.webHost.token) =>
   fetch(`${kiosk.webHost.origin}${webHostPaths.call}${method}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
+    headers: { 'Content-Type': frameContentType, Authorization: `Bearer ${token}` },
+    body: new Blob(encodeFrame(body)),
   });
+const replyOf = async (response: Response) => decodeFrame(new Uint8Array(await response.arrayBuffer()));
 
 /** The same client the renderer uses, over fetch from Node. */
 const client = () =>
   createHostClient({
-    call: async (method, input) => (await post(method, { input })).json(),
+    call: async (method, input) => replyOf(await post(method, { input })),
     on: () => () => undefined,
   });
 
@@ -54,26 +56,29 @@ describe('calls', () => {
   test('a call without the per-run token is refused with host.unauthorized', async () => {
     const response = await post('app.info', {}, 'not-the-token');
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ ok: false, error: { code: 'host.unauthorized', params: {} } });
+    expect(await replyOf(response)).toEqual({ ok: false, error: { code: 'host.unauthorized', params: {} } });
   });
 
   test('an unknown method and a bad input come back as error codes, not exceptions', async () => {
-    expect(await (await post('fs.readFile', {})).json()).toMatchObject({ ok: false, error: { code: 'host.unknownMethod' } });
-    expect(await (await post('app.info', { input: { path: '/etc/passwd' } })).json()).toMatchObject({
+    expect(await replyOf(await post('fs.readFile', {}))).toMatchObject({ ok: false, error: { code: 'host.unknownMethod' } });
+    expect(await replyOf(await post('app.info', { input: { path: '/etc/passwd' } }))).toMatchObject({
       ok: false,
       error: { code: 'host.badInput', params: { method: 'app.info' } },
     });
-    const notJson = await fetch(`${kiosk.webHost.origin}${webHostPaths.call}app.info`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${kiosk.webHost.token}` },
-      body: '{not json',
-    });
-    expect(notJson.status).toBe(400);
+    for (const notAFrame of ['{"input": null}', '\0\0\0\x09{"value":', '\0\0\0\x0d{"parts":[9]}']) {
+      const refused = await fetch(`${kiosk.webHost.origin}${webHostPaths.call}app.info`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${kiosk.webHost.token}` },
+        body: notAFrame,
+      });
+      expect(refused.status).toBe(400);
+      expect(await replyOf(refused)).toMatchObject({ ok: false, error: { code: 'host.badInput' } });
+    }
     await expect(client().call('app.info').then(() => 'ok')).resolves.toBe('ok');
   });
 
   test('errors reach the client as KioskError with their code', async () => {
-    const failing = createHostClient({ call: async () => (await post('app.info', {}, 'wrong')).json(), on: () => () => undefined });
+    const failing = createHostClient({ call: async () => replyOf(await post('app.info', {}, 'wrong')), on: () => () => undefined });
     const error = await failing.call('app.info').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KioskError);
     expect((error as KioskError).code).toBe('host.unauthorized');

@@ -52,7 +52,10 @@ export function pageInstrumentation(tag: string): void {
       async (response) => {
         let ok: boolean | undefined;
         try {
-          ok = ((await response.clone().json()) as { ok?: boolean }).ok;
+          // The reply is a frame (shared/frame.ts); `ok` is in its JSON, which needs no parts.
+          const frame = new DataView(await response.clone().arrayBuffer());
+          const head = JSON.parse(new TextDecoder().decode(new Uint8Array(frame.buffer, 4, frame.getUint32(0)))) as { value?: { ok?: boolean } };
+          ok = head.value?.ok;
         } catch {
           ok = undefined;
         }
