@@ -38,6 +38,8 @@ export const errorCodes = [
   'queue.openFailed',
   'queue.copyDamaged',
   'queue.attachmentMissing',
+  'queue.draftGone',
+  'queue.notReady',
   'cccd.notCccdQr',
   'cccd.tooLong',
   'cccd.tooFewFields',

@@ -50,7 +50,8 @@ export function Queue() {
                     maHoSo: dossier.portal?.maHoSo ?? '',
                     reason: dossier.sync.lastError ? t(errorKey(dossier.sync.lastError)) : '',
                   })}
-                  {dossier.portalStatus && ` · ${t(`portalStatus.${dossier.portalStatus.code}` as MessageKey)}`}
+                  {/* "Rejected" is the portal's status 3 already; the others add to the kiosk's own. */}
+                  {dossier.portalStatus && dossier.status !== 'rejected' && ` · ${t(`portalStatus.${dossier.portalStatus.code}` as MessageKey)}`}
                   {' · '}
                   {t('queue.createdAt', { time: time.format(new Date(dossier.createdAt)) })}
                 </span>

@@ -3,6 +3,13 @@ import { Dossier } from '../../shared/dossier/dossier';
 import { host } from '../host';
 import { db, type KioskDb, type StoredAttachment, type StoredDossier } from './db';
 
+/**
+ * Whether a row needs the host's copy: submitted and not yet at the portal. Drafts never have one;
+ * once the portal has the dossier (accepted, or rejected after it) the copy goes.
+ */
+export const needsCopy = (row: StoredDossier): boolean =>
+  Boolean(row.sealed) && (row.status === 'queued' || row.status === 'sending' || row.status === 'needsHelp');
+
 /** The fields of a stored row besides its sealed answers; checked when a copy comes back. */
 const RowFields = Dossier.omit({ answers: true });
 
@@ -43,7 +50,7 @@ export async function keepCopy(row: StoredDossier, database: KioskDb = db, pages
   await writeCopy(row, pages ?? (await database.attachments.where('dossierId').equals(row.id).toArray()));
   // A sync run may have delivered the dossier, and dropped its copy, while this one was on its way.
   const now = await database.dossiers.get(row.id);
-  if (now?.status === 'accepted' || now?.shreddedAt) await host().call('queue.dropCopy', { id: row.id });
+  if (now && !needsCopy(now)) await host().call('queue.dropCopy', { id: row.id });
 }
 
 /** The last time reconcileCopies restored dossiers IndexedDB had lost, and how many: the helper's queue says so. */
@@ -58,7 +65,7 @@ export async function lastRestore(database: KioskDb = db): Promise<{ at: number;
 /**
  * At start: a dossier the host has a copy of but IndexedDB lost is restored with its pages (it then
  * syncs as any other — resending is safe, the portal answers with the original code); a sealed
- * row not yet at the portal without a copy gets one, and an accepted one loses its copy. Either
+ * row not yet at the portal without a copy gets one, and one the portal has loses its copy. Either
  * copy alone recovers the queue. A copy the host cannot read is skipped here and stays on disk for
  * a technician.
  */
@@ -86,10 +93,10 @@ export async function reconcileCopies(database: KioskDb = db): Promise<{ restore
       ]);
     });
   }
-  const uncopied = rows.filter((row) => row.sealed && row.status !== 'accepted' && !onHost.has(row.id));
+  const uncopied = rows.filter((row) => needsCopy(row) && !onHost.has(row.id));
   for (const row of uncopied) await keepCopy(row, database);
   // A copy outliving the portal's receipt (the host was away at the time) goes now.
-  const done = rows.filter((row) => (row.status === 'accepted' || row.shreddedAt) && onHost.has(row.id));
+  const done = rows.filter((row) => !needsCopy(row) && onHost.has(row.id));
   for (const row of done) await host().call('queue.dropCopy', { id: row.id });
   return { restored, copied: uncopied.length };
 }

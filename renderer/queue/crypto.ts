@@ -64,11 +64,23 @@ export async function seal(
   files: readonly { id: string; bytes: Uint8Array<ArrayBuffer> }[] = [],
 ): Promise<{ sealed: Sealed; attachments: SealedAttachment[] }> {
   const dossierKey = await crypto.subtle.generateKey(DOSSIER_KEY, true, ['encrypt', 'decrypt']);
-  const sealedAnswers = await encrypt(dossierKey, encoder.encode(JSON.stringify(answers)), rowId);
-  const attachments = await Promise.all(files.map(async ({ id, bytes }) => ({ id, ...(await encrypt(dossierKey, bytes, attachmentAad(rowId, id))) })));
+  const sealedAnswers = await sealAnswers(dossierKey, answers, rowId);
+  const attachments = await Promise.all(files.map((file) => sealAttachment(dossierKey, file, rowId)));
   const wrappedKey = new Uint8Array(await crypto.subtle.wrapKey('raw', dossierKey, deviceKey.key, 'AES-KW'));
   return { sealed: { ...sealedAnswers, wrappedKey, keyId: deviceKey.id }, attachments };
 }
+
+/** A draft's own dossier key, unwrapped (non-extractable) to seal what the citizen adds to it. */
+export const openDossierKey = (wrappedKey: Uint8Array<ArrayBuffer>, deviceKey: CryptoKey): Promise<CryptoKey> =>
+  crypto.subtle.unwrapKey('raw', wrappedKey, deviceKey, 'AES-KW', DOSSIER_KEY, false, ['encrypt', 'decrypt']);
+
+export const sealAnswers = (dossierKey: CryptoKey, answers: unknown, rowId: string): Promise<SealedBytes> =>
+  encrypt(dossierKey, encoder.encode(JSON.stringify(answers)), rowId);
+
+export const sealAttachment = async (dossierKey: CryptoKey, { id, bytes }: { id: string; bytes: Uint8Array<ArrayBuffer> }, rowId: string): Promise<SealedAttachment> => ({
+  id,
+  ...(await encrypt(dossierKey, bytes, attachmentAad(rowId, id))),
+});
 
 /**
  * The same dossier key wrapped by another device key (key rotation). The dossier key exists

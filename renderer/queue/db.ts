@@ -32,7 +32,8 @@ export interface StoredRating {
 export interface DeletionRecord {
   id: string;
   at: string;
-  reason: 'retention';
+  /** retention: the portal has had it long enough; abandoned: a draft whose session ended without a submit. */
+  reason: 'retention' | 'abandoned';
 }
 
 export const DB_NAME = 'dvc-kiosk';

@@ -1,6 +1,6 @@
 import { KioskError } from '../../shared/errors';
 import { host } from '../host';
-import { keepCopy } from './copies';
+import { keepCopy, needsCopy } from './copies';
 import { importDeviceKey, rewrapKey, type DeviceKey, type Sealed } from './crypto';
 import { db, type KioskDb, type StoredDossier } from './db';
 
@@ -125,8 +125,8 @@ async function rotate(now: number, database: KioskDb): Promise<boolean> {
   for (let pass = 0; pass < REWRAP_PASSES; pass += 1) {
     await noSaveUnderWay();
     const { stale, changed } = await rewrapStale(ring, database);
-    // Copies of accepted dossiers were dropped; the others must open with the new key.
-    for (const row of changed) if (row.status !== 'accepted') await keepCopy(row, database);
+    // Copies of dossiers the portal has were dropped, drafts have none; the others must open with the new key.
+    for (const row of changed) if (needsCopy(row)) await keepCopy(row, database);
     if (stale === 0) {
       await host().call('vault.retire', { id: previous.id });
       keys = undefined;

@@ -62,16 +62,24 @@ export async function saveDossier({ files = [], ...draft }: DossierDraft, databa
       });
       return { row, sealedAttachments };
     });
-    const [opened] = await Promise.all([
-      readBack(id, attachments, database),
-      // The second copy, outside the browser profile. If the host cannot write it now, the dossier
-      // is still safe in IndexedDB and the copy is made at the next start (reconcileCopies).
-      keepCopy(row, database, sealedAttachments).catch(() => undefined),
-    ]);
-    return opened;
+    return await confirmSaved(row, database, sealedAttachments);
   } catch (error) {
     throw error instanceof KioskError ? error : new KioskError('queue.saveFailed', {}, { cause: error });
   }
+}
+
+/**
+ * After a queued row committed: the read-back (answers and every page decrypted, each page's
+ * sha-256 checked) and the host's sealed copy, from the sealed pages if the caller has them.
+ */
+export async function confirmSaved(row: StoredDossier, database: KioskDb, sealedAttachments?: readonly StoredAttachment[]): Promise<Dossier> {
+  const [opened] = await Promise.all([
+    readBack(row.id, row.attachments, database),
+    // The second copy, outside the browser profile. If the host cannot write it now, the dossier
+    // is still safe in IndexedDB and the copy is made at the next start (reconcileCopies).
+    keepCopy(row, database, sealedAttachments).catch(() => undefined),
+  ]);
+  return opened;
 }
 
 /** The committed dossier, opened, after every page decrypted to its sha-256. */
@@ -102,9 +110,9 @@ export async function sealPlainDossiers(database: KioskDb = db): Promise<number>
   return plain.length;
 }
 
-/** Newest first, as stored: listing the queue needs no personal data and decrypts nothing. */
-export function listDossiers(database: KioskDb = db): Promise<StoredDossier[]> {
-  return database.dossiers.orderBy('createdAt').reverse().toArray();
+/** The queue, newest first, as stored: no drafts (drafts.ts), no personal data, nothing decrypted. */
+export async function listDossiers(database: KioskDb = db): Promise<StoredDossier[]> {
+  return (await database.dossiers.orderBy('createdAt').reverse().toArray()).filter((row) => row.status !== 'draft' && row.status !== 'ready');
 }
 
 /**

@@ -2,6 +2,8 @@ import { db, type KioskDb } from './db';
 import { host } from '../host';
 
 const CURSOR = 'portalChangesCursor';
+/** TrangThaiHoSo 3, "Không được tiếp nhận": the agency refused the dossier, for good. */
+const NOT_RECEIVED = 3;
 
 /**
  * Reads the portal's status changes (accepted, needs more documents, done…) into the queue, batch
@@ -19,6 +21,7 @@ export async function pullStatuses(database: KioskDb = db): Promise<number> {
         const dossier = await database.dossiers.get(change.uuid);
         if (!dossier) continue;
         dossier.portalStatus = { code: change.status, at: change.at };
+        if (change.status === NOT_RECEIVED && dossier.status === 'accepted') dossier.status = 'rejected';
         await database.dossiers.put(dossier);
       }
       await database.meta.put({ key: CURSOR, value: next });

@@ -3,6 +3,7 @@ import { createSyncEngine, type SyncEngine, type SyncPortal } from '../../shared
 import { host } from '../host';
 import { reconcileCopies } from './copies';
 import { createCopyOutbox } from './copyOutbox';
+import { discardAbandonedDrafts } from './drafts';
 import { sealPlainDossiers } from './dossiers';
 import { rotateKeysIfDue } from './deviceKeys';
 import { copiesHealth, heartbeatIfDue } from './heartbeat';
@@ -45,6 +46,8 @@ export function syncNow(): void {
     .run()
     .then(
       async (run) => {
+        // A draft whose session never came back holds a citizen's data: it goes, link or no link.
+        if (!fromCopies) await discardAbandonedDrafts().catch(() => undefined);
         if (run.retry) return run.retry.inMs;
         // Everything else below works on IndexedDB; the province hears the kiosk needs a technician.
         if (fromCopies) {

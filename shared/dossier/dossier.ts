@@ -3,10 +3,14 @@ import { KioskErrorShape } from '../errors';
 import { AnswerValue } from './formEngine';
 
 /**
- * queued → sending → accepted, or needsHelp when the portal refused it for a reason a person must
- * look at. Drafts (issue 7) and the portal's later statuses (TrangThaiHoSo) come on top.
+ * draft → ready → queued → sending → accepted | needsHelp | rejected.
+ * - draft: the citizen is answering and scanning; ready: they checked the answers and consented
+ *   (renderer/queue/drafts.ts). Neither is synced, and a session that ends discards it.
+ * - needsHelp: the portal refused it for a reason a person must look at (a repair re-queues it).
+ * - rejected: the portal reported TrangThaiHoSo 3, "Không được tiếp nhận"; final.
+ * The portal's other statuses (TrangThaiHoSo) are kept beside, in `portalStatus`.
  */
-export const DossierStatus = z.enum(['queued', 'sending', 'accepted', 'needsHelp']);
+export const DossierStatus = z.enum(['draft', 'ready', 'queued', 'sending', 'accepted', 'needsHelp', 'rejected']);
 export type DossierStatus = z.infer<typeof DossierStatus>;
 
 /** The sync engine's progress for this dossier (shared/sync.ts). */

@@ -133,6 +133,11 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
   await page.reload();
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
   await expect.poll(() => listed.first().textContent(), { timeout: 20_000 }).toContain(`mã ${shownCode} · Đang xử lý`);
+  // The agency refuses it after all ("Không được tiếp nhận"): final, and so the kiosk's own state.
+  expect(env.kiosk.portal.setDossierStatus(atPortal[0]!.uuid, 3)).toBe(true);
+  await page.reload();
+  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  await expect.poll(() => listed.first().textContent(), { timeout: 20_000 }).toContain(`Cơ quan không tiếp nhận hồ sơ, mã ${shownCode} · `);
   expect(env.browser.cspViolations).toEqual([]);
 });
 

@@ -3,6 +3,19 @@ import { fromBase64 } from '../../renderer/queue/crypto';
 import { db } from '../../renderer/queue/db';
 import { rotateKeysIfDue } from '../../renderer/queue/deviceKeys';
 import { readAttachments, saveDossier } from '../../renderer/queue/dossiers';
+import {
+  addDraftPage,
+  discardAbandonedDrafts,
+  discardDraft,
+  markReady,
+  orderDraftPages,
+  removeDraftPage,
+  saveDraftAnswers,
+  startDraft,
+  submitDraft,
+} from '../../renderer/queue/drafts';
+import type { Dossier } from '../../shared/dossier/dossier';
+import { KioskError } from '../../shared/errors';
 import { recordRating } from '../../renderer/queue/ratings';
 import { shredExpired } from '../../renderer/queue/retention';
 import { startQueue, syncNow } from '../../renderer/queue/syncLoop';
@@ -15,6 +28,13 @@ import { startQueue, syncNow } from '../../renderer/queue/syncLoop';
  */
 const procedure = catalogue.procedures.find((candidate) => candidate.code === '2.000815')!;
 const scannedDocument = procedure.documents.find((document) => document.scannable)!.id;
+
+/** What a call came to: its value, or the code of the KioskError it failed with (page.evaluate loses the error's class). */
+const codeOf = <T>(promise: Promise<T>): Promise<{ value: T } | { code: string }> =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ code: error instanceof KioskError ? error.code : String(error) }),
+  );
 
 const harness = {
   /** Saves a certified-copy dossier with these pages (base64) and starts a sync run; returns its id and the save time. */
@@ -51,6 +71,25 @@ const harness = {
   shredExpired,
   recordRating,
   unsentRatings: async () => (await db.ratings.toArray()).filter((rating) => !rating.sentAt).length,
+  /** The draft API as the citizen journey uses it; pages as base64, failures as their KioskError code. */
+  drafts: {
+    start: () => startDraft({ procedureCode: procedure.code, catalogueVersion: catalogue.version, feeVnd: 2000 }),
+    answer: (id: string, answers: Dossier['answers']) => codeOf(saveDraftAnswers(id, answers)),
+    addPage: (id: string, page: string) => codeOf(addDraftPage(id, { documentType: scannedDocument, mediaType: 'image/jpeg', bytes: fromBase64(page) }).then(({ id }) => id)),
+    removePage: (id: string, attachmentId: string) => codeOf(removeDraftPage(id, attachmentId)),
+    orderPages: (id: string, attachmentIds: string[]) => codeOf(orderDraftPages(id, attachmentIds)),
+    markReady: (id: string) => codeOf(markReady(id)),
+    /** Submits, then starts a sync run; resolves with the confirmed dossier's answers and page ids. */
+    submit: (id: string) =>
+      codeOf(
+        submitDraft(id).then((dossier) => {
+          syncNow();
+          return { answers: dossier.answers, attachments: dossier.attachments.map((attachment) => attachment.id) };
+        }),
+      ),
+    discard: (id: string) => discardDraft(id),
+    discardAbandoned: (now: number) => discardAbandonedDrafts(now),
+  },
   /** `now` in ms: tests move the clock a day on to make a rotation due. */
   rotateKeysIfDue: (now: number) => rotateKeysIfDue(now),
   syncNow,
