@@ -2,15 +2,17 @@ import path from 'node:path';
 import { build as bundle, type BuildOptions } from 'esbuild';
 import { build as buildRenderer } from 'vite';
 import { nativeModules } from './nativeModules';
+import { copyTessdata } from './tessdata';
 
 /**
- * `npm run build`: the renderer (Vite → renderer/dist) and the Electron entry points (esbuild →
- * electron/dist). Electron itself is not needed to build: it stays external, resolved at run time,
+ * `npm run build`: the renderer (Vite → renderer/dist), the Electron entry points (esbuild →
+ * electron/dist) and the OCR model (assets/tessdata). Electron itself is not needed to build: it stays external, resolved at run time,
  * as do the drivers' native modules.
  */
 const root = path.resolve(import.meta.dirname, '..');
 
 await buildRenderer({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+await copyTessdata(root);
 
 const common: BuildOptions = {
   bundle: true,
@@ -26,4 +28,4 @@ await Promise.all([
   // The sandboxed preload can require only `electron` and a few built-ins, so everything else is inlined.
   bundle({ ...common, entryPoints: [path.join(root, 'electron/preload.ts')], outfile: path.join(root, 'electron/dist/preload.cjs') }),
 ]);
-console.log('build: renderer/dist and electron/dist are ready');
+console.log('build: renderer/dist, electron/dist and assets/tessdata are ready');
