@@ -23,7 +23,15 @@ void app.whenReady().then(async () => {
   // Refuses to start on Linux's basic_text key store unless a technician accepted it (S7).
   checkKeyCustody(process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os', config.acceptWeakKeyStore);
   const keyProtection = { encrypt: (plain: Buffer) => safeStorage.encryptString(plain.toString('base64')), decrypt: (sealed: Buffer) => Buffer.from(safeStorage.decryptString(sealed), 'base64') };
-  const host = createHost({ config, kind: 'electron', version: app.getVersion(), dataDir: app.getPath('userData'), keyProtection, log });
+  const host = createHost({
+    config,
+    kind: 'electron',
+    version: app.getVersion(),
+    dataDir: app.getPath('userData'),
+    assetsDir: path.join(app.getAppPath(), 'assets'),
+    keyProtection,
+    log,
+  });
   lockDownSession(session.defaultSession);
   registerAppProtocol(protocol, rendererDir);
   const window = openKioskWindow(BrowserWindow, {

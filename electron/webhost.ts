@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { failure, frameContentType, hostEventNames, tokenProtocolPrefix, webHostPaths, webSocketProtocol, type Reply } from '../shared/contract';
 import { decodeFrame, encodeFrame } from '../shared/frame';
@@ -42,7 +43,7 @@ export interface WebHost {
 }
 
 export async function startWebHost({ config, rendererDir, dataDir, version, port = 0, log = createLogger() }: WebHostOptions): Promise<WebHost> {
-  const host = createHost({ config, kind: 'web', version, dataDir, log });
+  const host = createHost({ config, kind: 'web', version, dataDir, assetsDir: path.resolve(import.meta.dirname, '../assets'), log });
   const token = randomBytes(32).toString('base64url');
   const server = createServer();
   const sockets = new WebSocketServer({

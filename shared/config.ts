@@ -54,6 +54,56 @@ const CscaFile = { cscaFile: z.string().min(1).optional() };
 export const CardReaderConfig = z.discriminatedUnion('driver', [DeviceConfig.extend(CscaFile), z.object({ driver: z.literal('pcsc'), ...CscaFile })]);
 export type CardReaderConfig = z.infer<typeof CardReaderConfig>;
 
+/**
+ * The receipt printer (electron/host/devices/printer/, docs/printers.md): its transport, and the
+ * paper and code page the receipt is rendered for.
+ */
+/** 58 mm paper prints 384 dots (32 characters of 12 dots), 80 mm prints 576 (48 characters). */
+export const PaperWidth = z.enum(['58mm', '80mm']);
+export type PaperWidth = z.infer<typeof PaperWidth>;
+
+/**
+ * A Vietnamese code page the printer has, if any. Most thermal printers have none, and then the
+ * receipt goes as a raster image so diacritics always print. `table` is the printer's `ESC t n`
+ * number for Windows-1258 (Epson: 52, "WPC1258"; clones differ, see their manual).
+ */
+const VietnameseCodePage = z.object({ encoding: z.literal('cp1258'), table: z.number().int().min(0).max(255).default(52) });
+
+const PrinterProfile = {
+  paper: PaperWidth.default('80mm'),
+  codePage: VietnameseCodePage.nullable().default(null),
+  /** Prints the receipt rotated, for printers mounted upside down in the kiosk housing. */
+  upsideDown: z.boolean().default(false),
+};
+
+export const ReceiptPrinterConfig = z.discriminatedUnion('driver', [
+  DeviceConfig.extend({
+    ...PrinterProfile,
+    /** Where the simulator writes each receipt as a PNG (demos); none when absent. */
+    outputDir: z.string().min(1).optional(),
+  }),
+  /** A USB printer-class device (Linux `usblp`): `/dev/usb/lp0`, written and read as a file. */
+  z.object({ driver: z.literal('usb'), ...PrinterProfile, devicePath: z.string().min(1).default('/dev/usb/lp0') }),
+  /** An Ethernet printer's raw port ("JetDirect", 9100), which also answers status requests. */
+  z.object({
+    driver: z.literal('tcp'),
+    ...PrinterProfile,
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(9100),
+    connectTimeoutMs: z.number().int().positive().default(3000),
+    /** How long to wait for a status byte before calling the printer offline. */
+    statusTimeoutMs: z.number().int().positive().default(1000),
+  }),
+  /** A CUPS queue set up raw (docs/printers.md): the bytes pass through unchanged; no status. */
+  z.object({ driver: z.literal('cups'), ...PrinterProfile, queue: z.string().regex(/^[A-Za-z0-9_.-]+$/), lpPath: z.string().default('lp') }),
+  /** The Windows spooler with a RAW datatype (docs/printers.md); not built yet. */
+  z.object({ driver: z.literal('windows'), ...PrinterProfile, printerName: z.string().min(1) }),
+]);
+export type ReceiptPrinterConfig = z.infer<typeof ReceiptPrinterConfig>;
+
+/** What rendering needs to know about the printer, whatever the transport. */
+export type PrinterProfile = Pick<ReceiptPrinterConfig, 'paper' | 'codePage' | 'upsideDown'>;
+
 /** The commune's account that receives fees by VietQR, with the name the payer's bank app shows. */
 export const Payee = PaymentAccount.extend({ accountName: z.string().min(1) });
 export type Payee = z.infer<typeof Payee>;
@@ -88,13 +138,13 @@ export const KioskConfig = z.object({
       qrScanner: QrScannerConfig.optional(),
       cardReader: CardReaderConfig.optional(),
       documentScanner: DeviceConfig.optional(),
-      printer: DeviceConfig.optional(),
+      printer: ReceiptPrinterConfig.optional(),
     })
     .default({
       qrScanner: { driver: 'simulator', connectDelayMs: 800, format: 'pos', suffix: 'enter', prefix: '', aimId: false, interReportTimeoutMs: 150 },
       cardReader: { driver: 'simulator', connectDelayMs: 800 },
       documentScanner: { driver: 'simulator', connectDelayMs: 800 },
-      printer: { driver: 'simulator', connectDelayMs: 800 },
+      printer: { driver: 'simulator', connectDelayMs: 800, paper: '80mm', codePage: null, upsideDown: false },
     }),
 });
 export type KioskConfig = z.infer<typeof KioskConfig>;

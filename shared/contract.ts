@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Payee } from './config';
 import { Attachment } from './dossier/dossier';
 import { DossierPackage } from './dossier/portalPackage';
+import { ReceiptData } from './receipt';
 import { KioskError, KioskErrorShape, toKioskError } from './errors';
 import type { EventName, MethodName } from './contractNames';
 
@@ -190,6 +191,8 @@ export const hostMethods = {
    * says if it is genuine.
    */
   'cardReader.readChip': { input: ChipKeys, output: ChipRead },
+  /** Prints the citizen's receipt (stage 1 after the save, stage 2 with the portal's code); printer.* when it cannot. */
+  'printer.print': { input: ReceiptData, output: z.void() },
   /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */
   'queue.keepCopy': { input: SealedCopy, output: z.void() },
   /** The ids of the dossiers the host holds a copy of. */

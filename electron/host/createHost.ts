@@ -6,6 +6,7 @@ import { cccdAccessKey } from '../../shared/icao9303/mrz';
 import { cccdCan } from '../../shared/icao9303/pace';
 import { readChip } from './devices/cardReader/index';
 import { createDevices, type Devices } from './devices/index';
+import { loadFonts } from './fonts';
 import { createEventHub, type EventHub } from './events';
 import { createHttpPortal } from './portal/http';
 import type { PortalIdentity } from './portal/index';
@@ -29,17 +30,19 @@ export interface HostOptions {
   version: string;
   /** Where the kiosk keeps its own files (its enrolment, its vault key); Electron's userData, or .data/ for the web host. */
   dataDir: string;
+  /** The bundled `assets/` folder (fonts, OCR model): inside the app under Electron, the repository's for the web host. */
+  assetsDir: string;
   /** How the vault key is protected at rest: safeStorage under Electron, a plain 0600 file in the web host. */
   keyProtection?: KeyProtection;
   log?: Logger;
 }
 
 /** The composition root of the host: picks the real driver or the simulator for each device. */
-export function createHost({ config, kind, version, dataDir, keyProtection = plainFile, log = createLogger() }: HostOptions): Host {
+export function createHost({ config, kind, version, dataDir, assetsDir, keyProtection = plainFile, log = createLogger() }: HostOptions): Host {
   const vault = createVault({ dataDir, protect: keyProtection });
   const copies = createSealedCopies({ dir: path.join(dataDir, 'outbox'), log });
   const events = createEventHub();
-  const devices = createDevices(config.devices);
+  const devices = createDevices(config.devices, { fonts: loadFonts(assetsDir) });
   const unsubscribes = [
     ...devices.all.map((device) => device.onStatus((status) => events.emit('devices.status', status))),
     // A scan that could not be read is told too: the citizen is asked to scan again, with why.
@@ -105,6 +108,10 @@ export function createHost({ config, kind, version, dataDir, keyProtection = pla
         const chip = await readChip(devices.cardReader, access, config.devices.cardReader);
         const face = chip.face && { format: chip.face.format, image: Buffer.from(chip.face.image).toString('base64') };
         return { ...chip, face };
+      },
+      'printer.print': (receipt) => {
+        if (!devices.printer) throw new KioskError('printer.notFound');
+        return devices.printer.print(receipt);
       },
       'queue.keepCopy': (copy) => copies.keep(copy),
       'queue.copies': () => copies.ids(),

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The bundled Noto Sans (SIL OFL), so Vietnamese diacritics in PDFs and receipts never depend on the OS. */
@@ -8,13 +8,12 @@ export interface KioskFonts {
 }
 
 /**
- * Reads both faces from `<assetsDir>/fonts`. The composition root passes the assets folder (the
- * Electron bundle is CommonJS, so this module cannot locate it from `import.meta`); the PDF builder
- * and the receipt take the bytes as parameters.
+ * Reads both faces from `<assetsDir>/fonts`, once, when the host is composed (1 MB, synchronously,
+ * as the composition root is). The caller passes the assets folder: the Electron bundle is
+ * CommonJS, so this module cannot locate it from `import.meta`. The PDF builder and the receipt
+ * take the bytes as parameters.
  */
-export async function loadFonts(assetsDir: string): Promise<KioskFonts> {
-  const [regular, bold] = await Promise.all(
-    ['NotoSans-Regular.ttf', 'NotoSans-Bold.ttf'].map((file) => readFile(path.join(assetsDir, 'fonts', file))),
-  );
-  return { regular: new Uint8Array(regular!), bold: new Uint8Array(bold!) };
+export function loadFonts(assetsDir: string): KioskFonts {
+  const read = (file: string) => new Uint8Array(readFileSync(path.join(assetsDir, 'fonts', file)));
+  return { regular: read('NotoSans-Regular.ttf'), bold: read('NotoSans-Bold.ttf') };
 }

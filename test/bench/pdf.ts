@@ -20,7 +20,7 @@ export const pdf: Bench = {
   target: { p95Ms: 1000 },
   runs: 10,
   async run(runs) {
-    const font = (await loadFonts(ASSETS_DIR)).regular;
+    const font = loadFonts(ASSETS_DIR).regular;
     const rendered = await renderTextPage({ lines: BIRTH_CERTIFICATE_LINES, dpi: DPI });
     const engine = createOcrEngine({ langPath: tessdataDir(ASSETS_DIR), poolSize: 1 });
     const pages: PdfPageInput[] = [];

@@ -5,7 +5,7 @@ import { KioskConfig } from '../../shared/config';
 import { KioskError } from '../../shared/errors';
 import { createHost } from '../../electron/host/createHost';
 import { dispatch } from '../../electron/host/dispatch';
-import { memoryLogger } from '../support/kiosk';
+import { assetsDir, memoryLogger } from '../support/kiosk';
 import { codeOf } from '../support/errors';
 
 const transport = (reply: unknown, events: Array<(payload: unknown) => void> = []): HostTransport => ({
@@ -55,7 +55,7 @@ describe('the client side of the contract', () => {
 });
 
 describe('dispatch, the host side of every transport', () => {
-  const host = createHost({ config: KioskConfig.parse({ devices: {} }), kind: 'web', version: '1.0.0', dataDir: tmpdir() });
+  const host = createHost({ config: KioskConfig.parse({ devices: {} }), kind: 'web', version: '1.0.0', dataDir: tmpdir(), assetsDir });
 
   test('an unexpected failure is host.internal for the caller, and logged for the technician', async () => {
     const { log, lines } = memoryLogger();

@@ -6,7 +6,7 @@ import { KioskConfig } from '../../shared/config';
 import { KioskError } from '../../shared/errors';
 import { createHost, type Host } from '../../electron/host/createHost';
 import { serveIpc } from '../../electron/ipc';
-import { memoryLogger } from '../support/kiosk';
+import { assetsDir, memoryLogger } from '../support/kiosk';
 
 type Handler = (event: IpcMainInvokeEvent, input: unknown) => unknown;
 
@@ -41,7 +41,7 @@ let host: Host | undefined;
 afterEach(() => host?.close());
 
 function serve() {
-  host = createHost({ config: KioskConfig.parse({ devices: { printer: { driver: 'simulator', connectDelayMs: 50 } } }), kind: 'electron', version: '9.9.9', dataDir: tmpdir() });
+  host = createHost({ config: KioskConfig.parse({ devices: { printer: { driver: 'simulator', connectDelayMs: 50 } } }), kind: 'electron', version: '9.9.9', dataDir: tmpdir(), assetsDir });
   const ipc = fakeIpcMain();
   const out = fakeContents();
   const stop = serveIpc({ ipcMain: ipc.ipcMain, host, contents: out.contents, log: memoryLogger().log });

@@ -32,7 +32,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'kiosk-pdf-'));
-  font = (await loadFonts(ASSETS_DIR)).regular;
+  font = loadFonts(ASSETS_DIR).regular;
   const rendered = await renderTextPage({ lines: BIRTH_CERTIFICATE_LINES, dpi: DPI, widthPt: 420, heightPt: 400, fontSize: 12 });
   scanned = await cleanScan(await imitateScan(rendered, { degrees: 1, noise: 6 }), { dpi: DPI });
   const engine = createOcrEngine({ langPath: tessdataDir(ASSETS_DIR), poolSize: 1 });

@@ -13,6 +13,7 @@ import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from './faul
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const rendererDir = path.join(root, 'renderer/dist');
+export const assetsDir = path.join(root, 'assets');
 
 export function tempDir(prefix: string): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), `dvc-${prefix}-`));

@@ -49,7 +49,7 @@ export async function renderTextPage(spec: TextPageSpec): Promise<Uint8Array> {
   const { widthPt = A4.widthPt, heightPt = A4.heightPt, fontSize = 14, topPt = 72 } = spec;
   const pdf = await PDFDocument.create();
   pdf.registerFontkit(fontkit);
-  const font = await pdf.embedFont((await loadFonts(ASSETS_DIR)).regular, { subset: true });
+  const font = await pdf.embedFont(loadFonts(ASSETS_DIR).regular, { subset: true });
   const page = pdf.addPage([widthPt, heightPt]);
   spec.lines.forEach((line, i) => {
     page.drawText(line, { x: 54, y: heightPt - topPt - i * fontSize * 1.8, size: fontSize, font, color: rgb(0, 0, 0) });

@@ -1,6 +1,8 @@
 import type { DeviceStatus } from '../../../shared/contract';
 import type { KioskConfig } from '../../../shared/config';
+import type { KioskFonts } from '../fonts';
 import { createCardReader, type CardReader } from './cardReader/index';
+import { createReceiptPrinter, type ReceiptPrinter } from './printer/index';
 import { createQrScanner, type QrScanner } from './qrScanner/index';
 import { createSimulatedDevice } from './simulator';
 
@@ -18,16 +20,15 @@ export interface Device {
 export interface Devices {
   qrScanner: QrScanner | null;
   cardReader: CardReader | null;
+  printer: ReceiptPrinter | null;
   all: Device[];
 }
 
-/** One device per configured kind, with the driver the config names. */
-export function createDevices(config: KioskConfig['devices']): Devices {
+/** One device per configured kind, with the driver the config names; the printer draws receipts in the bundled fonts. */
+export function createDevices(config: KioskConfig['devices'], { fonts }: { fonts: KioskFonts }): Devices {
   const qrScanner = config.qrScanner ? createQrScanner(config.qrScanner) : null;
   const cardReader = config.cardReader ? createCardReader(config.cardReader) : null;
-  const others = (['documentScanner', 'printer'] as const).flatMap((kind) => {
-    const device = config[kind];
-    return device ? [createSimulatedDevice(kind, device)] : [];
-  });
-  return { qrScanner, cardReader, all: [qrScanner, cardReader, ...others].filter((device) => device !== null) };
+  const printer = config.printer ? createReceiptPrinter(config.printer, fonts) : null;
+  const others = config.documentScanner ? [createSimulatedDevice('documentScanner', config.documentScanner)] : [];
+  return { qrScanner, cardReader, printer, all: [qrScanner, cardReader, printer, ...others].filter((device) => device !== null) };
 }

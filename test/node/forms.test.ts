@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { searchCommunes } from '../../shared/adminUnits';
+import type { Answers } from '../../shared/dossier/formEngine';
+import { buildDeclarationPdf, FILLED_FORM_PROCEDURES, type PdfFonts } from '../../shared/dossier/forms';
+import { Procedure } from '../../shared/dossier/procedures';
+import { buildReceiptPdf } from '../../shared/dossier/receiptPdf';
+import { KioskError } from '../../shared/errors';
+import { receiptQrText, STAGE_ACCEPTED } from '../../shared/receipt';
+import { SAMPLE_RECEIPT } from '../support/escpos';
+
+const fonts: PdfFonts = {
+  regular: new Uint8Array(readFileSync('assets/fonts/NotoSans-Regular.ttf')),
+  bold: new Uint8Array(readFileSync('assets/fonts/NotoSans-Bold.ttf')),
+};
+const procedure = (code: string) => Procedure.parse(JSON.parse(readFileSync(`assets/procedures/${code}.json`, 'utf8')));
+
+let folder: string;
+beforeAll(() => {
+  folder = mkdtempSync(path.join(tmpdir(), 'dvc-forms-'));
+});
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** What poppler reads out of the PDF: its text (NFC, as the citizen typed it) and page sizes. */
+function inspect(name: string, pdf: Uint8Array) {
+  const file = path.join(folder, `${name}.pdf`);
+  writeFileSync(file, pdf);
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).normalize('NFC').replace(/[ \t]+/g, ' ');
+  const pages = [...execFileSync('pdfinfo', ['-l', '99', file], { encoding: 'utf8' }).matchAll(/Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts/g)];
+  return { file, text, sizes: pages.map((match) => [Number(match[1]), Number(match[2])]) };
+}
+
+/** Renders page 1 at `dpi` with pdftoppm and returns the PNG. */
+function renderFirstPage(file: string, dpi: number): PNG {
+  const prefix = path.join(folder, `${path.basename(file, '.pdf')}-${dpi}`);
+  execFileSync('pdftoppm', ['-png', '-r', String(dpi), '-f', '1', '-l', '1', '-singlefile', file, prefix]);
+  return PNG.sync.read(readFileSync(`${prefix}.png`));
+}
+
+const diênKhánh = searchCommunes('Diên Khánh')[0]!;
+const address = { provinceCode: diênKhánh.provinceCode, communeCode: diênKhánh.code, detail: 'Thôn Phú Ân Nam 2' };
+
+const ANSWERS: Record<string, Answers> = {
+  '1.001193': {
+    applicantName: 'Trần Thị Thử',
+    applicantNumber: '056190012345',
+    relationship: 'mother',
+    'child.fullName': 'Nguyễn Ngọc Ánh',
+    'child.dateOfBirth': '2026-11-02',
+    'child.gender': 'female',
+    placeOfBirth: 'Bệnh viện Đa khoa tỉnh Khánh Hòa',
+    birthProof: 'certificate',
+    'father.fullName': 'Nguyễn Văn Đức',
+    applicantPhone: '0912345678',
+  },
+  '1.004194': {
+    applicantName: 'Lê Thị Thử Hai',
+    applicantNumber: '056305001234',
+    tempAddress: address,
+    housing: 'rented',
+    'host.fullName': 'Phạm Văn Bình',
+    stayUntil: '2027-12-31',
+    applicantPhone: '0987654321',
+  },
+  '1.004222': {
+    applicantName: 'Hoàng Minh Khôi',
+    applicantNumber: '001201009876',
+    newAddress: address,
+    housing: 'family',
+    'householdHead.fullName': 'Hoàng Văn Lực',
+    relationToHead: 'Con',
+    applicantPhone: '0900000001',
+  },
+  '2.000815': { applicantName: 'Võ Thị Ỷ', applicantNumber: '058195001357', documentName: 'Bằng tốt nghiệp THPT', pageCount: 2, copyCount: 3, applicantPhone: '0911222333' },
+};
+
+const EXPECTED: Record<string, string[]> = {
+  '1.001193': ['TỜ KHAI ĐĂNG KÝ KHAI SINH', 'Trần Thị Thử', 'Nguyễn Ngọc Ánh', '02/11/2026', 'Giới tính: Nữ', 'Bệnh viện Đa khoa tỉnh Khánh Hòa', 'Họ, chữ đệm, tên người mẹ: Trần Thị Thử', 'Nguyễn Văn Đức', 'Người yêu cầu'],
+  '1.004194': ['TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ', 'Mẫu CT01', 'Đăng ký tạm trú', `Thôn Phú Ân Nam 2, ${diênKhánh.name}`, 'Nhà thuê, mượn hoặc ở nhờ', 'Phạm Văn Bình', '31/12/2027', 'Người kê khai'],
+  '1.004222': ['Đăng ký thường trú', 'Hoàng Văn Lực', 'Quan hệ với chủ hộ: Con', 'Nhà người thân', 'Người kê khai'],
+  '2.000815': ['PHIẾU YÊU CẦU CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH', 'Võ Thị Ỷ', 'Bằng tốt nghiệp THPT', 'Số bản sao yêu cầu chứng thực: 3', 'Người yêu cầu'],
+};
+
+describe('filled declaration forms', () => {
+  test('at least three procedures have a form the kiosk fills in', () => {
+    expect(FILLED_FORM_PROCEDURES.length).toBeGreaterThanOrEqual(3);
+    expect(Object.keys(ANSWERS).sort()).toEqual([...FILLED_FORM_PROCEDURES].sort());
+  });
+
+  test.each(Object.keys(ANSWERS))('%s: A4, the answers in Vietnamese with their diacritics, a signature box', async (code) => {
+    const pdf = await buildDeclarationPdf({ procedure: procedure(code), answers: ANSWERS[code]!, addressee: 'Ủy ban nhân dân xã Diên Khánh', place: 'Diên Khánh', date: '2026-11-24' }, fonts);
+    const { file, text, sizes } = inspect(code, pdf);
+    for (const expected of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'Kính gửi: Ủy ban nhân dân xã Diên Khánh', 'Diên Khánh, ngày 24 tháng 11 năm 2026', '(Ký, ghi rõ họ tên)', ...EXPECTED[code]!]) {
+      expect(text).toContain(expected);
+    }
+    for (const [width, height] of sizes) {
+      expect(width).toBeCloseTo(595.28, 1);
+      expect(height).toBeCloseTo(841.89, 1);
+    }
+    const page = renderFirstPage(file, 36);
+    expect([page.width, page.height]).toEqual([298, 421]);
+  });
+
+  test('an unanswered field is left as dots for the officer, not filled with a guess', async () => {
+    const answers = { ...ANSWERS['1.001193']!, placeOfBirth: '' };
+    const { text } = inspect('blank', await buildDeclarationPdf({ procedure: procedure('1.001193'), answers, addressee: 'UBND xã', place: 'Xã', date: '2026-11-24' }, fonts));
+    expect(text).toMatch(/Nơi sinh: …+/);
+  });
+
+  test('a procedure without a form is refused with pdf.failed', async () => {
+    const failure = await buildDeclarationPdf({ procedure: procedure('1.000656'), answers: {}, addressee: 'x', place: 'x', date: '2026-11-24' }, fonts).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(KioskError);
+    expect((failure as KioskError).code).toBe('pdf.failed');
+  });
+});
+
+describe('A4 receipt', () => {
+  test('carries the receipt content, and its QR scans from the rendered page', async () => {
+    const receipt = { ...SAMPLE_RECEIPT, portal: { maHoSo: 'H37.22-261124-0001', receivedAt: '2026-11-24T05:00:00Z' } };
+    const { file, text, sizes } = inspect('receipt', await buildReceiptPdf(receipt, fonts));
+    for (const expected of ['GIẤY BIÊN NHẬN HỒ SƠ', '1B4E28BA', 'Chứng thực bản sao từ bản chính (mã 2.000815)', '2 trang', 'xuất trình', 'Lệ phí: 50.000 đồng', '25/11/2026', STAGE_ACCEPTED, 'H37.22-261124-0001']) {
+      expect(text).toContain(expected);
+    }
+    expect(sizes).toHaveLength(1);
+    const page = renderFirstPage(file, 150);
+    expect(jsQR(new Uint8ClampedArray(page.data), page.width, page.height)?.data).toBe(receiptQrText(receipt.dossierId));
+  });
+});
