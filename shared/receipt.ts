@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { shortReference } from './dossier/dossier';
+import { createT, type Translate } from './i18n/index';
 
 /**
  * The citizen's "giấy biên nhận hồ sơ": what the kiosk took, for which procedure, what it costs and
@@ -38,9 +39,6 @@ export function parseReceiptQr(text: string): string | null {
 /** "50.000 đồng": Vietnamese groups thousands with dots (TCVN 6909 / usage in fee schedules). */
 export const formatVndText = (amount: number): string => `${new Intl.NumberFormat('vi-VN').format(amount)} đồng`;
 
-export const STAGE_RECEIVED = 'Đã tiếp nhận tại ki-ốt, đang chờ gửi';
-export const STAGE_ACCEPTED = 'Cổng DVC đã tiếp nhận hồ sơ';
-
 const VIETNAM_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 /** dd/mm/yyyy HH:mm in Vietnam's time zone, whatever the kiosk's clock zone. */
@@ -69,10 +67,15 @@ const VALUE_COLUMN = 16;
 /** "xuất trình", "12 trang". */
 const PAGES_COLUMN = 10;
 
-function feeText(feeVnd: number | null): string {
-  if (feeVnd === null) return 'Cán bộ sẽ báo';
-  return feeVnd === 0 ? 'Miễn lệ phí' : formatVndText(feeVnd);
+/** The receipt's words come from the shared catalogue; receipts print in Vietnamese unless asked otherwise. */
+const vietnamese = createT('vi');
+
+export function feeText(feeVnd: number | null, t: Translate = vietnamese): string {
+  if (feeVnd === null) return t('receipt.officerWillSay');
+  return feeVnd === 0 ? t('receipt.noFee') : formatVndText(feeVnd);
 }
+export const pagesText = (pages: number, t: Translate = vietnamese): string => (pages > 0 ? t('receipt.pages', { count: pages }) : t('receipt.shown'));
+export const dueDateText = (isoDate: string | null, t: Translate = vietnamese): string => (isoDate ? formatVietnamDate(isoDate) : t('receipt.officerWillSay'));
 
 /**
  * Citizen-typed text must not be read as receiptline markup: `|` splits columns, `{}` open
@@ -93,43 +96,46 @@ export const escapeReceiptProperty = (text: string): string =>
  * The receipt as receiptline markup (https://github.com/receiptline/receiptline, "Grammar"): the
  * same text drives the thermal printer (ESC/POS or raster) and an on-screen SVG preview.
  */
-export function receiptMarkup(receipt: ReceiptData): string {
+export function receiptMarkup(receipt: ReceiptData, t: Translate = vietnamese): string {
   const esc = escapeReceiptText;
-  const documents = receipt.documents.map(
-    (document) => `${esc(document.name)} | ${document.pages > 0 ? `${document.pages} trang` : 'xuất trình'}`,
-  );
+  const documents = receipt.documents.map((document) => `${esc(document.name)} | ${pagesText(document.pages, t)}`);
   const stage = receipt.portal
-    ? [`"${esc(STAGE_ACCEPTED)}`, 'Mã hồ sơ trên Cổng:', `^^"${esc(receipt.portal.maHoSo)}`, `Lúc ${formatVietnamDateTime(receipt.portal.receivedAt)}`]
-    : [`"${esc(STAGE_RECEIVED)}`];
+    ? [
+        `"${esc(t('receipt.stageAccepted'))}`,
+        `${esc(t('receipt.portalCode'))}:`,
+        `^^"${esc(receipt.portal.maHoSo)}`,
+        `${esc(t('receipt.portalReceivedAt'))} ${formatVietnamDateTime(receipt.portal.receivedAt)}`,
+      ]
+    : [`"${esc(t('receipt.stageReceived'))}`];
   // Fixed value columns, not `auto`: receiptline splits `auto` evenly, which breaks labels on 58 mm.
   return [
     '{width:*}',
     esc(receipt.kiosk.commune),
     esc(receipt.kiosk.name),
     '',
-    '^^"GIẤY BIÊN NHẬN HỒ SƠ',
+    `^^"${esc(t('receipt.title'))}`,
     '',
     `{width:*,${VALUE_COLUMN}}`,
-    `Mã hồ sơ: | ^^"${esc(shortReference(receipt.dossierId))}`,
-    `Thời gian: | ${formatVietnamDateTime(receipt.receivedAt)}`,
+    `${esc(t('receipt.reference'))}: | ^^"${esc(shortReference(receipt.dossierId))}`,
+    `${esc(t('receipt.receivedAt'))}: | ${formatVietnamDateTime(receipt.receivedAt)}`,
     '-',
     '{width:*}',
     `"${esc(receipt.procedure.name)}`,
-    `Mã thủ tục: ${esc(receipt.procedure.code)}`,
+    esc(t('receipt.procedureCode', { code: receipt.procedure.code })),
     '-',
     `{width:*,${PAGES_COLUMN}}`,
-    '|Giấy tờ đã nhận:',
+    `|${esc(t('receipt.documents'))}:`,
     ...documents,
     '-',
     `{width:*,${VALUE_COLUMN}}`,
-    `Lệ phí: | ^^"${esc(feeText(receipt.feeVnd))}`,
-    `Ngày hẹn trả: | ${receipt.expectedResultDate ? formatVietnamDate(receipt.expectedResultDate) : 'Cán bộ sẽ báo'}`,
+    `${esc(t('receipt.fee'))}: | ^^"${esc(feeText(receipt.feeVnd, t))}`,
+    `${esc(t('receipt.dueDate'))}: | ${esc(dueDateText(receipt.expectedResultDate, t))}`,
     '-',
     '{width:*}',
     ...stage,
     '',
     `{code:${escapeReceiptProperty(receiptQrText(receipt.dossierId))};option:qrcode,6,m}`,
-    'Quét mã để tra cứu hồ sơ',
+    esc(t('receipt.scanToCheck')),
     '=',
   ].join('\n');
 }

@@ -1,13 +1,6 @@
 import { KioskError } from '../errors';
-import {
-  formatVietnamDate,
-  formatVietnamDateTime,
-  formatVndText,
-  receiptQrText,
-  STAGE_ACCEPTED,
-  STAGE_RECEIVED,
-  type ReceiptData,
-} from '../receipt';
+import { createT, type Translate } from '../i18n/index';
+import { dueDateText, feeText, formatVietnamDateTime, pagesText, receiptQrText, type ReceiptData } from '../receipt';
 import { shortReference } from './dossier';
 import { A4Writer, type PdfFonts } from './forms';
 import { QR_QUIET_ZONE_MODULES, qrMatrix } from './vietqr';
@@ -19,36 +12,35 @@ const QR_SIDE_PT = 85;
  * The same receipt as the thermal printer's, as an A4 PDF: for kiosks with an office printer, for
  * e-mail, and for the helper's reprint. Same content, same QR text (shared/receipt.ts).
  */
-export async function buildReceiptPdf(receipt: ReceiptData, fonts: PdfFonts): Promise<Uint8Array> {
+export async function buildReceiptPdf(receipt: ReceiptData, fonts: PdfFonts, t: Translate = createT('vi')): Promise<Uint8Array> {
   try {
-    const writer = await A4Writer.create(fonts, `Giấy biên nhận hồ sơ ${shortReference(receipt.dossierId)}`);
+    const writer = await A4Writer.create(fonts, t('receipt.pdfTitle', { reference: shortReference(receipt.dossierId) }));
     writer.nationalHeader();
     writer.paragraph(receipt.kiosk.commune, { bold: true, align: 'center' });
     writer.paragraph(receipt.kiosk.name, { align: 'center' });
     writer.space(8);
-    writer.paragraph('GIẤY BIÊN NHẬN HỒ SƠ', { size: 16, bold: true, align: 'center' });
+    writer.paragraph(t('receipt.title'), { size: 16, bold: true, align: 'center' });
     writer.space(8);
-    writer.field('Mã hồ sơ tại ki-ốt', shortReference(receipt.dossierId));
-    writer.field('Thời gian tiếp nhận', formatVietnamDateTime(receipt.receivedAt));
-    writer.field('Thủ tục', `${receipt.procedure.name} (mã ${receipt.procedure.code})`);
-    writer.paragraph('Giấy tờ đã nhận:', { bold: true });
-    receipt.documents.forEach((document, i) =>
-      writer.paragraph(`${i + 1}. ${document.name} — ${document.pages > 0 ? `${document.pages} trang` : 'xuất trình'}`, { indent: 14 }),
-    );
-    writer.field('Lệ phí', receipt.feeVnd === null ? 'Cán bộ sẽ báo' : receipt.feeVnd === 0 ? 'Miễn lệ phí' : formatVndText(receipt.feeVnd));
-    writer.field('Ngày hẹn trả kết quả', receipt.expectedResultDate ? formatVietnamDate(receipt.expectedResultDate) : 'Cán bộ sẽ báo');
+    writer.field(t('receipt.reference'), shortReference(receipt.dossierId));
+    writer.field(t('receipt.receivedAt'), formatVietnamDateTime(receipt.receivedAt));
+    writer.field(t('receipt.procedure'), receipt.procedure.name);
+    writer.paragraph(t('receipt.procedureCode', { code: receipt.procedure.code }), { indent: 14 });
+    writer.paragraph(`${t('receipt.documents')}:`, { bold: true });
+    receipt.documents.forEach((document, i) => writer.paragraph(`${i + 1}. ${document.name} — ${pagesText(document.pages, t)}`, { indent: 14 }));
+    writer.field(t('receipt.fee'), feeText(receipt.feeVnd, t));
+    writer.field(t('receipt.dueDate'), dueDateText(receipt.expectedResultDate, t));
     writer.space(6);
     if (receipt.portal) {
-      writer.paragraph(STAGE_ACCEPTED, { bold: true });
-      writer.field('Mã hồ sơ trên Cổng dịch vụ công', receipt.portal.maHoSo);
-      writer.field('Thời gian Cổng tiếp nhận', formatVietnamDateTime(receipt.portal.receivedAt));
+      writer.paragraph(t('receipt.stageAccepted'), { bold: true });
+      writer.field(t('receipt.portalCode'), receipt.portal.maHoSo);
+      writer.field(t('receipt.portalReceivedAt'), formatVietnamDateTime(receipt.portal.receivedAt));
     } else {
-      writer.paragraph(STAGE_RECEIVED, { bold: true });
+      writer.paragraph(t('receipt.stageReceived'), { bold: true });
     }
     writer.space(12);
     writer.ensureRoom(QR_SIDE_PT + 20);
     drawQr(writer, receiptQrText(receipt.dossierId));
-    writer.paragraph('Quét mã để tra cứu tình trạng hồ sơ', { size: 10, align: 'center' });
+    writer.paragraph(t('receipt.scanToCheck'), { size: 10, align: 'center' });
     return await writer.save();
   } catch (error) {
     throw error instanceof KioskError ? error : new KioskError('pdf.failed', { document: 'receipt' }, { cause: error });

@@ -11,8 +11,8 @@ import { buildDeclarationPdf, FILLED_FORM_PROCEDURES, type PdfFonts } from '../.
 import { Procedure } from '../../shared/dossier/procedures';
 import { buildReceiptPdf } from '../../shared/dossier/receiptPdf';
 import { KioskError } from '../../shared/errors';
-import { receiptQrText, STAGE_ACCEPTED } from '../../shared/receipt';
-import { SAMPLE_RECEIPT } from '../support/escpos';
+import { receiptQrText } from '../../shared/receipt';
+import { SAMPLE_RECEIPT, STAGE_ACCEPTED } from '../support/escpos';
 
 const fonts: PdfFonts = {
   regular: new Uint8Array(readFileSync('assets/fonts/NotoSans-Regular.ttf')),
@@ -123,7 +123,7 @@ describe('A4 receipt', () => {
   test('carries the receipt content, and its QR scans from the rendered page', async () => {
     const receipt = { ...SAMPLE_RECEIPT, portal: { maHoSo: 'H37.22-261124-0001', receivedAt: '2026-11-24T05:00:00Z' } };
     const { file, text, sizes } = inspect('receipt', await buildReceiptPdf(receipt, fonts));
-    for (const expected of ['GIẤY BIÊN NHẬN HỒ SƠ', '1B4E28BA', 'Chứng thực bản sao từ bản chính (mã 2.000815)', '2 trang', 'xuất trình', 'Lệ phí: 50.000 đồng', '25/11/2026', STAGE_ACCEPTED, 'H37.22-261124-0001']) {
+    for (const expected of ['GIẤY BIÊN NHẬN HỒ SƠ', '1B4E28BA', 'Chứng thực bản sao từ bản chính', 'Mã thủ tục: 2.000815', '2 trang', 'xuất trình', 'Lệ phí: 50.000 đồng', '25/11/2026', STAGE_ACCEPTED, 'H37.22-261124-0001']) {
       expect(text).toContain(expected);
     }
     expect(sizes).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { transform } from 'receiptline';
 import { describe, expect, test } from 'vitest';
-import { SAMPLE_RECEIPT } from '../support/escpos';
+import { SAMPLE_RECEIPT, STAGE_ACCEPTED, STAGE_RECEIVED } from '../support/escpos';
 import {
   type ReceiptData,
   formatVietnamDateTime,
@@ -8,8 +8,6 @@ import {
   parseReceiptQr,
   receiptMarkup,
   receiptQrText,
-  STAGE_ACCEPTED,
-  STAGE_RECEIVED,
 } from '../../shared/receipt';
 
 /** receiptline's plain-text rendering: the receipt as the paper shows it, without a printer. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { receiptMarkup, receiptQrText, STAGE_ACCEPTED, type ReceiptData } from '../../shared/receipt';
+import { receiptMarkup, receiptQrText, type ReceiptData } from '../../shared/receipt';
 import { ReceiptPrinterConfig } from '../../shared/config';
 import { encodeCp1258, rasteriseReceipt, renderReceipt, type ReceiptFonts } from '../../electron/host/devices/printer/escpos';
 import { createReceiptPrinter, printerOn } from '../../electron/host/devices/printer/index';
@@ -12,7 +12,7 @@ import { dispatch } from '../../electron/host/dispatch';
 import { cupsUnavailable, startCupsd, type Cupsd } from '../support/cups';
 import { kioskErrorOf } from '../support/errors';
 import { assetsDir, memoryLogger } from '../support/kiosk';
-import { decodeEscPos, inkBands, readQrFromRaster, SAMPLE_RECEIPT, startRawPortListener, type RawPortListener } from '../support/escpos';
+import { decodeEscPos, inkBands, readQrFromRaster, SAMPLE_RECEIPT, STAGE_ACCEPTED, startRawPortListener, type RawPortListener } from '../support/escpos';
 
 let fonts: ReceiptFonts;
 beforeAll(async () => {

@@ -1,12 +1,18 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import jsQR from 'jsqr';
+import { createT } from '../../shared/i18n/index';
 import { ReceiptData } from '../../shared/receipt';
 import { decodeEscPos, type DecodedJob } from '../../electron/host/devices/printer/decoder';
 import type { MonoBitmap } from '../../electron/host/devices/printer/escpos';
 import { statusBytes, STATUS_REQUESTS } from '../../electron/host/devices/printer/status';
 
 export { decodeEscPos, type DecodedJob };
+
+const vietnamese = createT('vi');
+/** The two stage notices as a Vietnamese receipt prints them. */
+export const STAGE_RECEIVED = vietnamese('receipt.stageReceived');
+export const STAGE_ACCEPTED = vietnamese('receipt.stageAccepted');
 
 /** A stage-1 receipt with every kind of line: Vietnamese text, documents, a fee, a due date. */
 export const SAMPLE_RECEIPT: ReceiptData = ReceiptData.parse({
