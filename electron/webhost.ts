@@ -1,7 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { failure, frameContentType, hostEventNames, tokenProtocolPrefix, webHostPaths, webSocketProtocol, type Reply } from '../shared/contract';
 import { decodeFrame, encodeFrame } from '../shared/frame';
@@ -28,6 +27,8 @@ export interface WebHostOptions {
   rendererDir: string;
   /** The kiosk's own files (its enrolment with the portal). */
   dataDir: string;
+  /** The bundled assets (fonts, OCR model). */
+  assetsDir: string;
   version: string;
   port?: number;
   log?: Logger;
@@ -42,8 +43,8 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-export async function startWebHost({ config, rendererDir, dataDir, version, port = 0, log = createLogger() }: WebHostOptions): Promise<WebHost> {
-  const host = createHost({ config, kind: 'web', version, dataDir, assetsDir: path.resolve(import.meta.dirname, '../assets'), log });
+export async function startWebHost({ config, rendererDir, dataDir, assetsDir, version, port = 0, log = createLogger() }: WebHostOptions): Promise<WebHost> {
+  const host = createHost({ config, kind: 'web', version, dataDir, assetsDir, log });
   const token = randomBytes(32).toString('base64url');
   const server = createServer();
   const sockets = new WebSocketServer({

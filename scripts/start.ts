@@ -81,7 +81,7 @@ if (electron) {
   const config = await loadConfig(path.join(dataDir, 'kiosk-config.json'), {
     portal: { ...stored.portal, ...(portalPort ? { url: portal.url } : {}), enrolmentCode: code },
   });
-  const webHost = await startWebHost({ config, rendererDir: path.join(root, 'renderer/dist'), dataDir, version, port: webHostPort });
+  const webHost = await startWebHost({ config, rendererDir: path.join(root, 'renderer/dist'), dataDir, assetsDir: path.join(root, 'assets'), version, port: webHostPort });
   stops.push(() => webHost.close());
   const display = process.env.DISPLAY || process.env.WAYLAND_DISPLAY;
   if (display && existsSync(CHROMIUM_PATH)) {

@@ -6,7 +6,7 @@ import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { checkHistory, killPoint, packageHasher, PageHistory, settledState } from '../support/crashHistory';
 import { bundleWebHostProcess, closeCrashRig, freePort, type HostProcess, type KioskChromium, launchKioskChromium, sleep, startHostProcess } from '../support/crashProcesses';
 import { fillCertifiedCopyToReview, pressSubmit } from '../support/journey';
-import { buildQueueHarness, rendererDir, root, tempDir } from '../support/kiosk';
+import { buildQueueHarness, projectTempBase, rendererDir, root, tempDir } from '../support/kiosk';
 import { rawQueueRows } from '../support/queue';
 
 /**
@@ -143,7 +143,7 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
   }
 }
 
-const dirs = [tempDir('points-data'), tempDir('points-chromium'), tempDir('points-bundle'), tempDir('points-site')];
+const dirs = [tempDir('points-data'), tempDir('points-chromium'), tempDir('points-bundle', projectTempBase), tempDir('points-site')];
 let host: HostProcess | undefined;
 let browser: KioskChromium | undefined;
 let portal: Awaited<ReturnType<typeof startReferencePortal>> | undefined;

@@ -9,7 +9,7 @@ import { fillCertifiedCopyToReview, pressSubmit } from '../support/journey';
 import { checkHistory, killPoint, packageHasher, PageHistory, settledState } from '../support/crashHistory';
 import { bundleWebHostProcess, closeCrashRig, freePort, type HostProcess, type KioskChromium, launchKioskChromium, sleep, startHostProcess } from '../support/crashProcesses';
 import { mulberry32 } from '../support/faultProxy';
-import { rendererDir, root, tempDir } from '../support/kiosk';
+import { projectTempBase, rendererDir, root, tempDir } from '../support/kiosk';
 
 /**
  * Target R1 (quality-targets.md §3.4), Jepsen-style: a seeded nemesis SIGKILLs the web host (a
@@ -37,7 +37,7 @@ const pickTarget = (): Target => {
   return r < 0.5 ? 'host' : r < 0.75 ? 'renderer' : 'browser';
 };
 
-const dirs = [tempDir('crash-data'), tempDir('crash-chromium'), tempDir('crash-bundle')];
+const dirs = [tempDir('crash-data'), tempDir('crash-chromium'), tempDir('crash-bundle', projectTempBase)];
 let host: HostProcess | undefined;
 let browser: KioskChromium | undefined;
 let portal: Awaited<ReturnType<typeof startReferencePortal>> | undefined;

@@ -8,8 +8,9 @@ import { root } from '../support/kiosk';
 /** What a bundle built by `npm run build` still loads at run time. */
 function requires(bundle: string): string[] {
   const code = readFileSync(path.join(root, 'electron/dist', bundle), 'utf8');
-  // Bare names only: bundled JSDoc comments hold `import('../types/…')` type references.
-  return [...new Set([...code.matchAll(/\b(?:require|import)\(["']([^"'.][^"']*)["']\)/g)].map((match) => match[1]!))].sort();
+  // Bare names in double quotes only, as esbuild writes its calls: bundled JSDoc comments hold
+  // `import('../types/…')` type references, and iconv-lite's messages quote `require('iconv-lite')`.
+  return [...new Set([...code.matchAll(/\b(?:require|import)\("([^".][^"]*)"\)/g)].map((match) => match[1]!))].sort();
 }
 
 describe('Electron bundles (built here without the Electron binary)', () => {

@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumFlags, CHROMIUM_PATH } from '../../scripts/chromium';
 import { nativeModules } from '../../scripts/nativeModules';
+import { assetsDir } from './kiosk';
 
 /**
  * The processes a crash test kills: the web host as a child process, and Chromium with a profile
@@ -15,7 +16,8 @@ import { nativeModules } from '../../scripts/nativeModules';
 
 /**
  * test/support/webHostProcess.ts bundled into one file (esbuild), so a restart costs ~150 ms of
- * Node start instead of ~600 ms of tsx compiling the host's sources again.
+ * Node start instead of ~600 ms of tsx compiling the host's sources again. `outDir` must be inside
+ * the project (`projectTempBase`): the bundle loads sharp and the drivers from its node_modules.
  */
 export async function bundleWebHostProcess(outDir: string): Promise<string> {
   const outfile = path.join(outDir, 'webHostProcess.mjs');
@@ -78,6 +80,7 @@ async function startHostOnce(options: HostProcessOptions): Promise<HostProcess> 
       CRASH_HOST_PORT: String(options.port),
       CRASH_HOST_DATA_DIR: options.dataDir,
       CRASH_HOST_RENDERER_DIR: options.rendererDir,
+      CRASH_HOST_ASSETS_DIR: assetsDir,
       CRASH_HOST_PORTAL_URL: options.portalUrl,
       CRASH_HOST_ENROLMENT_CODE: options.enrolmentCode,
       ...options.env,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -14,9 +14,12 @@ import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from './faul
 export const root = path.resolve(import.meta.dirname, '../..');
 export const rendererDir = path.join(root, 'renderer/dist');
 export const assetsDir = path.join(root, 'assets');
+/** For files that must resolve the project's node_modules (a bundled host leaves sharp and the drivers there). */
+export const projectTempBase = path.join(root, '.tsbuild');
 
-export function tempDir(prefix: string): { dir: string; remove(): void } {
-  const dir = mkdtempSync(path.join(tmpdir(), `dvc-${prefix}-`));
+export function tempDir(prefix: string, base = tmpdir()): { dir: string; remove(): void } {
+  mkdirSync(base, { recursive: true });
+  const dir = mkdtempSync(path.join(base, `dvc-${prefix}-`));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -59,6 +62,7 @@ export async function startKiosk(config: KioskConfigInput = {}, options: KioskOp
     config: KioskConfig.parse({ portal: { url: link?.url ?? portal.url, enrolmentCode: code }, ...config }),
     rendererDir: options.harness ? await buildQueueHarness() : rendererDir,
     dataDir: data.dir,
+    assetsDir,
     version: '0.0.0-test',
     log: memoryLogger().log,
   });

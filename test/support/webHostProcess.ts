@@ -82,6 +82,7 @@ const webHost = await startWebHost({
   config: KioskConfig.parse({ portal: { url: env('CRASH_HOST_PORTAL_URL'), enrolmentCode: env('CRASH_HOST_ENROLMENT_CODE') } }),
   rendererDir: env('CRASH_HOST_RENDERER_DIR'),
   dataDir: env('CRASH_HOST_DATA_DIR'),
+  assetsDir: env('CRASH_HOST_ASSETS_DIR'),
   version: '0.0.0-crash',
   port: Number(env('CRASH_HOST_PORT')),
   log: createLogger((line) => process.stderr.write(`${line}\n`)),
