@@ -117,10 +117,10 @@ export async function startWebHost({ config, rendererDir, dataDir, assetsDir, ve
   };
 }
 
-/** Every host event goes to every connected page, as `{event, payload}`. */
+/** Every host event goes to every connected page, as a binary frame of `{event, payload}` (a scanned page carries bytes). */
 function forwardEvents(host: Host, ws: WebSocket) {
   const unsubscribes = hostEventNames.map((event) =>
-    host.on(event, (payload) => ws.send(JSON.stringify({ event, payload }))),
+    host.on(event, (payload) => ws.send(Buffer.concat(encodeFrame({ event, payload })))),
   );
   ws.on('close', () => unsubscribes.forEach((unsubscribe) => unsubscribe()));
 }

@@ -34,7 +34,7 @@ function takeToken(win: Window): string {
   return win.sessionStorage.getItem(TOKEN_KEY) ?? '';
 }
 
-/** The web host's side of the contract: calls as frames over fetch, events over one reconnecting WebSocket. */
+/** The web host's side of the contract: calls as frames over fetch, events as frames over one reconnecting WebSocket. */
 export function createWebTransport(win: Window): HostTransport {
   const token = takeToken(win);
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
@@ -44,9 +44,10 @@ export function createWebTransport(win: Window): HostTransport {
   const connect = () => {
     const url = `${win.location.origin.replace(/^http/, 'ws')}${webHostPaths.events}`;
     socket = new WebSocket(url, [webSocketProtocol, `${tokenProtocolPrefix}${token}`]);
+    socket.binaryType = 'arraybuffer';
     socket.onopen = () => (retryMs = 500);
-    socket.onmessage = (message) => {
-      const { event, payload } = JSON.parse(String(message.data)) as { event: EventName; payload: unknown };
+    socket.onmessage = (message: MessageEvent<ArrayBuffer>) => {
+      const { event, payload } = decodeFrame(new Uint8Array(message.data)) as { event: EventName; payload: unknown };
       for (const listener of listeners.get(event) ?? []) listener(payload);
     };
     socket.onclose = () => {

@@ -54,6 +54,78 @@ const CscaFile = { cscaFile: z.string().min(1).optional() };
 export const CardReaderConfig = z.discriminatedUnion('driver', [DeviceConfig.extend(CscaFile), z.object({ driver: z.literal('pcsc'), ...CscaFile })]);
 export type CardReaderConfig = z.infer<typeof CardReaderConfig>;
 
+/** scanimage's own switches: the driver sets these itself, so a backend option must not. */
+const DRIVER_OWNED_OPTIONS = new Set(['device-name', 'format', 'mode', 'source', 'resolution', 'output-file', 'progress']);
+/** The scan area's geometry options have only scanimage's one-letter names (`-x 210 -y 297` is A4, in mm). */
+export const GEOMETRY_OPTIONS = new Set(['l', 't', 'x', 'y']);
+const BackendOptionName = z
+  .string()
+  .regex(/^(?:[a-z][a-z0-9-]+|[ltxy])$/, 'a SANE option name such as "read-delay", or l, t, x, y for the scan area')
+  .refine((name) => !DRIVER_OWNED_OPTIONS.has(name) && !name.startsWith('batch'), 'the driver sets this option itself');
+
+/** The source and mode names differ between backends (`scanimage -d <device> --help` lists them). */
+const SaneSourceNames = z.object({
+  flatbed: z.string().min(1).default('Flatbed'),
+  adf: z.string().min(1).default('ADF'),
+  adfDuplex: z.string().min(1).default('ADF Duplex'),
+});
+const SaneModeNames = z.object({
+  colour: z.string().min(1).default('Color'),
+  grey: z.string().min(1).default('Gray'),
+  lineart: z.string().min(1).default('Lineart'),
+});
+
+const PresencePolling = {
+  /** How often to look for the scanner while it is offline or failing. */
+  pollIntervalMs: z.number().int().positive().default(5000),
+};
+
+/** The document scanner (electron/host/devices/scanner/, docs/scanners.md). */
+export const DocumentScannerConfig = z.discriminatedUnion('driver', [
+  DeviceConfig.extend({
+    /** Time to feed and scan each page; a real ADF takes 2–4 s a page at 300 dpi. */
+    pageDelayMs: z.number().int().nonnegative().default(1500),
+    /** How many sheets sit in the simulated feeder for each ADF scan. */
+    adfPages: z.number().int().positive().default(3),
+    /** Makes pages and faults repeat exactly, for demos and tests. */
+    seed: z.number().int().default(1),
+    /** Output as a real scanner gives it: PNG, or JPEG as network scanners do. */
+    format: z.enum(['png', 'jpeg']).default('png'),
+    /** Fault injection: this fault instead of page `atPage` (1 = before any page). */
+    fault: z
+      .object({ kind: z.enum(['jammed', 'noPaper', 'coverOpen']), atPage: z.number().int().positive().default(1) })
+      .optional(),
+  }),
+  z.object({
+    driver: z.literal('sane'),
+    /** The SANE device name, as `scanimage -L` lists it (e.g. `fujitsu:fi-7160:12345`); `test` for SANE's test backend. */
+    device: z.string().min(1),
+    scanimagePath: z.string().min(1).default('scanimage'),
+    sources: SaneSourceNames.prefault({}),
+    modes: SaneModeNames.prefault({}),
+    /** Backend options passed as `--name=value` (`-x value` for the area), e.g. `{ "x": "210", "y": "297", "swdeskew": "yes" }`. */
+    options: z.record(BackendOptionName, z.string()).default({}),
+    /** A scan that gives no page for this long is stopped as failed (a backend stuck waiting for the device). */
+    pageTimeoutMs: z.number().int().positive().default(120_000),
+    ...PresencePolling,
+  }),
+  z.object({
+    driver: z.literal('escl'),
+    /** The scanner's eSCL root, e.g. `http://192.168.1.20/eSCL` (its mDNS `_uscan._tcp` record names the path in `rs`). */
+    url: z.url({ protocol: /^https?$/ }),
+    /** What to ask for; every eSCL scanner offers JPEG, PNG only some. */
+    documentFormat: z.enum(['image/jpeg', 'image/png']).default('image/jpeg'),
+    requestTimeoutMs: z.number().int().positive().default(30_000),
+    /** A scanner answers 503 while the next page is still being scanned: wait this long, then ask again. */
+    retryDelayMs: z.number().int().positive().default(1000),
+    /** How many 503 answers in a row before the scan is given up as failed. */
+    maxRetries: z.number().int().positive().default(60),
+    ...PresencePolling,
+  }),
+]);
+export type DocumentScannerConfig = z.infer<typeof DocumentScannerConfig>;
+export type DocumentScannerConfigInput = z.input<typeof DocumentScannerConfig>;
+
 /**
  * The receipt printer (electron/host/devices/printer/, docs/printers.md): its transport, and the
  * paper and code page the receipt is rendered for.
@@ -137,13 +209,13 @@ export const KioskConfig = z.object({
     .object({
       qrScanner: QrScannerConfig.optional(),
       cardReader: CardReaderConfig.optional(),
-      documentScanner: DeviceConfig.optional(),
+      documentScanner: DocumentScannerConfig.optional(),
       printer: ReceiptPrinterConfig.optional(),
     })
     .default({
       qrScanner: { driver: 'simulator', connectDelayMs: 800, format: 'pos', suffix: 'enter', prefix: '', aimId: false, interReportTimeoutMs: 150 },
       cardReader: { driver: 'simulator', connectDelayMs: 800 },
-      documentScanner: { driver: 'simulator', connectDelayMs: 800 },
+      documentScanner: { driver: 'simulator', connectDelayMs: 800, pageDelayMs: 1500, adfPages: 3, seed: 1, format: 'png' },
       printer: { driver: 'simulator', connectDelayMs: 800, paper: '80mm', codePage: null, upsideDown: false },
     }),
 });

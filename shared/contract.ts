@@ -100,6 +100,32 @@ export function sealedCopySchema<B extends z.ZodType<Uint8Array<ArrayBuffer>, un
 export const SealedCopy = sealedCopySchema(Bytes);
 export type SealedCopy = z.infer<typeof SealedCopy>;
 
+/** A scan the citizen asked for; `scanId` names it for `scanner.cancel` and the `scanner.page` events. */
+export const ScanRequest = z.object({
+  scanId: z.uuid(),
+  source: z.enum(['flatbed', 'adf', 'adfDuplex']),
+  resolution: z.number().int().min(75).max(600),
+  colourMode: z.enum(['colour', 'grey', 'lineart']),
+  maxPages: z.number().int().positive().max(100).optional(),
+});
+export type ScanRequest = z.infer<typeof ScanRequest>;
+
+/**
+ * A scanned page as the dossier keeps it, cleaned on the host (electron/host/imaging.ts): an upright,
+ * cropped JPEG, whether it is blank, and how legible it is, so the screen can ask for a rescan.
+ */
+export const ScannedPage = z.object({
+  number: z.number().int().positive(),
+  jpeg: Bytes,
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  dpi: z.number().positive(),
+  skewDegrees: z.number(),
+  blank: z.boolean(),
+  legibility: z.number().min(0).max(1),
+});
+export type ScannedPage = z.infer<typeof ScannedPage>;
+
 const DeviceKey = z.object({ id: z.string().min(1), key: z.base64() });
 
 const MrzDate = z.string().regex(/^\d{6}$/);
@@ -191,6 +217,10 @@ export const hostMethods = {
    * says if it is genuine.
    */
   'cardReader.readChip': { input: ChipKeys, output: ChipRead },
+  /** Scans paper pages and cleans each one; scanner.* when it cannot (no paper, jam, cancelled…). */
+  'scanner.scan': { input: ScanRequest, output: z.array(ScannedPage) },
+  /** Stops a scan under way: it then fails with scanner.cancelled. Nothing happens for a scan already over. */
+  'scanner.cancel': { input: z.object({ scanId: z.uuid() }), output: z.void() },
   /** Prints the citizen's receipt (stage 1 after the save, stage 2 with the portal's code); printer.* when it cannot. */
   'printer.print': { input: ReceiptData, output: z.void() },
   /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */
@@ -213,6 +243,8 @@ export type QrScan = z.infer<typeof QrScan>;
 export const hostEvents = {
   'devices.status': DeviceStatus,
   'qr.scanned': QrScan,
+  /** Each page of a scan as soon as it is cleaned, for a live preview. */
+  'scanner.page': z.object({ scanId: z.uuid(), page: ScannedPage }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 type Methods = typeof hostMethods;

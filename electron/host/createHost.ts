@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { HostHandlers } from '../../shared/contract';
+import type { HostHandlers, ScannedPage } from '../../shared/contract';
 import type { KioskConfig } from '../../shared/config';
 import { KioskError } from '../../shared/errors';
 import { cccdAccessKey } from '../../shared/icao9303/mrz';
@@ -7,6 +7,8 @@ import { cccdCan } from '../../shared/icao9303/pace';
 import { readChip } from './devices/cardReader/index';
 import { createDevices, type Devices } from './devices/index';
 import { loadFonts } from './fonts';
+import { cleanScan } from './imaging';
+import type { DocumentScanner, ScanOptions } from './devices/scanner/index';
 import { createEventHub, type EventHub } from './events';
 import { createHttpPortal } from './portal/http';
 import type { PortalIdentity } from './portal/index';
@@ -42,6 +44,35 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
   const vault = createVault({ dataDir, protect: keyProtection });
   const copies = createSealedCopies({ dir: path.join(dataDir, 'outbox'), log });
   const events = createEventHub();
+  /** Scans under way, by the id the screen gave: `scanner.cancel` aborts one. */
+  const scans = new Map<string, AbortController>();
+  /**
+   * Scans, cleaning each page as it arrives (one at a time, in order: cleaning is CPU work and the
+   * preview follows the paper), and tells the screen of each clean page.
+   */
+  async function scanAndClean(scanner: DocumentScanner, scanId: string, options: ScanOptions): Promise<ScannedPage[]> {
+    if (scans.has(scanId)) throw new KioskError('scanner.busy');
+    const controller = new AbortController();
+    scans.set(scanId, controller);
+    const colour = options.colourMode === 'lineart' ? 'bilevel' : 'grey';
+    let cleaning = Promise.resolve<ScannedPage[]>([]);
+    try {
+      await scanner.scan(options, {
+        signal: controller.signal,
+        onPage: ({ number, bytes, dpi }) => {
+          cleaning = cleaning.then(async (done) => {
+            const { jpeg, ...page } = await cleanScan(bytes, { dpi, colour });
+            const clean = { number, jpeg: new Uint8Array(jpeg), ...page };
+            events.emit('scanner.page', { scanId, page: clean });
+            return [...done, clean];
+          });
+        },
+      });
+      return await cleaning;
+    } finally {
+      scans.delete(scanId);
+    }
+  }
   const devices = createDevices(config.devices, { fonts: loadFonts(assetsDir) });
   const unsubscribes = [
     ...devices.all.map((device) => device.onStatus((status) => events.emit('devices.status', status))),
@@ -108,6 +139,13 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
         const chip = await readChip(devices.cardReader, access, config.devices.cardReader);
         const face = chip.face && { format: chip.face.format, image: Buffer.from(chip.face.image).toString('base64') };
         return { ...chip, face };
+      },
+      'scanner.scan': ({ scanId, ...options }) => {
+        if (!devices.documentScanner) throw new KioskError('scanner.notFound');
+        return scanAndClean(devices.documentScanner, scanId, options);
+      },
+      'scanner.cancel': async ({ scanId }) => {
+        scans.get(scanId)?.abort();
       },
       'printer.print': (receipt) => {
         if (!devices.printer) throw new KioskError('printer.notFound');

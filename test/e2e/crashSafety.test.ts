@@ -8,7 +8,7 @@ import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { fillCertifiedCopyToReview, pressSubmit } from '../support/journey';
 import { checkHistory, killPoint, packageHasher, PageHistory, settledState } from '../support/crashHistory';
 import { bundleWebHostProcess, closeCrashRig, freePort, type HostProcess, type KioskChromium, launchKioskChromium, sleep, startHostProcess } from '../support/crashProcesses';
-import { mulberry32 } from '../support/faultProxy';
+import { mulberry32 } from '../../shared/random';
 import { projectTempBase, rendererDir, root, tempDir } from '../support/kiosk';
 
 /**

@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test } from 'vitest';
 import type { DossierRow } from '../../scripts/reference-portal/store';
 import { checkHistory, packageHasher, PageHistory, settledState, type PageEvent } from '../support/crashHistory';
-import { mulberry32, type FaultEvent, type Faults } from '../support/faultProxy';
+import { mulberry32 } from '../../shared/random';
+import type { FaultEvent, Faults } from '../support/faultProxy';
 import { submitCertifiedCopy } from '../support/journey';
 import { root, withKiosk } from '../support/kiosk';
 

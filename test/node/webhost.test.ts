@@ -119,7 +119,7 @@ describe('events', () => {
     });
     const socket = connect([webSocketProtocol, `token.${booting.webHost.token}`], booting.webHost.origin, booting);
     const events: unknown[] = [];
-    socket.on('message', (data) => events.push(JSON.parse(String(data))));
+    socket.on('message', (data: Buffer) => events.push(decodeFrame(data)));
     await expect.poll(() => events.length, { timeout: 5000 }).toBe(2);
     socket.close();
     await booting.close();

@@ -2,6 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import { BlockList, connect, createServer, isIP, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mulberry32 } from '../../shared/random';
 
 /**
  * A seeded loopback TCP fault proxy for tests: the toxics of Shopify/toxiproxy (README, "Toxics":
@@ -106,17 +107,6 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** mulberry32 (Tommy Ettinger, public domain): a tiny, fast, good-enough 32-bit PRNG in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Mixes numbers into one 32-bit seed (FNV-1a steps with a murmur3 finaliser), for sub-streams. */
 function deriveSeed(...parts: number[]): number {

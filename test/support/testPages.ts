@@ -7,7 +7,7 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
 import sharp from 'sharp';
 import { loadFonts } from '../../electron/host/fonts';
-import { mulberry32 } from './faultProxy';
+import { mulberry32 } from '../../shared/random';
 
 /**
  * Test pages made from real rendered Vietnamese text: a PDF drawn with pdf-lib and Noto Sans,
