@@ -73,7 +73,11 @@ test(
       // about:blank first: going from the kiosk's page to the same URL with a new token in the
       // fragment would only change the hash, not reload the page.
       await page.goto('about:blank');
-      await page.goto(host!.url);
+      await page.goto(host!.url).catch((error: unknown) => {
+        // Say whether the host was up, and what it last logged, so a failure here can be read.
+        const { exitCode, signalCode } = host!.state();
+        throw new Error(`${String(error)}\nweb host pid ${host!.pid}: exit code ${String(exitCode)}, signal ${String(signalCode)}; its last log:\n${host!.stderr().join('\n')}`);
+      });
     };
 
     host = await startHost();

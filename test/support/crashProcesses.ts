@@ -55,6 +55,8 @@ export interface HostProcess {
   kill(): Promise<void>;
   /** The last lines it wrote on stderr (its log), for a failure report. */
   stderr(): string[];
+  /** Whether it is still running: both null while it is. */
+  state(): { exitCode: number | null; signalCode: NodeJS.Signals | null };
   /** Calls `listener` with each JSON line it writes on stdout after `webHostUrl` (crash point reports), those already written first. */
   onReport(listener: (report: Record<string, unknown>) => void): void;
   /** Resolves when the process has exited, however. */
@@ -113,6 +115,7 @@ async function startHostOnce(options: HostProcessOptions): Promise<HostProcess> 
       await exited;
     },
     stderr: () => [...log],
+    state: () => ({ exitCode: child.exitCode, signalCode: child.signalCode }),
     onReport(listener) {
       for (const report of reports) listener(report);
       listeners.push(listener);
