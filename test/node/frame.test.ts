@@ -3,6 +3,14 @@ import { expect, test } from 'vitest';
 import { decodeFrame, encodeFrame, FrameError } from '../../shared/frame';
 
 const join = (pieces: Uint8Array[]) => new Uint8Array(Buffer.concat(pieces));
+/** The value as JSON carries it: -0 arrives as 0, as it always did. */
+const asJsonSends = (node: unknown): unknown => {
+  if (Object.is(node, -0)) return 0;
+  if (node instanceof Uint8Array) return node;
+  if (Array.isArray(node)) return node.map(asJsonSends);
+  if (node !== null && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, asJsonSends(child)]));
+  return node;
+};
 
 test('any JSON value with byte arrays anywhere comes back equal, each byte array raw after the JSON', () => {
   // "$bytes" is the placeholder's key, which no contract value uses.
@@ -13,7 +21,7 @@ test('any JSON value with byte arrays anywhere comes back equal, each byte array
   fc.assert(
     fc.property(withBytes, (value) => {
       const pieces = encodeFrame(value);
-      expect(decodeFrame(join(pieces))).toEqual(value);
+      expect(decodeFrame(join(pieces))).toEqual(asJsonSends(value));
       expect(pieces.slice(1).every((part) => part instanceof Uint8Array)).toBe(true);
     }),
   );
