@@ -5,7 +5,7 @@ import type { DocumentScannerConfig } from '../../../../shared/config';
 import type { ColourMode, DocumentScanner, ScanControl, ScannedPage, ScanOptions, ScanSource } from './index';
 import { scannerStateAfter } from './outcome';
 import { describePage } from './pages';
-import { createScannerStatus, watchPresence } from './status';
+import { createScannerStatus, scannerDevice, watchPresence } from './status';
 import { descendants, parseXml, textOf, type XmlElement } from './xml';
 
 export type EsclScannerConfig = Extract<DocumentScannerConfig, { driver: 'escl' }>;
@@ -246,14 +246,5 @@ export function createEsclScanner(config: EsclScannerConfig): DocumentScanner {
     { intervalMs: config.pollIntervalMs, scanning: () => scanning },
   );
 
-  return {
-    status: status.get,
-    onStatus: status.onStatus,
-    scan,
-    async close() {
-      presence.stop();
-      closing.abort();
-      status.clear();
-    },
-  };
+  return scannerDevice(status, presence, closing, scan);
 }

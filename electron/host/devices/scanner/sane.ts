@@ -7,7 +7,7 @@ import { GEOMETRY_OPTIONS, type DocumentScannerConfig } from '../../../../shared
 import type { DocumentScanner, ScanControl, ScannedPage, ScanOptions } from './index';
 import { describePage } from './pages';
 import { scannerStateAfter } from './outcome';
-import { createScannerStatus, watchPresence } from './status';
+import { createScannerStatus, scannerDevice, watchPresence } from './status';
 
 export type SaneScannerConfig = Extract<DocumentScannerConfig, { driver: 'sane' }>;
 
@@ -224,14 +224,5 @@ export function createSaneScanner(config: SaneScannerConfig): DocumentScanner {
     }
   }
 
-  return {
-    status: status.get,
-    onStatus: status.onStatus,
-    scan,
-    async close() {
-      presence.stop();
-      closing.abort();
-      status.clear();
-    },
-  };
+  return scannerDevice(status, presence, closing, scan);
 }

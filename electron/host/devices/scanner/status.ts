@@ -1,4 +1,5 @@
 import type { DeviceStatus } from '../../../../shared/contract';
+import type { DocumentScanner } from './index';
 
 /** The status a scanner driver keeps and announces; listeners hear only real changes. */
 export function createScannerStatus(driver: string) {
@@ -46,6 +47,20 @@ export function watchPresence(
     stop() {
       stopped = true;
       clearTimeout(timer);
+    },
+  };
+}
+
+/** A real driver's scanner: its status and its scan; closing stops the probing and any scan under way. */
+export function scannerDevice(status: ScannerStatus, presence: { stop(): void }, closing: AbortController, scan: DocumentScanner['scan']): DocumentScanner {
+  return {
+    status: status.get,
+    onStatus: status.onStatus,
+    scan,
+    async close() {
+      presence.stop();
+      closing.abort();
+      status.clear();
     },
   };
 }
