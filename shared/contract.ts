@@ -126,6 +126,31 @@ export const ScannedPage = z.object({
 });
 export type ScannedPage = z.infer<typeof ScannedPage>;
 
+/**
+ * One required document's pages to digitise (electron/host/documents.ts): OCR reads each page, and
+ * one searchable PDF holds them all, in order. `jobId` names it for `documents.cancel` and the
+ * `documents.progress` events. The host adds the kiosk and the time to the PDF's metadata.
+ */
+export const DigitiseRequest = z.object({
+  jobId: z.uuid(),
+  pages: z.array(ScannedPage.pick({ jpeg: true, width: true, height: true, dpi: true })).min(1).max(100),
+  document: z.object({
+    /** The document's name as the citizen saw it, e.g. "Giấy chứng sinh". */
+    title: z.string().min(1).max(300),
+    documentType: z.string().min(1).max(100),
+    procedureCode: z.string().min(1).max(50),
+    dossierId: z.uuid(),
+  }),
+});
+export type DigitiseRequest = z.infer<typeof DigitiseRequest>;
+
+/** The searchable PDF and what OCR read on each page; a page OCR could not read is in the PDF as an image only (text null). */
+export const DigitisedDocument = z.object({
+  pdf: Bytes,
+  pages: z.array(z.object({ text: z.string().nullable(), confidence: z.number().min(0).max(100).nullable() })),
+});
+export type DigitisedDocument = z.infer<typeof DigitisedDocument>;
+
 const DeviceKey = z.object({ id: z.string().min(1), key: z.base64() });
 
 const MrzDate = z.string().regex(/^\d{6}$/);
@@ -221,6 +246,10 @@ export const hostMethods = {
   'scanner.scan': { input: ScanRequest, output: z.array(ScannedPage) },
   /** Stops a scan under way: it then fails with scanner.cancelled. Nothing happens for a scan already over. */
   'scanner.cancel': { input: z.object({ scanId: z.uuid() }), output: z.void() },
+  /** Reads the pages by OCR and makes the document's searchable PDF; ocr.cancelled, pdf.failed. */
+  'documents.digitise': { input: DigitiseRequest, output: DigitisedDocument },
+  /** Stops a digitising under way: it then fails with ocr.cancelled. Nothing happens for one already over. */
+  'documents.cancel': { input: z.object({ jobId: z.uuid() }), output: z.void() },
   /** Prints the citizen's receipt (stage 1 after the save, stage 2 with the portal's code); printer.* when it cannot. */
   'printer.print': { input: ReceiptData, output: z.void() },
   /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */
@@ -245,6 +274,8 @@ export const hostEvents = {
   'qr.scanned': QrScan,
   /** Each page of a scan as soon as it is cleaned, for a live preview. */
   'scanner.page': z.object({ scanId: z.uuid(), page: ScannedPage }),
+  /** How far OCR has got through a document, 0–1, for a progress bar. */
+  'documents.progress': z.object({ jobId: z.uuid(), progress: z.number().min(0).max(1) }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 type Methods = typeof hostMethods;

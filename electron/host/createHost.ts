@@ -6,8 +6,11 @@ import { cccdAccessKey } from '../../shared/icao9303/mrz';
 import { cccdCan } from '../../shared/icao9303/pace';
 import { readChip } from './devices/cardReader/index';
 import { createDevices, type Devices } from './devices/index';
+import { digitise } from './documents';
 import { loadFonts } from './fonts';
 import { cleanScan } from './imaging';
+import { createJobs } from './jobs';
+import { createOcrEngine, tessdataDir, type OcrEngine } from './ocr';
 import type { DocumentScanner, ScanOptions } from './devices/scanner/index';
 import { createEventHub, type EventHub } from './events';
 import { createHttpPortal } from './portal/http';
@@ -44,36 +47,30 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
   const vault = createVault({ dataDir, protect: keyProtection });
   const copies = createSealedCopies({ dir: path.join(dataDir, 'outbox'), log });
   const events = createEventHub();
-  /** Scans under way, by the id the screen gave: `scanner.cancel` aborts one. */
-  const scans = new Map<string, AbortController>();
+  /** Scans and digitising under way, by the id the screen gave, so `scanner.cancel` and `documents.cancel` reach them. */
+  const jobs = createJobs();
   /**
    * Scans, cleaning each page as it arrives (one at a time, in order: cleaning is CPU work and the
    * preview follows the paper), and tells the screen of each clean page.
    */
-  async function scanAndClean(scanner: DocumentScanner, scanId: string, options: ScanOptions): Promise<ScannedPage[]> {
-    if (scans.has(scanId)) throw new KioskError('scanner.busy');
-    const controller = new AbortController();
-    scans.set(scanId, controller);
+  async function scanAndClean(scanner: DocumentScanner, scanId: string, options: ScanOptions, signal: AbortSignal): Promise<ScannedPage[]> {
     const colour = options.colourMode === 'lineart' ? 'bilevel' : 'grey';
     let cleaning = Promise.resolve<ScannedPage[]>([]);
-    try {
-      await scanner.scan(options, {
-        signal: controller.signal,
-        onPage: ({ number, bytes, dpi }) => {
-          cleaning = cleaning.then(async (done) => {
-            const { jpeg, ...page } = await cleanScan(bytes, { dpi, colour });
-            const clean = { number, jpeg: new Uint8Array(jpeg), ...page };
-            events.emit('scanner.page', { scanId, page: clean });
-            return [...done, clean];
-          });
-        },
-      });
-      return await cleaning;
-    } finally {
-      scans.delete(scanId);
-    }
+    await scanner.scan(options, {
+      signal,
+      onPage: ({ number, bytes, dpi }) => {
+        cleaning = cleaning.then(async (done) => {
+          const { jpeg, ...page } = await cleanScan(bytes, { dpi, colour });
+          const clean = { number, jpeg: new Uint8Array(jpeg), ...page };
+          events.emit('scanner.page', { scanId, page: clean });
+          return [...done, clean];
+        });
+      },
+    });
+    return cleaning;
   }
-  const devices = createDevices(config.devices, { fonts: loadFonts(assetsDir) });
+  const fonts = loadFonts(assetsDir);
+  const devices = createDevices(config.devices, { fonts });
   const unsubscribes = [
     ...devices.all.map((device) => device.onStatus((status) => events.emit('devices.status', status))),
     // A scan that could not be read is told too: the citizen is asked to scan again, with why.
@@ -88,6 +85,13 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
       identity = undefined;
       throw error;
     }));
+  let ocr: OcrEngine | undefined;
+  const documents = {
+    ocr: () => (ocr ??= createOcrEngine({ langPath: tessdataDir(assetsDir) })),
+    font: fonts.regular,
+    // Never starts an enrolment: a PDF made offline, before the kiosk enrolled, names no kiosk.
+    kioskId: async () => (identity ? identity.then((enrolled) => enrolled.kioskId, () => null) : null),
+  };
   const portal = createHttpPortal({
     baseUrl: config.portal.url,
     timeoutMs: config.portal.timeoutMs,
@@ -141,12 +145,16 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
         return { ...chip, face };
       },
       'scanner.scan': ({ scanId, ...options }) => {
-        if (!devices.documentScanner) throw new KioskError('scanner.notFound');
-        return scanAndClean(devices.documentScanner, scanId, options);
+        const scanner = devices.documentScanner;
+        if (!scanner) throw new KioskError('scanner.notFound');
+        return jobs.run(scanId, 'scanner.busy', (signal) => scanAndClean(scanner, scanId, options, signal));
       },
-      'scanner.cancel': async ({ scanId }) => {
-        scans.get(scanId)?.abort();
-      },
+      'scanner.cancel': async ({ scanId }) => jobs.cancel(scanId),
+      'documents.digitise': (request) =>
+        jobs.run(request.jobId, 'host.badInput', (signal) =>
+          digitise(documents, request, { signal, onProgress: (progress) => events.emit('documents.progress', { jobId: request.jobId, progress }) }),
+        ),
+      'documents.cancel': async ({ jobId }) => jobs.cancel(jobId),
       'printer.print': (receipt) => {
         if (!devices.printer) throw new KioskError('printer.notFound');
         return devices.printer.print(receipt);
@@ -160,7 +168,8 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     devices,
     async close() {
       for (const unsubscribe of unsubscribes) unsubscribe();
-      await Promise.all(devices.all.map((device) => device.close()));
+      jobs.cancelAll();
+      await Promise.all([...devices.all.map((device) => device.close()), ocr?.close()]);
     },
   };
 }

@@ -54,7 +54,8 @@ export interface PdfMetadata {
   documentType: string;
   procedureCode: string;
   dossierId: string;
-  kioskId: string;
+  /** Null while the kiosk has not enrolled with a portal yet. */
+  kioskId: string | null;
   createdAt: Date;
 }
 
@@ -147,10 +148,9 @@ function round(value: number): number {
 
 function setMetadata(pdf: PDFDocument, metadata: PdfMetadata): void {
   pdf.setTitle(metadata.title, { showInWindowTitleBar: true });
-  pdf.setSubject(
-    `procedure=${metadata.procedureCode}; document=${metadata.documentType}; dossier=${metadata.dossierId}; kiosk=${metadata.kioskId}`,
-  );
-  pdf.setKeywords([metadata.procedureCode, metadata.documentType, metadata.dossierId, metadata.kioskId]);
+  const kiosk = metadata.kioskId ?? 'unenrolled';
+  pdf.setSubject(`procedure=${metadata.procedureCode}; document=${metadata.documentType}; dossier=${metadata.dossierId}; kiosk=${kiosk}`);
+  pdf.setKeywords([metadata.procedureCode, metadata.documentType, metadata.dossierId, kiosk]);
   pdf.setProducer(PDF_PRODUCER);
   pdf.setCreator(PDF_PRODUCER);
   pdf.setLanguage('vi-VN');

@@ -1,4 +1,5 @@
 import { catalogue } from '../../renderer/catalogue';
+import { host } from '../../renderer/host';
 import { fromBase64 } from '../../renderer/queue/crypto';
 import { db } from '../../renderer/queue/db';
 import { rotateKeysIfDue } from '../../renderer/queue/deviceKeys';
@@ -28,6 +29,9 @@ import { startQueue, syncNow } from '../../renderer/queue/syncLoop';
  */
 const procedure = catalogue.procedures.find((candidate) => candidate.code === '2.000815')!;
 const scannedDocument = procedure.documents.find((document) => document.scannable)!.id;
+
+// Chromium's native base64, not yet in TypeScript's lib.
+const toBase64 = (bytes: Uint8Array) => (bytes as Uint8Array & { toBase64(): string }).toBase64();
 
 /** What a call came to: its value, or the code of the KioskError it failed with (page.evaluate loses the error's class). */
 const codeOf = <T>(promise: Promise<T>): Promise<{ value: T } | { code: string }> =>
@@ -65,8 +69,7 @@ const harness = {
   async page(id: string, index: number): Promise<string> {
     const row = (await db.dossiers.get(id))!;
     const [bytes] = await readAttachments(row, [row.attachments[index]!.id]);
-    // Chromium's native base64, not yet in TypeScript's lib.
-    return (bytes as Uint8Array & { toBase64(): string }).toBase64();
+    return toBase64(bytes!);
   },
   shredExpired,
   recordRating,
@@ -89,6 +92,36 @@ const harness = {
       ),
     discard: (id: string) => discardDraft(id),
     discardAbandoned: (now: number) => discardAbandonedDrafts(now),
+  },
+  /** The document host calls as the scan screen will make them; bytes as base64, failures as their code. */
+  documents: {
+    /** Scans the feeder's sheets; answers the pages' JPEGs and the page numbers the preview events told. */
+    async scan(maxPages: number) {
+      const scanId = crypto.randomUUID();
+      const previews: number[] = [];
+      const stop = host().on('scanner.page', (event) => void (event.scanId === scanId && previews.push(event.page.number)));
+      try {
+        const pages = await host().call('scanner.scan', { scanId, source: 'adf', resolution: 200, colourMode: 'grey', maxPages });
+        return { previews, pages: pages.map(({ jpeg, width, height, dpi }) => ({ jpeg: toBase64(jpeg), width, height, dpi })) };
+      } finally {
+        stop();
+      }
+    },
+    /** Digitises pages from `scan`; `cancelAt` cancels at the first progress report at or past it. */
+    async digitise(dossierId: string, pages: Array<{ jpeg: string; width: number; height: number; dpi: number }>, cancelAt?: number) {
+      const jobId = crypto.randomUUID();
+      const progress: number[] = [];
+      const stop = host().on('documents.progress', (event) => {
+        if (event.jobId !== jobId) return;
+        progress.push(event.progress);
+        if (cancelAt !== undefined && event.progress >= cancelAt) void host().call('documents.cancel', { jobId });
+      });
+      const document = { title: 'Giấy khai sinh', documentType: 'giayKhaiSinh', procedureCode: '1.001193', dossierId };
+      const digitised = await codeOf(host().call('documents.digitise', { jobId, document, pages: pages.map((page) => ({ ...page, jpeg: fromBase64(page.jpeg) })) }));
+      stop();
+      if ('code' in digitised) return { ok: false as const, code: digitised.code, progress };
+      return { ok: true as const, pdf: toBase64(digitised.value.pdf), texts: digitised.value.pages.map((page) => page.text), progress };
+    },
   },
   /** `now` in ms: tests move the clock a day on to make a rotation due. */
   rotateKeysIfDue: (now: number) => rotateKeysIfDue(now),

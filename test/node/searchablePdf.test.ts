@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { digitise } from '../../electron/host/documents';
 import { loadFonts } from '../../electron/host/fonts';
 import { cleanScan, type CleanPage } from '../../electron/host/imaging';
 import { createOcrEngine, tessdataDir, type OcrPage } from '../../electron/host/ocr';
@@ -117,4 +118,23 @@ test('a page that is not a JPEG fails as pdf.failed', async () => {
 test('poppler reads the font as embedded', async () => {
   const { stdout } = await run('pdffonts', [path.join(dir, 'document.pdf')], { encoding: 'utf8' });
   expect(stdout).toMatch(/DVCKIO\+NotoSans-Regular\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/);
+});
+
+test('a page OCR cannot read (here: the model is missing) still goes into the PDF, as an image without text; an unenrolled kiosk is said so', async () => {
+  const engine = createOcrEngine({ langPath: path.join(dir, 'no-model'), poolSize: 1 });
+  const progress: number[] = [];
+  try {
+    const services = { ocr: () => engine, font, kioskId: async () => null };
+    const page = { ...scanned, jpeg: new Uint8Array(scanned.jpeg) };
+    const request = { jobId: '0b0c0d0e-1f20-4a21-8b22-232425262728', pages: [page, page], document: metadata };
+    const digitised = await digitise(services, request, { signal: new AbortController().signal, onProgress: (value) => progress.push(value) });
+    expect(digitised.pages).toEqual([{ text: null, confidence: null }, { text: null, confidence: null }]);
+    expect(progress.at(-1)).toBe(1);
+    await writeFile(path.join(dir, 'unread.pdf'), digitised.pdf);
+    expect(await poppler('pdfinfo', [path.join(dir, 'unread.pdf')])).toMatch(/^Subject:.*kiosk=unenrolled$/m);
+    expect((await poppler('pdftotext', [path.join(dir, 'unread.pdf'), '-'])).trim()).toBe('');
+    expect(Buffer.from(digitised.pdf).indexOf(Buffer.from(scanned.jpeg))).toBeGreaterThan(0);
+  } finally {
+    await engine.close();
+  }
 });

@@ -14,6 +14,12 @@ export interface SimulatedDocument {
   signer: string;
 }
 
+/** The national motto every civil paper opens with. */
+export const PAPER_HEADING = ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc'] as const;
+
+/** Every line of text on a simulated paper, top to bottom, as OCR should read it. */
+export const paperText = (document: SimulatedDocument): string => [...PAPER_HEADING, document.title, ...document.lines, document.signer].join('\n');
+
 export const SIMULATED_DOCUMENTS: readonly SimulatedDocument[] = [
   {
     title: 'GIẤY KHAI SINH',
@@ -98,8 +104,8 @@ function documentSvg(fonts: PageFonts, document: SimulatedDocument, px: (mm: num
   const centred = (font: OutlineFont, text: string, y: number, size: number) => centredAt(font, text, width / 2, y, size);
   const body = px(4);
   const parts = [
-    centred(fonts.bold, 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', px(25), px(4.2)),
-    centred(fonts.bold, 'Độc lập - Tự do - Hạnh phúc', px(31), px(4.2)),
+    centred(fonts.bold, PAPER_HEADING[0], px(25), px(4.2)),
+    centred(fonts.bold, PAPER_HEADING[1], px(31), px(4.2)),
     centred(fonts.bold, document.title, px(50), px(7)),
   ];
   let y = px(66);
