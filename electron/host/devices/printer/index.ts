@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeviceStatus } from '../../../../shared/contract';
-import { KioskError } from '../../../../shared/errors';
 import { shortReference } from '../../../../shared/dossier/dossier';
 import { receiptMarkup, type ReceiptData } from '../../../../shared/receipt';
 import type { Device } from '../index';
@@ -12,6 +11,7 @@ import { createSimulatedPrinterLine } from './simulator';
 import { createTcpTransport } from './tcp';
 import { asPrinterError, sendJob, type PrinterTransport } from './transport';
 import { createUsbTransport } from './usb';
+import { createWindowsTransport } from './windows';
 
 /**
  * The receipt printer, whatever its transport. `print` renders the receipt for this printer's
@@ -44,10 +44,7 @@ export function createReceiptPrinter(config: ReceiptPrinterConfig, fonts: Receip
     case 'cups':
       return printerOn(config, createCupsTransport({ queue: config.queue, lpPath: config.lpPath }), fonts, { statusTimeoutMs: DEFAULT_STATUS_TIMEOUT_MS });
     case 'windows':
-      // The Windows RAW spooler path is designed (docs/printers.md) but not built: say so plainly.
-      return printerOn(config, { twoWay: false, send: () => Promise.reject(new KioskError('printer.notFound', { driver: 'windows' })) }, fonts, {
-        statusTimeoutMs: DEFAULT_STATUS_TIMEOUT_MS,
-      });
+      return printerOn(config, createWindowsTransport({ printerName: config.printerName }), fonts, { statusTimeoutMs: DEFAULT_STATUS_TIMEOUT_MS });
   }
 }
 

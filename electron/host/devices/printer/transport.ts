@@ -14,7 +14,11 @@ export interface PrinterChannel {
  * the job can be refused before it is sent into a printer with no paper; one-way ones (a CUPS raw
  * queue) only send.
  */
-export type PrinterTransport = TwoWayTransport | { readonly twoWay: false; send(job: Uint8Array): Promise<void> };
+export type PrinterTransport = TwoWayTransport | OneWayTransport;
+export interface OneWayTransport {
+  readonly twoWay: false;
+  send(job: Uint8Array): Promise<void>;
+}
 export interface TwoWayTransport {
   readonly twoWay: true;
   open(): Promise<PrinterChannel>;
