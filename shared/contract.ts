@@ -120,6 +120,8 @@ export const ScannedPage = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   dpi: z.number().positive(),
+  /** How far the page was turned clockwise to stand upright (fed sideways or upside down). */
+  rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
   skewDegrees: z.number(),
   blank: z.boolean(),
   legibility: z.number().min(0).max(1),

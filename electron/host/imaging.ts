@@ -25,12 +25,17 @@ export interface CleanPage {
   width: number;
   height: number;
   dpi: number;
+  /** How far the page was turned clockwise to stand upright: fed upside down or sideways. */
+  rotation: Rotation;
   /** How far the scan was turned clockwise, in degrees; the page has been turned back. */
   skewDegrees: number;
   blank: boolean;
   /** 0 (unreadable: blurred, too dark, washed out) to 1 (sharp, full contrast). */
   legibility: number;
 }
+
+/** Quarter turns clockwise. */
+export type Rotation = 0 | 90 | 180 | 270;
 
 /** An 8-bit, one-channel image; every step below works on these. */
 interface GreyImage {
@@ -68,8 +73,14 @@ export async function cleanScan(bytes: Uint8Array, options: CleanScanOptions): P
 
   const paper = paperLevel(scanned);
   const page = crop(scanned, pageBox(scanned, paper));
-  const skewDegrees = await estimateSkew(page, dpi);
-  const upright = skewDegrees === 0 ? page : await rotateInPlace(page, -skewDegrees, paper);
+  // Sheets go into a feeder sideways or upside down; EXIF, read earlier, covers only cameras.
+  const standing = linesRunDown(await inkPoints(page, dpi));
+  const across = standing ? await turn(page, 90) : page;
+  const skewDegrees = estimateSkew(await inkPoints(across, dpi));
+  const straight = skewDegrees === 0 ? across : await rotateInPlace(across, -skewDegrees, paper);
+  const upsideDown = await isUpsideDown(straight, dpi);
+  const upright = upsideDown ? await turn(straight, 180) : straight;
+  const rotation = (((standing ? 90 : 0) + (upsideDown ? 180 : 0)) % 360) as Rotation;
   const cropped = crop(upright, pageBox(upright, paper));
 
   const [blank, legibility, jpeg] = await Promise.all([
@@ -77,7 +88,7 @@ export async function cleanScan(bytes: Uint8Array, options: CleanScanOptions): P
     legibilityOf(cropped, dpi),
     encodeJpeg(options.colour === 'bilevel' ? binarise(cropped) : cropped, dpi, options.maxBytes ?? DEFAULT_MAX_BYTES),
   ]);
-  return { jpeg, width: cropped.width, height: cropped.height, dpi, skewDegrees, blank, legibility };
+  return { jpeg, width: cropped.width, height: cropped.height, dpi, rotation, skewDegrees, blank, legibility };
 }
 
 async function decodeGrey(bytes: Uint8Array, scannedDpi: number, dpi: number): Promise<GreyImage> {
@@ -213,52 +224,124 @@ async function resampled(image: GreyImage, dpi: number, targetDpi: number): Prom
 }
 
 /**
- * The skew by projection profiles (Postl 1986, as in Leptonica's `pixFindSkew`): text lines give
- * the sharpest horizontal profile of ink when the page is upright, so each candidate angle turns
- * the ink points back and scores the profile by its squared row-to-row differences. Measured on
- * the inner page only, so a dark bed at the edges does not count as ink. Returns 0 when the page
- * has too little ink to tell.
+ * Whether the text's top is at the start of `profile` (ink per row of a straight page): true,
+ * false, or null when the lines do not say. Each line is a run of inked rows; its x-height band is
+ * where the ink is at least half the line's peak.
  */
-async function estimateSkew(page: GreyImage, dpi: number): Promise<number> {
+function topAtStart(profile: Float64Array): boolean | null {
+  const peak = Math.max(...profile);
+  if (peak === 0) return null;
+  let [before, after] = [0, 0];
+  for (let start = 0; start < profile.length; ) {
+    if (profile[start]! <= peak * 0.02) {
+      start += 1;
+      continue;
+    }
+    let end = start;
+    while (end + 1 < profile.length && profile[end + 1]! > peak * 0.02) end += 1;
+    const line = profile.subarray(start, end + 1);
+    const linePeak = Math.max(...line);
+    const bandStart = line.findIndex((value) => value >= linePeak / 2);
+    const bandEnd = line.findLastIndex((value) => value >= linePeak / 2);
+    before += line.subarray(0, bandStart).reduce((sum, value) => sum + value, 0);
+    after += line.subarray(bandEnd + 1).reduce((sum, value) => sum + value, 0);
+    start = end + 1;
+  }
+  if (before > after * 1.2) return true;
+  if (after > before * 1.2) return false;
+  return null;
+}
+
+/** Ink pixels of the inner page at a fixed resolution (a dark bed at the edges is no ink). */
+interface InkPoints {
+  xs: number[];
+  ys: number[];
+  width: number;
+  height: number;
+}
+
+async function inkPoints(page: GreyImage, dpi: number): Promise<InkPoints> {
   const small = await resampled(page, dpi, SKEW_DPI);
   const threshold = otsuThreshold(histogram(small));
   const marginX = Math.round(small.width * 0.05);
   const marginY = Math.round(small.height * 0.05);
-  const xs: number[] = [];
-  const ys: number[] = [];
+  const points: InkPoints = { xs: [], ys: [], width: small.width, height: small.height };
   for (let y = marginY; y < small.height - marginY; y += 1) {
     for (let x = marginX; x < small.width - marginX; x += 1) {
       if (small.data[y * small.width + x]! < threshold) {
-        xs.push(x);
-        ys.push(y);
+        points.xs.push(x);
+        points.ys.push(y);
       }
     }
   }
-  if (xs.length < 100) return 0;
+  return points;
+}
 
-  const profile = new Float64Array(small.width + small.height * 2);
+/** Too few ink points to tell a skew or a direction: the page is left as it is. */
+const MIN_INK_POINTS = 100;
+
+/**
+ * Projection profiles (Postl 1986, as in Leptonica's `pixFindSkew`): text lines give the sharpest
+ * profile of ink across them when the page is straight, so each candidate angle turns the ink
+ * points back and scores the profile by its squared row-to-row differences. Answers the best angle
+ * within the skew a person leaves, and its score.
+ */
+function straightestAngle({ xs, ys, width, height }: InkPoints): { degrees: number; score: number } {
+  const profile = new Float64Array(width + height * 2);
   const score = (degrees: number) => {
     const radians = (degrees * Math.PI) / 180;
     const [sin, cos] = [Math.sin(radians), Math.cos(radians)];
     profile.fill(0);
     // Offset by the width so lines turned upwards stay at positive rows.
-    for (let i = 0; i < xs.length; i += 1) profile[Math.round(ys[i]! * cos - xs[i]! * sin) + small.width]! += 1;
+    for (let i = 0; i < xs.length; i += 1) profile[Math.round(ys[i]! * cos - xs[i]! * sin) + width]! += 1;
     let sum = 0;
     for (let row = 1; row < profile.length; row += 1) sum += (profile[row]! - profile[row - 1]!) ** 2;
     return sum;
   };
   const coarse = bestAngle(score, -MAX_SKEW_DEGREES, MAX_SKEW_DEGREES, 0.25);
-  const fine = bestAngle(score, coarse - 0.25, coarse + 0.25, 0.02);
-  return Math.round(fine * 100) / 100;
+  return bestAngle(score, coarse.degrees - 0.25, coarse.degrees + 0.25, 0.02);
 }
 
-function bestAngle(score: (degrees: number) => number, from: number, to: number, step: number): number {
-  let [best, bestScore] = [0, -Infinity];
+/** The skew, clockwise, in degrees; 0 when the page has too little ink to tell. */
+function estimateSkew(points: InkPoints): number {
+  if (points.xs.length < MIN_INK_POINTS) return 0;
+  return Math.round(straightestAngle(points).degrees * 100) / 100;
+}
+
+/**
+ * Whether the text lines run down the page (a sheet fed sideways): the profile across columns is
+ * then far sharper than across rows, each at its own best angle. A page of tables or a photo is
+ * sharp both ways, so standing needs twice the score.
+ */
+function linesRunDown(points: InkPoints): boolean {
+  if (points.xs.length < MIN_INK_POINTS) return false;
+  const transposed = { xs: points.ys, ys: points.xs, width: points.height, height: points.width };
+  return straightestAngle(transposed).score > 2 * straightestAngle(points).score;
+}
+
+function bestAngle(score: (degrees: number) => number, from: number, to: number, step: number): { degrees: number; score: number } {
+  let best = { degrees: 0, score: -Infinity };
   for (let degrees = from; degrees <= to + 1e-9; degrees += step) {
     const value = score(degrees);
-    if (value > bestScore) [best, bestScore] = [degrees, value];
+    if (value > best.score) best = { degrees, score: value };
   }
   return best;
+}
+
+/**
+ * Whether a straight page is upside down: within each text line, Latin scripts carry more ink
+ * above the x-height band (capitals, ascenders, and in Vietnamese most diacritics) than below the
+ * baseline (descenders and the dot of nặng).
+ */
+async function isUpsideDown(page: GreyImage, dpi: number): Promise<boolean> {
+  const { ys, height } = await inkPoints(page, dpi);
+  const rows = new Float64Array(height);
+  for (const y of ys) rows[y]! += 1;
+  return topAtStart(rows) === false;
+}
+
+async function turn(page: GreyImage, degrees: 90 | 180): Promise<GreyImage> {
+  return toGrey(fromGrey(page).rotate(degrees));
 }
 
 /** Turns the page clockwise by `degrees` on its centre, keeping its size; new corners are paper. */

@@ -1,8 +1,11 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { cleanScan, parsePnm } from '../../electron/host/imaging';
+import { createOutlineFont } from '../../electron/host/devices/scanner/outlineText';
+import { renderScannedPage, SIMULATED_DOCUMENTS } from '../../electron/host/devices/scanner/simulatedPage';
+import { loadFonts } from '../../electron/host/fonts';
 import { KioskError } from '../../shared/errors';
-import { BIRTH_CERTIFICATE_LINES, blankPage, imitateScan, renderTextPage } from '../support/testPages';
+import { ASSETS_DIR, BIRTH_CERTIFICATE_LINES, blankPage, imitateScan, renderTextPage } from '../support/testPages';
 
 const DPI = 200;
 /** A5 keeps the suite fast; the size limit is checked on A4, where it is set. */
@@ -33,6 +36,39 @@ describe('deskew', () => {
     const page = await cleanScan(certificate, { dpi: DPI });
     expect(Math.abs(page.skewDegrees)).toBeLessThanOrEqual(0.1);
     expect(await difference(page.jpeg, certificate)).toBeLessThan(2);
+  });
+});
+
+describe('orientation', () => {
+  const turned = async (image: Uint8Array, degrees: number) => new Uint8Array(await sharp(image).rotate(degrees).png().toBuffer());
+
+  test.each([
+    [90, 270],
+    [180, 180],
+    [270, 90],
+  ])('a page fed turned %i° is turned %i° back, and then reads like the upright page', async (fed, back) => {
+    const scan = await imitateScan(await turned(certificate, fed), { degrees: 1.2, noise: 8, seed: fed });
+    const page = await cleanScan(scan, { dpi: DPI });
+    expect(page.rotation).toBe(back);
+    expect(Math.abs(page.skewDegrees)).toBeLessThan(2);
+    expect(await difference(page.jpeg, certificate)).toBeLessThan(12);
+  });
+
+  test('an upright page, a page of capitals and a blank page stay as they are', async () => {
+    const capitals = await renderTextPage({ lines: BIRTH_CERTIFICATE_LINES.map((line) => line.toUpperCase()), dpi: DPI, ...A5, fontSize: 12 });
+    for (const image of [certificate, capitals, await blankPage(DPI, A5)]) expect((await cleanScan(image, { dpi: DPI })).rotation).toBe(0);
+  });
+
+  test("the simulated scanner's papers, fed upside down, are turned back", async () => {
+    const { regular, bold } = loadFonts(ASSETS_DIR);
+    const fonts = { regular: createOutlineFont(regular), bold: createOutlineFont(bold) };
+    const dpi = 150;
+    for (const [index, document] of SIMULATED_DOCUMENTS.entries()) {
+      const { bytes } = await renderScannedPage(fonts, { document, dpi, colourMode: 'grey', format: 'png', seed: index + 1 });
+      const upsideDown = await turned(bytes, 180);
+      expect((await cleanScan(bytes, { dpi })).rotation).toBe(0);
+      expect((await cleanScan(upsideDown, { dpi })).rotation).toBe(180);
+    }
   });
 });
 
