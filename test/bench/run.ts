@@ -4,7 +4,7 @@ import path from 'node:path';
 import { percentile, type Bench } from './bench';
 import { drain } from './drain';
 import { keyRotation } from './keyRotation';
-import { ocr } from './ocr';
+import { ocr, ocrDense } from './ocr';
 import { pdf } from './pdf';
 import { saveDossier } from './saveDossier';
 import { savePages } from './savePages';
@@ -16,7 +16,7 @@ import { startScreen } from './startScreen';
  * machine and the date. Speed targets live here, not in timed unit tests. Needs `npm run build`.
  * `npm run bench -- P6p P8` runs only those and prints them, leaving the file alone.
  */
-const all: Bench[] = [startScreen, saveDossier, savePages, keyRotation, slowLink, drain, ocr, pdf];
+const all: Bench[] = [startScreen, saveDossier, savePages, keyRotation, slowLink, drain, ocr, ocrDense, pdf];
 const only = process.argv.slice(2);
 const benches = only.length ? all.filter((bench) => only.includes(bench.id)) : all;
 const root = path.resolve(import.meta.dirname, '../..');

@@ -31,6 +31,47 @@ export const BIRTH_CERTIFICATE_LINES = [
   'Người đi khai sinh: Trần Văn Đức, quan hệ: cha',
 ];
 
+/**
+ * A dense page of running text at 10 pt, the worst case for OCR time: the instructions on the back
+ * of a residence form, in our own words. Every tone mark and letter of Vietnamese appears.
+ */
+export const DENSE_PAGE_LINES = [
+  'HƯỚNG DẪN GHI TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ',
+  '1. Mục "Kính gửi": ghi tên cơ quan đăng ký cư trú nơi người dân đến làm thủ tục, ví dụ',
+  'Công an xã Diên Khánh, tỉnh Khánh Hòa. Không viết tắt, không tẩy xóa, không dùng bút đỏ.',
+  '2. Mục "Họ, chữ đệm và tên": ghi bằng chữ in hoa, đủ dấu, đúng như trên thẻ căn cước.',
+  'Người chưa có thẻ căn cước thì ghi theo giấy khai sinh hoặc giấy tờ tùy thân còn giá trị.',
+  '3. Mục "Ngày, tháng, năm sinh": ghi ngày, tháng có hai chữ số, năm có bốn chữ số; những',
+  'ngày, tháng nhỏ hơn mười thì ghi số không ở trước, ví dụ: 05/01/1987 hoặc 21/09/2003.',
+  '4. Mục "Số định danh cá nhân": ghi đủ mười hai chữ số đã được cấp; chưa có thì để trống',
+  'và cán bộ tiếp nhận sẽ tra cứu trong Cơ sở dữ liệu quốc gia về dân cư để bổ sung.',
+  '5. Mục "Nội dung đề nghị": ghi rõ việc cần làm như đăng ký thường trú, đăng ký tạm trú,',
+  'gia hạn tạm trú, tách hộ, xóa đăng ký thường trú, điều chỉnh thông tin trong Cơ sở dữ liệu',
+  'về cư trú. Nếu đăng ký cho nhiều người cùng lúc thì ghi thông tin của từng người vào bảng.',
+  '6. Mục "Ý kiến của chủ hộ": chủ hộ ghi đồng ý cho người đăng ký được nhập vào hộ gia đình',
+  'của mình, ký và ghi rõ họ tên. Trường hợp chủ hộ vắng mặt, có thể xác nhận qua ứng dụng',
+  'định danh điện tử; cán bộ sẽ hướng dẫn nếu cần. Người chưa thành niên phải có ý kiến đồng',
+  'ý của cha, mẹ hoặc người giám hộ, trừ trường hợp đã có ý kiến bằng văn bản trước đó.',
+  '7. Mục "Ý kiến của chủ sở hữu chỗ ở hợp pháp": chủ nhà cho thuê, cho mượn, cho ở nhờ ghi',
+  'đồng ý cho người đăng ký được ở tại chỗ ở của mình. Nếu đã có hợp đồng thuê nhà được công',
+  'chứng hoặc chứng thực thì không cần ghi mục này, chỉ cần nộp kèm bản sao hợp đồng đó.',
+  '8. Người kê khai chịu trách nhiệm trước pháp luật về tính chính xác của thông tin đã khai.',
+  'Hành vi khai báo gian dối, làm giả giấy tờ để đăng ký cư trú sẽ bị xử phạt theo quy định.',
+  '9. Thời hạn giải quyết: bảy ngày làm việc đối với đăng ký thường trú; ba ngày làm việc đối',
+  'với đăng ký tạm trú; một ngày làm việc đối với xóa đăng ký. Kết quả được trả trên Cổng dịch',
+  'vụ công, qua tin nhắn, hoặc qua dịch vụ bưu chính công ích đến địa chỉ người dân đã chọn.',
+  '10. Lệ phí: theo nghị quyết của Hội đồng nhân dân tỉnh; người thuộc hộ nghèo, người cao tuổi',
+  'neo đơn, trẻ em, người khuyết tật nặng, người dân tộc thiểu số ở vùng đặc biệt khó khăn được',
+  'miễn lệ phí. Khi nộp trực tuyến, lệ phí có thể được giảm theo chính sách của từng địa phương.',
+  '11. Nếu hồ sơ chưa đầy đủ, cán bộ sẽ hướng dẫn bổ sung một lần bằng văn bản, nói rõ giấy tờ',
+  'còn thiếu và lý do. Người dân có thể bổ sung trực tuyến, không cần đến lại trụ sở Công an xã.',
+  '12. Mọi thắc mắc, khiếu nại về việc giải quyết thủ tục, xin liên hệ bộ phận tiếp nhận và trả',
+  'kết quả của xã, hoặc gọi đường dây nóng được niêm yết tại Điểm hỗ trợ dịch vụ công trực tuyến.',
+  'Ghi chú: tờ khai này dùng chung cho công dân Việt Nam; người nước ngoài dùng mẫu khác. Bản',
+  'khai viết tay phải rõ ràng, dễ đọc; chữ ký của người kê khai và chủ hộ phải là chữ ký thật,',
+  'không dùng chữ ký được in sẵn hoặc đóng dấu. Giữ lại phiếu hẹn để tra cứu tình trạng hồ sơ.',
+];
+
 export interface TextPageSpec {
   lines: readonly string[];
   dpi: number;
