@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { assertNever } from '../shared/errors';
+import { CheckDossier } from './citizen/CheckDossier';
 import { Identify } from './citizen/Identify';
 import { PickProcedure } from './citizen/PickProcedure';
 import { Review } from './citizen/Review';
@@ -31,6 +32,8 @@ function Route({ route }: { route: Store['route'] }) {
       return <Submitted />;
     case 'queue':
       return <Queue />;
+    case 'check':
+      return <CheckDossier />;
     default:
       return assertNever(route);
   }

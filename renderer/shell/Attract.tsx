@@ -30,6 +30,9 @@ export function Attract() {
         </p>
       )}
       <BigButton onClick={start}>{t('attract.touchToStart')}</BigButton>
+      <BigButton variant="secondary" onClick={() => go('check')}>
+        {t('check.start')}
+      </BigButton>
       <BigButton variant="secondary" onClick={() => go('queue')}>
         {t('attract.helper')}
       </BigButton>

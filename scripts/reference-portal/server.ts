@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, ra
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { headerRecord, importPublicKeyJwk, signResponse } from '../../electron/host/portal/signing';
+import { parseLookupCode } from '../../shared/contract';
 import { ENROLMENT_KEY_ID } from '../../shared/httpSignature';
 import { renderAdmin, TRANG_THAI_HO_SO, type Faults } from './admin';
 import { authenticate, NONCE_RETENTION_SECONDS, requestNonce } from './auth';
@@ -228,6 +229,20 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
         status: 200,
         body: { changes: changes.map(({ uuid, maHoSo, status, at }) => ({ uuid, maHoSo, status, at })), cursor: changes.at(-1)?.seq ?? cursor },
       };
+    }),
+  );
+
+  // Any enrolled kiosk may ask: a citizen checks at whichever kiosk is near. The store answers public fields only.
+  app.get(
+    '/v1/dossiers/lookup',
+    signed(({ request }) => {
+      const raw = (request.query as Record<string, unknown>).code;
+      const code = typeof raw === 'string' ? parseLookupCode(raw) : null;
+      if (!code) return { status: 400, body: { error: 'portal.badRequest', issues: ['code: not a dossier UUID, reference or MaHoSo'] } };
+      const [first, second] = store.lookup(code);
+      if (!first) return { status: 404, body: { error: 'portal.dossierUnknown' } };
+      if (second) return { status: 409, body: { error: 'portal.dossierAmbiguous' } };
+      return { status: 200, body: first };
     }),
   );
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { LookupCode } from '../../shared/contract';
 
 /**
  * The reference portal's SQLite store. Each migration runs once, in order, recorded in
@@ -154,6 +155,15 @@ export interface StatusChange {
   at: string;
 }
 
+/** What any kiosk may show of a dossier on a public screen (docs/portal-protocol.md, lookup). */
+export interface PublicDossierStatus {
+  procedureCode: string;
+  maHoSo: string;
+  status: number;
+  statusAt: string;
+  receivedAt: string;
+}
+
 export interface KioskRow {
   kioskId: string;
   publicKeyJwk: string;
@@ -256,6 +266,18 @@ export function openPortalStore(file: string) {
       `SELECT c.seq, c.dossier_uuid AS uuid, d.ma_ho_so, c.status, c.at
        FROM status_changes c JOIN dossiers d ON d.uuid = c.dossier_uuid
        WHERE c.kiosk_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?`,
+    ),
+    // Submitted dossiers only (an announced one is not received yet), whose announcement the server
+    // checked has a MaTTHC; LIMIT 2 is enough to tell "ambiguous".
+    lookup: db.prepare<{ kind: string; value: string }, { procedure_code: string; ma_ho_so: string; status: number; status_at: string; submitted_at: string }>(
+      `SELECT json_extract(d.announcement, '$.metadata.MaTTHC') AS procedure_code, d.ma_ho_so, d.status, d.submitted_at,
+         (SELECT c.at FROM status_changes c WHERE c.dossier_uuid = d.uuid ORDER BY c.seq DESC LIMIT 1) AS status_at
+       FROM dossiers d
+       WHERE d.ma_ho_so IS NOT NULL AND CASE @kind
+         WHEN 'uuid' THEN d.uuid = @value
+         WHEN 'reference' THEN substr(d.uuid, 1, 8) = @value
+         ELSE d.ma_ho_so = @value END
+       LIMIT 2`,
     ),
     insertHeartbeat: db.prepare<[string, string, string]>('INSERT INTO heartbeats (kiosk_id, at, report) VALUES (?, ?, ?)'),
     lastHeartbeats: db.prepare<[], { kiosk_id: string; at: string; report: string }>(
@@ -399,6 +421,20 @@ export function openPortalStore(file: string) {
         q.insertChange.run(uuid, row.kiosk_id, status, now.toISOString());
         return true;
       })();
+    },
+
+    /**
+     * The public face of the submitted dossiers a citizen's code matches (at most two): procedure,
+     * MaHoSo, status and times. Nothing personal is selected, so nothing personal can leak.
+     */
+    lookup(code: LookupCode): PublicDossierStatus[] {
+      return q.lookup.all(code).map((r) => ({
+        procedureCode: r.procedure_code,
+        maHoSo: r.ma_ho_so,
+        status: r.status,
+        statusAt: r.status_at,
+        receivedAt: r.submitted_at,
+      }));
     },
 
     changes(kioskId: string, cursor: number, limit: number): StatusChange[] {

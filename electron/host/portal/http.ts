@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { AnnounceOutcome, PortalChanges, PortalReceipt, type PortalHealth } from '../../../shared/contract';
+import { AnnounceOutcome, PortalChanges, PortalDossierStatus, PortalReceipt, type PortalHealth } from '../../../shared/contract';
 import { canonicalJson, type DossierPackage } from '../../../shared/dossier/portalPackage';
 import { KioskError, type ErrorCode } from '../../../shared/errors';
 import { ENROLMENT_KEY_ID } from '../../../shared/httpSignature';
@@ -150,6 +150,8 @@ export function createHttpPortal({ baseUrl, timeoutMs, identity, uploadUrlsFile 
     heartbeat: (report) => call('POST', '/v1/heartbeat', report, z.object({ portalTime: z.iso.datetime() })),
 
     ratings: (ratings) => call('POST', '/v1/ratings', { ratings }, z.object({ accepted: z.number().int().nonnegative() })),
+
+    lookup: (code) => call('GET', `/v1/dossiers/lookup?code=${encodeURIComponent(code)}`, undefined, PortalDossierStatus),
   };
 }
 
