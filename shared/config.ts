@@ -205,6 +205,16 @@ export const KioskConfig = z.object({
     url: DEFAULT_PORTAL_URL,
     timeoutMs: 5000,
   }),
+  /** Read-aloud (electron/host/speech.ts, docs/speech.md): espeak-ng's Vietnamese voice and pace. */
+  speech: z
+    .object({
+      /** Northern (`vi`), Central (`vi-vn-x-central`, Huế) or Southern (`vi-vn-x-south`): the one the commune's people follow best. */
+      voice: z.enum(['vi', 'vi-vn-x-central', 'vi-vn-x-south']).default('vi'),
+      /** Words per minute; slower than espeak-ng's 175 for older listeners. */
+      rate: z.number().int().min(80).max(450).default(150),
+      espeakPath: z.string().min(1).default('espeak-ng'),
+    })
+    .prefault({}),
   devices: z
     .object({
       qrScanner: QrScannerConfig.optional(),
@@ -220,4 +230,5 @@ export const KioskConfig = z.object({
     }),
 });
 export type KioskConfig = z.infer<typeof KioskConfig>;
+export type SpeechVoice = KioskConfig['speech']['voice'];
 export type KioskConfigInput = z.input<typeof KioskConfig>;

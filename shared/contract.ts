@@ -60,6 +60,35 @@ export const PortalChanges = z.object({
 });
 export type PortalChanges = z.infer<typeof PortalChanges>;
 
+/**
+ * What a citizen can look a dossier up by: the receipt's UUID (its QR), the short reference printed
+ * on it (the UUID's first 8 hex characters), or the portal's MaHoSo, `{receiving unit}-{yyyyMMdd}-{7
+ * digits}` (domain notes facts.md §4.3: `22651-…`, `G09.20-…`, `000.00.00.TEST-…`). The three never
+ * overlap. Values come back normalised as the portal stores them.
+ */
+export type LookupCode = { kind: 'uuid' | 'reference' | 'maHoSo'; value: string };
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MA_HO_SO_PATTERN = /^[0-9A-Z.]{1,30}-\d{8}-\d{7}$/i;
+export function parseLookupCode(text: string): LookupCode | null {
+  const code = text.trim();
+  if (UUID_PATTERN.test(code)) return { kind: 'uuid', value: code.toLowerCase() };
+  if (/^[0-9a-f]{8}$/i.test(code)) return { kind: 'reference', value: code.toLowerCase() };
+  if (MA_HO_SO_PATTERN.test(code)) return { kind: 'maHoSo', value: code.toUpperCase() };
+  return null;
+}
+/**
+ * What the portal tells any kiosk about a dossier: only what is safe on a public screen, never the
+ * applicant's name, number or answers. Parsing drops any other field a portal might add.
+ */
+export const PortalDossierStatus = z.object({
+  procedureCode: z.string().min(1).max(100),
+  maHoSo: z.string().min(1).max(100),
+  status: PortalStatusCode,
+  statusAt: z.iso.datetime(),
+  receivedAt: z.iso.datetime(),
+});
+export type PortalDossierStatus = z.infer<typeof PortalDossierStatus>;
+
 /** A citizen's rating of the service (1 worst – 5 best), of a dossier or of help without one. */
 export const Rating = z.object({ uuid: z.uuid().optional(), score: z.number().int().min(1).max(5), at: z.iso.datetime() });
 export type Rating = z.infer<typeof Rating>;
@@ -229,6 +258,12 @@ export const hostMethods = {
   /** Sends ratings (at most 1000); a resent rating counts once at the portal. Answers how many it took. */
   'portal.ratings': { input: z.object({ ratings: z.array(Rating).min(1).max(1000) }), output: z.object({ accepted: z.number().int().nonnegative() }) },
   /**
+   * Any kiosk may ask about any dossier of the province (a citizen checks at another kiosk).
+   * portal.dossierUnknown when the portal has not received it, portal.dossierAmbiguous when a
+   * short reference matches more than one (ask for the QR or the MaHoSo).
+   */
+  'portal.lookup': { input: z.object({ code: z.string().max(100).refine((code) => parseLookupCode(code) !== null, 'not a dossier code') }), output: PortalDossierStatus },
+  /**
    * The device key-encryption keys, base64: the current one and, while a rotation is under way,
    * the one before it. The renderer imports them as non-extractable keys.
    */
@@ -254,6 +289,12 @@ export const hostMethods = {
   'documents.cancel': { input: z.object({ jobId: z.uuid() }), output: z.void() },
   /** Prints the citizen's receipt (stage 1 after the save, stage 2 with the portal's code); printer.* when it cannot. */
   'printer.print': { input: ReceiptData, output: z.void() },
+  /**
+   * Speaks a screen's text in the kiosk's voice (espeak-ng), as a WAV for the screen to play, pause
+   * and repeat. The text is what to say (shared/speechText.ts: numbers in words, ID numbers hidden
+   * unless the citizen asked). A new call stops the one before: speech.cancelled.
+   */
+  'speech.say': { input: z.object({ text: z.string().min(1).max(4000), lang: z.enum(['vi', 'en']) }), output: z.object({ wav: Bytes, durationMs: z.number().nonnegative() }) },
   /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */
   'queue.keepCopy': { input: SealedCopy, output: z.void() },
   /** The ids of the dossiers the host holds a copy of. */

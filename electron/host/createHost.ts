@@ -17,6 +17,7 @@ import { createHttpPortal } from './portal/http';
 import type { PortalIdentity } from './portal/index';
 import { ensureIdentity } from './provisioning';
 import { createSealedCopies } from './sealedCopies';
+import { createEspeakEngine } from './speech';
 import { createVault, plainFile, type KeyProtection } from './vault';
 import { createLogger, type Logger } from './log';
 
@@ -92,6 +93,9 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     // Never starts an enrolment: a PDF made offline, before the kiosk enrolled, names no kiosk.
     kioskId: async () => (identity ? identity.then((enrolled) => enrolled.kioskId, () => null) : null),
   };
+  const speech = createEspeakEngine({ binary: config.speech.espeakPath });
+  /** Only the latest read-aloud plays: a new screen or a repeat stops the one before. */
+  let speaking: AbortController | undefined;
   const portal = createHttpPortal({
     baseUrl: config.portal.url,
     timeoutMs: config.portal.timeoutMs,
@@ -127,6 +131,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
         return { portalTime, clockDriftSeconds: Math.round(drift) };
       },
       'portal.ratings': ({ ratings }) => portal.ratings(ratings),
+      'portal.lookup': ({ code }) => portal.lookup(code),
       'vault.keys': async () => {
         const { current, previous } = await vault.keys();
         return {
@@ -159,6 +164,13 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
         if (!devices.printer) throw new KioskError('printer.notFound');
         return devices.printer.print(receipt);
       },
+      'speech.say': async ({ text, lang }) => {
+        speaking?.abort();
+        const controller = (speaking = new AbortController());
+        const voice = lang === 'vi' ? config.speech.voice : 'en';
+        const { wav, durationMs } = await speech.synthesize(text, { voice, rate: config.speech.rate, signal: controller.signal });
+        return { wav: new Uint8Array(wav), durationMs };
+      },
       'queue.keepCopy': (copy) => copies.keep(copy),
       'queue.copies': () => copies.ids(),
       'queue.copy': ({ id }) => copies.get(id),
@@ -169,6 +181,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     async close() {
       for (const unsubscribe of unsubscribes) unsubscribe();
       jobs.cancelAll();
+      speech.close();
       await Promise.all([...devices.all.map((device) => device.close()), ocr?.close()]);
     },
   };

@@ -8,11 +8,12 @@ import { BigButton } from '../ui/BigButton';
 import { formatVnd } from '../ui/format';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
+import { dropDraft, endSession } from './session';
 
 /** The procedures, most asked first, with a search that forgives missing diacritics and case. */
 export function PickProcedure() {
   const t = useT();
-  const { locale, pickProcedure, reset } = useStore();
+  const { locale, pickProcedure } = useStore();
   const [query, setQuery] = useState('');
   const searchId = useId();
   const found = search(query, catalogue.procedures, (procedure) => [procedure.name.vi, procedure.name.en, procedure.code]);
@@ -28,7 +29,7 @@ export function PickProcedure() {
     <Screen
       title={t('procedures.title')}
       actions={
-        <BigButton variant="secondary" onClick={reset}>
+        <BigButton variant="secondary" onClick={endSession}>
           {t('nav.home')}
         </BigButton>
       }
@@ -39,7 +40,13 @@ export function PickProcedure() {
       <ul className="procedure-list">
         {found.map((procedure) => (
           <li key={procedure.code}>
-            <BigButton variant="secondary" onClick={() => pickProcedure(procedure)}>
+            <BigButton
+              variant="secondary"
+              onClick={() => {
+                dropDraft(); // pages scanned for another procedure are not this one's
+                pickProcedure(procedure);
+              }}
+            >
               <span>{procedure.name[locale]}</span>
               <span className="fee">{fee(procedure)}</span>
             </BigButton>

@@ -1,17 +1,16 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { provinceByCode, unitByCode } from '../../shared/adminUnits';
 import { AT_COUNTER, checkAnswers, dossierAnswers, editStep, vietnamToday, type AnswerValue, type Step } from '../../shared/dossier/formEngine';
 import { quoteFee } from '../../shared/dossier/payment';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
 import { errorKey, type Locale, type Translate } from '../../shared/i18n/index';
-import { catalogue } from '../catalogue';
-import { saveDossier } from '../queue/dossiers';
-import { syncNow } from '../queue/syncLoop';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { formatVnd } from '../ui/format';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
+import { onDigitiseProgress } from './documents';
+import { submitJourney } from './session';
 
 function display(step: Step, value: AnswerValue | undefined, locale: Locale, t: Translate): string {
   if (value === undefined || value === '') return t('review.notAnswered');
@@ -37,6 +36,9 @@ export function Review() {
   const { procedure, form, progress, locale, setProgress, showSaved } = useStore();
   const [error, setError] = useState<ErrorCode | null>(null);
   const [saving, setSaving] = useState(false);
+  /** How far the scanned documents have been read, while the submit waits for them. */
+  const [reading, setReading] = useState<number | null>(null);
+  useEffect(() => (saving ? onDigitiseProgress(setReading) : undefined), [saving]);
   if (!procedure || !form || !progress) return null;
 
   const today = { today: vietnamToday() };
@@ -47,8 +49,7 @@ export function Review() {
   const submit = async () => {
     setSaving(true);
     try {
-      showSaved(await saveDossier({ procedureCode: procedure.code, catalogueVersion: catalogue.version, answers, feeVnd: fee.amountVnd }));
-      syncNow();
+      showSaved(await submitJourney(procedure.code, { form, progress }, answers, fee.amountVnd));
     } catch (failure) {
       setError(toKioskError(failure).code);
       setSaving(false);
@@ -61,7 +62,7 @@ export function Review() {
       caption={procedure.name[locale]}
       actions={
         <BigButton onClick={submit} disabled={saving || problem !== null}>
-          {saving ? t('submit.saving') : t('submit.button')}
+          {!saving ? t('submit.button') : reading !== null && reading < 1 ? t('submit.reading', { percent: Math.round(reading * 100) }) : t('submit.saving')}
         </BigButton>
       }
     >

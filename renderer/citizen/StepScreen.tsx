@@ -28,7 +28,7 @@ function Field(props: FieldProps) {
     case 'address':
       return <AddressField {...props} />;
     case 'document':
-      return <DocumentField {...props} />;
+      return <DocumentField {...props} step={step} />;
     default:
       return assertNever(step);
   }
@@ -68,7 +68,7 @@ export function StepScreen({ step }: { step: Step }) {
     <form onSubmit={submit} noValidate className="screen-form">
       <Screen
         title={label}
-        titleFor={step.type === 'select' ? undefined : inputId}
+        titleFor={step.type === 'select' || step.type === 'document' ? undefined : inputId}
         caption={[t('question.progress', { current: position, total: visible.length }), step.context?.[locale]].filter(Boolean).join(' · ')}
         actions={
           <>

@@ -9,6 +9,7 @@ import { formatVnd } from '../ui/format';
 import { QrCode } from '../ui/QrCode';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
+import { endSession } from './session';
 
 const QR_SIZE_PX = 320;
 
@@ -48,9 +49,9 @@ function Payment({ dossier }: { dossier: Dossier }) {
 /** Shown only once the queue has committed and read back the dossier. */
 export function Submitted() {
   const t = useT();
-  const { saved, reset } = useStore();
+  const saved = useStore((state) => state.saved);
   return (
-    <Screen title={t('saved.title')} actions={<BigButton onClick={reset}>{t('nav.home')}</BigButton>}>
+    <Screen title={t('saved.title')} actions={<BigButton onClick={endSession}>{t('nav.home')}</BigButton>}>
       <p>{t('saved.body')}</p>
       {saved && (
         <>

@@ -2,8 +2,9 @@ import type { StateCreator } from 'zustand';
 import type { Dossier } from '../../shared/dossier/dossier';
 import { compileForm, REVIEW, startForm, vietnamToday, type CompiledForm, type FormProgress, type Identity } from '../../shared/dossier/formEngine';
 import type { Procedure } from '../../shared/dossier/procedures';
+import type { DraftPage } from './documents';
 
-export type Route = 'attract' | 'procedures' | 'identify' | 'step' | 'review' | 'saved' | 'queue';
+export type Route = 'attract' | 'procedures' | 'identify' | 'step' | 'review' | 'saved' | 'queue' | 'check';
 
 /** Where the citizen is, and their answers so far. Screen state only: dossiers live in the queue. */
 export interface FlowSlice {
@@ -12,18 +13,24 @@ export interface FlowSlice {
   form: CompiledForm | null;
   progress: FormProgress | null;
   saved: Dossier | null;
+  /** The session's draft in the queue, made at the first scanned page (documents.ts). */
+  draftId: string | null;
+  /** Each document's scanned pages, by the catalogue's document id, in the citizen's order. */
+  pages: Readonly<Record<string, readonly DraftPage[]>>;
   go(route: Route): void;
   pickProcedure(procedure: Procedure): void;
   /** Starts the form, with the applicant's answers from their ID card when they scanned it. */
   identify(identity: Identity): void;
   setProgress(progress: FormProgress): void;
+  setDraft(draftId: string): void;
+  setPages(document: string, pages: readonly DraftPage[]): void;
   /** Called after the queue committed the dossier, never before. */
   showSaved(dossier: Dossier): void;
   /** Back to the attract screen with nothing of the last citizen left on screen. */
   reset(): void;
 }
 
-const empty = { route: 'attract', procedure: null, form: null, progress: null, saved: null } as const;
+const empty = { route: 'attract', procedure: null, form: null, progress: null, saved: null, draftId: null, pages: {} } as const;
 const routeFor = (progress: FormProgress): Route => (progress.current === REVIEW ? 'review' : 'step');
 
 export const createFlowSlice: StateCreator<FlowSlice> = (set, get) => ({
@@ -37,6 +44,8 @@ export const createFlowSlice: StateCreator<FlowSlice> = (set, get) => ({
     set({ progress, route: routeFor(progress) });
   },
   setProgress: (progress) => set({ progress, route: routeFor(progress) }),
+  setDraft: (draftId) => set({ draftId }),
+  setPages: (document, pages) => set({ pages: { ...get().pages, [document]: pages } }),
   showSaved: (saved) => set({ saved, progress: null, route: 'saved' }),
   reset: () => set(empty),
 });

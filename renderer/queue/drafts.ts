@@ -60,13 +60,36 @@ export function saveDraftAnswers(id: string, answers: Dossier['answers'], databa
 
 /** Adds a scanned page or a generated form at the end; returns how the dossier lists it. */
 export function addDraftPage(id: string, file: NewAttachment, database: KioskDb = db): Promise<Attachment> {
+  return putDraftFile(id, file, database, (attachments, attachment) => [...attachments, attachment]);
+}
+
+/**
+ * Replaces all of one document's pages by one file, in their place: the document's scans by its
+ * searchable PDF once they have been read (electron/host/documents.ts). Returns how it is listed.
+ */
+export function replaceDocumentPages(id: string, file: NewAttachment, database: KioskDb = db): Promise<Attachment> {
+  return putDraftFile(id, file, database, (attachments, attachment) => {
+    const at = attachments.findIndex((page) => page.documentType === file.documentType);
+    const others = attachments.filter((page) => page.documentType !== file.documentType);
+    return at < 0 ? [...others, attachment] : [...others.slice(0, at), attachment, ...others.slice(at)];
+  });
+}
+
+/**
+ * Seals a file into the draft and lists it where `place` puts it; attachments `place` leaves out
+ * are deleted with it, in the same transaction.
+ */
+function putDraftFile(id: string, file: NewAttachment, database: KioskDb, place: (attachments: readonly Attachment[], attachment: Attachment) => Attachment[]): Promise<Attachment> {
   return editDraft(id, database, async (dossierKey) => {
     const attachment = Attachment.parse({ id: crypto.randomUUID(), documentType: file.documentType, mediaType: file.mediaType, sha256: await sha256Hex(file.bytes), size: file.bytes.length });
     const sealed = await sealAttachment(dossierKey, { id: attachment.id, bytes: file.bytes }, id);
     await database.transaction('rw', database.dossiers, database.attachments, async () => {
       const row = editable(await database.dossiers.get(id), id);
+      const attachments = place(row.attachments, attachment);
+      const kept = new Set(attachments.map((each) => each.id));
+      await database.attachments.bulkDelete(row.attachments.filter((each) => !kept.has(each.id)).map((each) => each.id));
       await database.attachments.add({ ...sealed, dossierId: id });
-      await database.dossiers.put({ ...row, attachments: [...row.attachments, attachment] });
+      await database.dossiers.put({ ...row, attachments });
     });
     return attachment;
   });
@@ -81,22 +104,28 @@ export async function removeDraftPage(id: string, attachmentId: string, database
   });
 }
 
-/** Puts the pages in the citizen's order; `attachmentIds` must name each page once. */
+/**
+ * Puts pages in the citizen's order: the pages named take the places they held among the draft's
+ * attachments, in the order given (one document's pages, or all of them). Each must be named once.
+ */
 export async function orderDraftPages(id: string, attachmentIds: readonly string[], database: KioskDb = db): Promise<void> {
   await database.transaction('rw', database.dossiers, async () => {
     const row = editable(await database.dossiers.get(id), id);
+    const named = new Set(attachmentIds);
+    const places = row.attachments.flatMap((attachment, index) => (named.has(attachment.id) ? [index] : []));
+    if (places.length !== attachmentIds.length || named.size !== attachmentIds.length) throw new KioskError('queue.saveFailed');
     const byId = new Map(row.attachments.map((attachment) => [attachment.id, attachment]));
-    const ordered = attachmentIds.flatMap((attachmentId) => byId.get(attachmentId) ?? []);
-    if (ordered.length !== row.attachments.length || new Set(attachmentIds).size !== attachmentIds.length) throw new KioskError('queue.saveFailed');
-    await database.dossiers.put({ ...row, attachments: ordered });
+    const attachments = [...row.attachments];
+    places.forEach((place, i) => (attachments[place] = byId.get(attachmentIds[i]!)!));
+    await database.dossiers.put({ ...row, attachments });
   });
 }
 
-/** draft → ready: the citizen has checked every answer and given consent. */
-export async function markReady(id: string, database: KioskDb = db): Promise<void> {
+/** draft → ready: the citizen has checked every answer and the fee they come to, and given consent. */
+export async function markReady(id: string, feeVnd: Dossier['feeVnd'], database: KioskDb = db): Promise<void> {
   await database.transaction('rw', database.dossiers, async () => {
     const row = editable(await database.dossiers.get(id), id);
-    await database.dossiers.put({ ...row, status: 'ready' });
+    await database.dossiers.put({ ...row, feeVnd: Dossier.shape.feeVnd.parse(feeVnd), status: 'ready' });
   });
 }
 

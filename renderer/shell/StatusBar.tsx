@@ -5,10 +5,11 @@ import { syncNow } from '../queue/syncLoop';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { useT } from '../ui/useT';
+import { ReadAloud } from './ReadAloud';
 
 const HEALTH_INTERVAL_MS = 15_000;
 
-/** Top bar on every screen: the link to the portal, the language switch, the version. */
+/** Top bar on every screen: the link to the portal, the version, read-aloud and the language switch. */
 export function StatusBar() {
   const t = useT();
   const { locale, setLocale } = useStore();
@@ -42,6 +43,7 @@ export function StatusBar() {
         {t(online ? 'portal.online' : 'portal.offline')}
       </span>
       {info && <span data-testid="app-version">{t('app.version', { version: info.version })}</span>}
+      <ReadAloud />
       <BigButton
         variant="secondary"
         lang={locale === 'vi' ? 'en' : 'vi'}

@@ -64,7 +64,7 @@ test('every screen and field type has no WCAG 2.2 A/AA violation and no touch ta
   await next();
 
   await at('Quét giấy tờ về chỗ ở');
-  await page.getByRole('checkbox').check();
+  await page.getByRole('checkbox', { name: 'Tôi sẽ nộp bản giấy này cho cán bộ tại quầy' }).check();
   await next();
   await page.getByLabel('Số điện thoại để cán bộ gọi cho bạn').fill('0912345678');
   await next();

@@ -81,7 +81,7 @@ const harness = {
     addPage: (id: string, page: string) => codeOf(addDraftPage(id, { documentType: scannedDocument, mediaType: 'image/jpeg', bytes: fromBase64(page) }).then(({ id }) => id)),
     removePage: (id: string, attachmentId: string) => codeOf(removeDraftPage(id, attachmentId)),
     orderPages: (id: string, attachmentIds: string[]) => codeOf(orderDraftPages(id, attachmentIds)),
-    markReady: (id: string) => codeOf(markReady(id)),
+    markReady: (id: string) => codeOf(markReady(id, 2000)),
     /** Submits, then starts a sync run; resolves with the confirmed dossier's answers and page ids. */
     submit: (id: string) =>
       codeOf(

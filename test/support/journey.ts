@@ -10,6 +10,16 @@ export const CARD_QR = '056090001234|225123456|NGUYỄN VĂN AN|15031990|Nam|Th�
  * way screen by screen, with its assertions; this is for tests about what happens after.
  */
 export async function fillCertifiedCopyToReview(page: Page): Promise<void> {
+  await answerCertifiedCopyToScan(page, '5');
+  await page.getByRole('checkbox', { name: 'Tôi sẽ nộp bản giấy này cho cán bộ tại quầy' }).check();
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  await page.getByLabel('Số điện thoại để cán bộ gọi cho bạn').fill('0912345678');
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  await page.getByRole('button', { name: 'Gửi hồ sơ' }).waitFor();
+}
+
+/** From the attract screen to the question that asks for the paper of a `pages`-page copy. */
+export async function answerCertifiedCopyToScan(page: Page, pages: string): Promise<void> {
   await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
   await page.getByLabel('Tìm thủ tục').fill('chung thuc ban sao');
   await page.getByRole('button', { name: /^Chứng thực bản sao từ bản chính/ }).click();
@@ -18,17 +28,12 @@ export async function fillCertifiedCopyToReview(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Đúng, tiếp tục' }).click();
   for (const [question, value] of [
     ['Bạn cần chứng thực giấy gì?', 'Giấy khai sinh'],
-    ['Giấy đó có mấy trang?', '5'],
+    ['Giấy đó có mấy trang?', pages],
     ['Bạn cần mấy bản sao?', '1'],
   ] as const) {
     await page.getByLabel(question).fill(value);
     await page.getByRole('button', { name: 'Tiếp tục' }).click();
   }
-  await page.getByRole('checkbox').check();
-  await page.getByRole('button', { name: 'Tiếp tục' }).click();
-  await page.getByLabel('Số điện thoại để cán bộ gọi cho bạn').fill('0912345678');
-  await page.getByRole('button', { name: 'Tiếp tục' }).click();
-  await page.getByRole('button', { name: 'Gửi hồ sơ' }).waitFor();
 }
 
 /** Presses "Gửi hồ sơ" (the save); resolves as soon as the click was dispatched. */

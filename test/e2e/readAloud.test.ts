@@ -1,0 +1,69 @@
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { CARD_QR } from '../support/journey';
+import { withKiosk } from '../support/kiosk';
+
+/**
+ * Read-aloud through the real chain: the screen's text, normalised in the page (numbers in words,
+ * ID numbers hidden), spoken by the host's espeak-ng, played by the page. The test records what
+ * the page asked the host to say and what it played.
+ */
+const env = withKiosk();
+
+/** Keeps the text of every `speech.say` call and the duration of every sound the page plays. */
+function listen(page: Page) {
+  return page.addInitScript(() => {
+    const said: string[] = [];
+    const played: number[] = [];
+    const send = window.fetch;
+    window.fetch = async (input, init) => {
+      if (String(input).endsWith('/speech.say') && init?.body instanceof Blob) said.push(await init.body.text());
+      return send(input, init);
+    };
+    const play = HTMLMediaElement.prototype.play;
+    HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+      this.addEventListener('loadedmetadata', () => played.push(this.duration), { once: true });
+      return play.call(this);
+    };
+    Object.assign(window, { __speech: { said, played } });
+  });
+}
+
+const speech = (page: Page) => page.evaluate(() => (window as unknown as { __speech: { said: string[]; played: number[] } }).__speech);
+
+test('the screen is read aloud in Vietnamese, can be paused, resumed and repeated, and hides the ID number unless asked', async () => {
+  const { page } = env.browser;
+  await listen(page);
+  await page.goto(env.kiosk.webHost.url);
+
+  await page.getByRole('button', { name: 'Đọc to' }).click();
+  await page.getByRole('button', { name: 'Tạm dừng' }).waitFor({ timeout: 15_000 });
+  await expect.poll(async () => (await speech(page)).played.length).toBe(1);
+  // The attract screen's words, as a sound of a plausible length.
+  expect((await speech(page)).said[0]).toContain('Chạm để bắt đầu');
+  expect((await speech(page)).played[0]).toBeGreaterThan(1);
+  await page.getByRole('button', { name: 'Tạm dừng' }).click();
+  await page.getByRole('button', { name: 'Đọc tiếp' }).click();
+  await page.getByRole('button', { name: 'Đọc lại' }).click();
+  await expect.poll(async () => (await speech(page)).played.length, { timeout: 15_000 }).toBe(2);
+
+  // On the card's screen the number is on display, but not said.
+  await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
+  await page.getByLabel('Tìm thủ tục').fill('chung thuc ban sao');
+  await page.getByRole('button', { name: /^Chứng thực bản sao từ bản chính/ }).click();
+  await page.getByLabel('Đưa mã QR trên thẻ căn cước vào máy quét').fill(CARD_QR);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('card-summary').waitFor();
+  await page.getByRole('button', { name: 'Đọc to' }).click();
+  await expect.poll(async () => (await speech(page)).said.length, { timeout: 15_000 }).toBe(3);
+  const hidden = (await speech(page)).said[2]!;
+  expect(hidden).toContain('Nguyễn Văn An');
+  expect(hidden).toContain('số đã được ẩn');
+  expect(hidden).not.toMatch(/056090001234|không năm sáu không chín/);
+
+  // Asked for: read digit by digit.
+  await page.getByText('Đọc cả số giấy tờ').click();
+  await page.getByRole('button', { name: /Đọc to|Đọc lại/ }).first().click();
+  await expect.poll(async () => (await speech(page)).said.length, { timeout: 15_000 }).toBe(4);
+  expect((await speech(page)).said[3]).toContain('không năm sáu');
+});
