@@ -12,7 +12,8 @@ import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from './faultProxy';
 
 export const root = path.resolve(import.meta.dirname, '../..');
-export const rendererDir = path.join(root, 'renderer/dist');
+/** `npm run build`'s renderer; KIOSK_RENDERER_DIR points at another build (e.g. `vite build --outDir`) to test it side by side. */
+export const rendererDir = process.env.KIOSK_RENDERER_DIR ?? path.join(root, 'renderer/dist');
 export const assetsDir = path.join(root, 'assets');
 /** For files that must resolve the project's node_modules (a bundled host leaves sharp and the drivers there). */
 export const projectTempBase = path.join(root, '.tsbuild');
