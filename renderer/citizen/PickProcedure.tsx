@@ -6,6 +6,7 @@ import { catalogue } from '../catalogue';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { formatVnd } from '../ui/format';
+import { KeyboardField } from '../ui/keyboard/KeyboardField';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
 import { dropDraft, endSession } from './session';
@@ -15,6 +16,9 @@ export function PickProcedure() {
   const t = useT();
   const { locale, pickProcedure } = useStore();
   const [query, setQuery] = useState('');
+  // Most citizens touch a procedure in the list: the keys come up only when the search box is
+  // touched, and "Xong" puts them away; never on blur, which would move the list under a finger.
+  const [typing, setTyping] = useState(false);
   const searchId = useId();
   const found = search(query, catalogue.procedures, (procedure) => [procedure.name.vi, procedure.name.en, procedure.code]);
 
@@ -35,7 +39,18 @@ export function PickProcedure() {
       }
     >
       <label htmlFor={searchId}>{t('procedures.search')}</label>
-      <input id={searchId} className="text-input wide" type="search" autoComplete="off" value={query} onChange={(event) => setQuery(event.target.value)} />
+      <KeyboardField
+        id={searchId}
+        className="text-input wide"
+        type="search"
+        mode="text"
+        value={query}
+        onChange={setQuery}
+        keyboardShown={typing}
+        onFocus={() => setTyping(true)}
+        onClick={() => setTyping(true)}
+        onDone={() => setTyping(false)}
+      />
       {found.length === 0 && <p role="status">{t('procedures.none')}</p>}
       <ul className="procedure-list">
         {found.map((procedure) => (

@@ -7,8 +7,17 @@ import { useT } from '../ui/useT';
 
 type Reading = 'idle' | 'loading' | 'playing' | 'paused';
 
-/** What a screen says: its main region as a sighted citizen reads it, heading first. */
-const screenText = () => document.querySelector('main')?.innerText.trim() ?? '';
+/**
+ * What a screen says: its main region as a sighted citizen reads it, heading first, without the
+ * on-screen keyboard's keys (its text is one contiguous run of the region's text).
+ */
+function screenText(): string {
+  const main = document.querySelector<HTMLElement>('main');
+  if (!main) return '';
+  let text = main.innerText;
+  for (const keyboard of main.querySelectorAll<HTMLElement>('.keyboard')) text = text.replace(keyboard.innerText, '');
+  return text.trim();
+}
 
 /**
  * Reads the screen aloud, offline (quality target A3): the host speaks it with espeak-ng and the

@@ -66,4 +66,13 @@ test('the screen is read aloud in Vietnamese, can be paused, resumed and repeate
   await page.getByRole('button', { name: /Đọc to|Đọc lại/ }).first().click();
   await expect.poll(async () => (await speech(page)).said.length, { timeout: 15_000 }).toBe(4);
   expect((await speech(page)).said[3]).toContain('không năm sáu');
+
+  // A question with the on-screen keyboard: the question is read, not the keys.
+  await page.getByRole('button', { name: 'Đúng, tiếp tục' }).click();
+  await page.getByRole('heading', { name: 'Bạn cần chứng thực giấy gì?' }).waitFor();
+  await page.getByRole('button', { name: 'Đọc to' }).click();
+  await expect.poll(async () => (await speech(page)).said.length, { timeout: 15_000 }).toBe(5);
+  const question = (await speech(page)).said[4]!;
+  expect(question).toContain('Bạn cần chứng thực giấy gì?');
+  expect(question).not.toMatch(/Dấu ngã|Dấu cách/);
 });

@@ -1,15 +1,20 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { communesOf, provinces, searchCommunes, unitByCode } from '../../../shared/adminUnits';
 import type { AddressAnswer } from '../../../shared/dossier/formEngine';
+import { KeyboardDock, KeyboardInput, submitFormOf } from '../../ui/keyboard/KeyboardField';
 import { useT } from '../../ui/useT';
 import type { FieldProps } from './FieldProps';
 
 const emptyAddress: AddressAnswer = { provinceCode: '', communeCode: '', detail: '' };
 const MAX_SHOWN = 8;
+/** The engine's limit for the detail. */
+const DETAIL_MAX = 200;
 
 /**
  * Province, then commune (searchable without diacritics, among the 2025 two-tier units), then the
- * house number, village or group in the citizen's own words.
+ * house number, village or group in the citizen's own words. One keyboard types into the commune
+ * search while it is there and not left for the detail box; its "Xong" goes on to the detail box,
+ * and there submits like "Tiếp tục".
  */
 export function AddressField({ value, onChange, inputId, describedBy, invalid }: FieldProps) {
   const t = useT();
@@ -18,54 +23,86 @@ export function AddressField({ value, onChange, inputId, describedBy, invalid }:
   const set = (patch: Partial<AddressAnswer>) => onChange({ ...address, ...patch });
   const communes = address.provinceCode ? searchCommunes(query, { provinceCode: address.provinceCode }).slice(0, MAX_SHOWN) : [];
   const chosen = address.communeCode ? unitByCode(address.communeCode) : undefined;
+  // The keys type into the commune search while it is on screen, until the detail box is touched.
+  const [typingDetail, setTypingDetail] = useState(false);
+  const detailBox = useRef<HTMLInputElement>(null);
+  const keysOnSearch = address.provinceCode !== '' && !chosen && !typingDetail;
+  const setDetail = (detail: string) => set({ detail });
+  const keys = keysOnSearch
+    ? { value: query, onChange: setQuery, onDone: () => detailBox.current?.focus() }
+    : { value: address.detail, onChange: setDetail, onDone: () => submitFormOf(detailBox.current) };
+  const searchAgain = (patch: Partial<AddressAnswer>) => {
+    set({ ...patch, communeCode: '' });
+    setTypingDetail(false);
+  };
 
   return (
-    <div className="address-field">
-      <label htmlFor={inputId}>{t('field.address.province')}</label>
-      <select
-        id={inputId}
-        className="text-input"
-        value={address.provinceCode}
-        aria-describedby={describedBy}
-        aria-invalid={invalid}
-        onChange={(event) => set({ provinceCode: event.target.value, communeCode: '' })}
-      >
-        <option value="">{t('field.address.choose')}</option>
-        {provinces().map((province) => (
-          <option key={province.code} value={province.code}>
-            {province.name}
-          </option>
-        ))}
-      </select>
-      {address.provinceCode && (
-        <>
-          <label htmlFor={`${inputId}-commune`}>{t('field.address.commune')}</label>
-          {chosen ? (
-            <p className="chosen">
-              <strong>{chosen.name}</strong>{' '}
-              <button type="button" className="link-button" onClick={() => set({ communeCode: '' })}>
-                {t('field.address.change')}
-              </button>
-            </p>
-          ) : (
-            <>
-              <input id={`${inputId}-commune`} className="text-input" type="search" autoComplete="off" value={query} onChange={(event) => setQuery(event.target.value)} />
-              <ul className="commune-list">
-                {communes.map((commune) => (
-                  <li key={commune.code}>
-                    <button type="button" className="choice" onClick={() => set({ communeCode: commune.code })}>
-                      {commune.name}
-                    </button>
-                  </li>
-                ))}
-              </ul>
-              {communesOf(address.provinceCode).length > 0 && communes.length === 0 && <p>{t('field.address.noCommune')}</p>}
-            </>
-          )}
-        </>
-      )}
-      <label htmlFor={`${inputId}-detail`}>{t('field.address.detail')}</label>
-      <input id={`${inputId}-detail`} className="text-input" type="text" autoComplete="off" value={address.detail} onChange={(event) => set({ detail: event.target.value })} />
-    </div>
+    <>
+      <div className="address-field">
+        <label htmlFor={inputId}>{t('field.address.province')}</label>
+        <select
+          id={inputId}
+          className="text-input"
+          value={address.provinceCode}
+          aria-describedby={describedBy}
+          aria-invalid={invalid}
+          onChange={(event) => searchAgain({ provinceCode: event.target.value })}
+        >
+          <option value="">{t('field.address.choose')}</option>
+          {provinces().map((province) => (
+            <option key={province.code} value={province.code}>
+              {province.name}
+            </option>
+          ))}
+        </select>
+        {address.provinceCode && (
+          <>
+            <label htmlFor={`${inputId}-commune`}>{t('field.address.commune')}</label>
+            {chosen ? (
+              <p className="chosen">
+                <strong>{chosen.name}</strong>{' '}
+                <button type="button" className="link-button" onClick={() => searchAgain({})}>
+                  {t('field.address.change')}
+                </button>
+              </p>
+            ) : (
+              <>
+                <KeyboardInput
+                  id={`${inputId}-commune`}
+                  className="text-input"
+                  type="search"
+                  value={query}
+                  active={keysOnSearch}
+                  onFocus={() => setTypingDetail(false)}
+                  onChange={setQuery}
+                />
+                <ul className="commune-list">
+                  {communes.map((commune) => (
+                    <li key={commune.code}>
+                      <button type="button" className="choice" onClick={() => set({ communeCode: commune.code })}>
+                        {commune.name}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+                {communesOf(address.provinceCode).length > 0 && communes.length === 0 && <p>{t('field.address.noCommune')}</p>}
+              </>
+            )}
+          </>
+        )}
+        <label htmlFor={`${inputId}-detail`}>{t('field.address.detail')}</label>
+        <KeyboardInput
+          ref={detailBox}
+          id={`${inputId}-detail`}
+          className="text-input"
+          type="text"
+          value={address.detail}
+          active={!keysOnSearch}
+          onFocus={() => setTypingDetail(true)}
+          onChange={setDetail}
+        />
+      </div>
+      <KeyboardDock {...keys} mode="text" maxLength={DETAIL_MAX} />
+    </>
   );
 }

@@ -1,25 +1,27 @@
 import type { Step } from '../../../shared/dossier/formEngine';
+import { KeyboardField } from '../../ui/keyboard/KeyboardField';
+import type { KeyboardMode } from '../../ui/keyboard/keys';
 import type { FieldProps } from './FieldProps';
 
-const inputModes = { text: 'text', cccd: 'numeric', phone: 'tel', number: 'numeric' } as const;
+const keyboardModes = { text: 'text', cccd: 'numeric', phone: 'phone', number: 'numeric' } as const satisfies Record<string, KeyboardMode>;
+const CCCD_DIGITS = 12;
 
-/** One line of text or digits; the form engine cleans and checks it. */
-export function TextField({ step, value, onChange, inputId, describedBy, invalid }: FieldProps<Extract<Step, { type: keyof typeof inputModes }>>) {
+/**
+ * One line of text or digits; the form engine cleans and checks it. The on-screen keys stay up:
+ * the box is the only thing the screen asks for, so the citizen need not find out to touch it.
+ */
+export function TextField({ step, value, onChange, inputId, describedBy, invalid }: FieldProps<Extract<Step, { type: keyof typeof keyboardModes }>>) {
   return (
-    <input
+    <KeyboardField
       id={inputId}
       className="text-input"
       type="text"
-      inputMode={inputModes[step.type]}
-      autoComplete="off"
-      spellCheck={false}
+      mode={keyboardModes[step.type]}
+      keyLimit={step.type === 'text' ? step.maxLength : step.type === 'cccd' ? CCCD_DIGITS : undefined}
       value={value === undefined ? '' : String(value)}
       aria-describedby={describedBy}
       aria-invalid={invalid}
-      onChange={(event) => {
-        const text = event.target.value;
-        onChange(step.type === 'number' && /^\d+$/.test(text.trim()) ? Number(text.trim()) : text);
-      }}
+      onChange={(text) => onChange(step.type === 'number' && /^\d+$/.test(text.trim()) ? Number(text.trim()) : text)}
     />
   );
 }
