@@ -4,12 +4,14 @@ import { assertNever } from '../shared/errors';
 import { CheckDossier } from './citizen/CheckDossier';
 import { Identify } from './citizen/Identify';
 import { PickProcedure } from './citizen/PickProcedure';
+import { Rate } from './citizen/Rate';
 import { Review } from './citizen/Review';
 import { StepScreen } from './citizen/StepScreen';
 import { Submitted } from './citizen/Submitted';
 import { Queue } from './helper/Queue';
 import { openQueue } from './queue/db';
 import { Attract } from './shell/Attract';
+import { IdleGuard } from './shell/IdleGuard';
 import { Recovery } from './shell/Recovery';
 import { StatusBar } from './shell/StatusBar';
 import { useStore, type Store } from './store';
@@ -30,6 +32,8 @@ function Route({ route }: { route: Store['route'] }) {
       return <Review />;
     case 'saved':
       return <Submitted />;
+    case 'rate':
+      return <Rate />;
     case 'queue':
       return <Queue />;
     case 'check':
@@ -57,7 +61,7 @@ export function App() {
   return (
     <>
       <StatusBar />
-      {queueDown ? <Recovery /> : <Route route={route} />}
+      {queueDown ? <Recovery /> : <IdleGuard><Route route={route} /></IdleGuard>}
     </>
   );
 }

@@ -192,6 +192,13 @@ export const KioskConfig = z.object({
    * questions at the counter); then its key is destroyed (crypto-shredding, quality target D2).
    */
   retentionDays: z.number().nonnegative().default(30),
+  /** A citizen session with no touch, key or scan for this long shows the "are you still here?" warning. */
+  idleSeconds: z.number().int().positive().default(90),
+  /**
+   * The warning's countdown before the session is wiped: WCAG 2.2.1 gives at least 20 s to extend
+   * (quality target A3), so a shorter one is refused.
+   */
+  idleWarningSeconds: z.number().int().min(20).default(30),
   /** A technician's explicit acceptance of a machine whose key store is not protected (Linux basic_text). */
   acceptWeakKeyStore: z.boolean().default(false),
   /** Without one, fees are paid at the counter. */

@@ -25,6 +25,9 @@ export const AppInfo = z.object({
   minFreeStorageBytes: z.number().int().nonnegative(),
   /** Days personal data stays after the portal accepted a dossier. */
   retentionDays: z.number().nonnegative(),
+  /** Quiet time before a citizen session shows the idle warning, then the warning's countdown to the wipe. */
+  idleSeconds: z.number().int().positive(),
+  idleWarningSeconds: z.number().int().min(20),
   startedAt: z.iso.datetime(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { shortReference } from './dossier/dossier';
+import { AT_COUNTER } from './dossier/formEngine';
 import { createT, type Translate } from './i18n/index';
 
 /**
@@ -10,8 +11,11 @@ import { createT, type Translate } from './i18n/index';
 export const ReceiptData = z.object({
   dossierId: z.uuid(),
   procedure: z.object({ code: z.string().min(1), name: z.string().min(1) }),
-  /** Every document handed in or scanned; pages 0 means shown at the counter, not kept. */
-  documents: z.array(z.object({ name: z.string().min(1), pages: z.number().int().nonnegative() })),
+  /**
+   * Every document handed in or scanned: its scanned pages; 0 when only shown, not kept; AT_COUNTER
+   * when the citizen chose to hand the paper in at the counter, which is kept but not yet counted.
+   */
+  documents: z.array(z.object({ name: z.string().min(1), pages: z.union([z.number().int().nonnegative(), z.literal(AT_COUNTER)]) })),
   /** In đồng; null when the province sets the fee and the officer tells it. */
   feeVnd: z.number().int().nonnegative().nullable(),
   /** yyyy-mm-dd, or null when the officer must set it (verification needed). */
@@ -64,8 +68,8 @@ export const formatVietnamDate = (isoDate: string): string => isoDate.split('-')
 
 /** Wide enough for "24/11/2026 11:50" and "50.000 đồng", narrow enough for a label beside on 58 mm (32 characters). */
 const VALUE_COLUMN = 16;
-/** "xuất trình", "12 trang". */
-const PAGES_COLUMN = 10;
+/** "nộp tại quầy", "xuất trình", "12 trang". */
+const PAGES_COLUMN = 12;
 
 /** The receipt's words come from the shared catalogue; receipts print in Vietnamese unless asked otherwise. */
 const vietnamese = createT('vi');
@@ -74,7 +78,8 @@ export function feeText(feeVnd: number | null, t: Translate = vietnamese): strin
   if (feeVnd === null) return t('receipt.officerWillSay');
   return feeVnd === 0 ? t('receipt.noFee') : formatVndText(feeVnd);
 }
-export const pagesText = (pages: number, t: Translate = vietnamese): string => (pages > 0 ? t('receipt.pages', { count: pages }) : t('receipt.shown'));
+export const pagesText = (pages: ReceiptData['documents'][number]['pages'], t: Translate = vietnamese): string =>
+  pages === AT_COUNTER ? t('receipt.atCounter') : pages > 0 ? t('receipt.pages', { count: pages }) : t('receipt.shown');
 export const dueDateText = (isoDate: string | null, t: Translate = vietnamese): string => (isoDate ? formatVietnamDate(isoDate) : t('receipt.officerWillSay'));
 
 /**

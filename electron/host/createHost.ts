@@ -115,6 +115,8 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
         payee: config.payee,
         minFreeStorageBytes: config.minFreeStorageBytes,
         retentionDays: config.retentionDays,
+        idleSeconds: config.idleSeconds,
+        idleWarningSeconds: config.idleWarningSeconds,
         startedAt,
       }),
       'devices.list': async () => devices.all.map((device) => device.status()),

@@ -1,7 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Payee } from '../../shared/config';
 import { shortReference, type Dossier } from '../../shared/dossier/dossier';
+import type { CompiledForm } from '../../shared/dossier/formEngine';
+import type { Procedure } from '../../shared/dossier/procedures';
+import { expectedResultDate, receiptData, receiptDocuments, receiptKiosk } from '../../shared/dossier/receiptData';
 import { buildVietQr, qrMatrix } from '../../shared/dossier/vietqr';
+import { toKioskError, type ErrorCode } from '../../shared/errors';
+import { errorKey } from '../../shared/i18n/index';
+import { dueDateText, pagesText, receiptQrText } from '../../shared/receipt';
 import { host } from '../host';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
@@ -9,9 +15,10 @@ import { formatVnd } from '../ui/format';
 import { QrCode } from '../ui/QrCode';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
-import { endSession } from './session';
 
 const QR_SIZE_PX = 320;
+/** Big enough for a phone camera at arm's length; the receipt's own QR holds only `DVC:` and the UUID. */
+const RECEIPT_QR_SIZE_PX = 200;
 
 /** The fee for a saved dossier: a VietQR code when the commune has an account, else at the counter. */
 function Payment({ dossier }: { dossier: Dossier }) {
@@ -46,21 +53,110 @@ function Payment({ dossier }: { dossier: Dossier }) {
   );
 }
 
+interface SavedProps {
+  dossier: Dossier;
+  procedure: Procedure;
+  form: CompiledForm;
+}
+
+/**
+ * Prints the stage-1 receipt once when the screen shows, and again on "In lại". A printer fault
+ * never puts the dossier in doubt: it is already saved, and the screen says so.
+ */
+function ReceiptPrint({ dossier, procedure, form }: SavedProps) {
+  const t = useT();
+  const [state, setState] = useState<'printing' | 'printed' | ErrorCode>('printing');
+  const print = useCallback(async () => {
+    setState('printing');
+    try {
+      const kiosk = receiptKiosk(await host().call('app.info'));
+      await host().call('printer.print', receiptData({ dossier, procedure, form, kiosk }));
+      setState('printed');
+    } catch (failure) {
+      setState(toKioskError(failure).code);
+    }
+  }, [dossier, procedure, form]);
+  // A ref, not state: StrictMode runs effects twice, and the citizen must get one receipt, not two.
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    void print();
+  }, [print]);
+
+  if (state === 'printing' || state === 'printed') {
+    return (
+      <p className={`print-status ${state}`} role="status">
+        {t(state === 'printing' ? 'printed.printing' : 'printed.done')}
+      </p>
+    );
+  }
+  return (
+    <div className="print-status failed" role="alert">
+      <p className="error">{t(errorKey(state))}</p>
+      <p>{t('printed.savedAnyway')}</p>
+      <BigButton variant="secondary" onClick={print}>
+        {t('printed.retry')}
+      </BigButton>
+    </div>
+  );
+}
+
+/** The receipt's key facts on screen, and its QR code for the citizen to photograph. */
+function ReceiptFacts(saved: SavedProps) {
+  const t = useT();
+  const locale = useStore((state) => state.locale);
+  const reference = shortReference(saved.dossier.id);
+  const documents = receiptDocuments(saved, locale);
+  return (
+    <section className="receipt-facts" aria-labelledby="receipt-facts-title">
+      <div>
+        <h2 id="receipt-facts-title">{t('printed.summary')}</h2>
+        <dl>
+          <dt>{t('printed.procedure')}</dt>
+          <dd>{saved.procedure.name[locale]}</dd>
+          <dt>{t('printed.dueDate')}</dt>
+          <dd data-testid="receipt-due-date">{dueDateText(expectedResultDate(saved), t)}</dd>
+          {documents.length > 0 && (
+            <>
+              <dt>{t('printed.documents')}</dt>
+              {documents.map((document) => (
+                <dd key={document.name}>
+                  {document.name}: {pagesText(document.pages, t)}
+                </dd>
+              ))}
+            </>
+          )}
+        </dl>
+      </div>
+      <figure>
+        <QrCode matrix={qrMatrix(receiptQrText(saved.dossier.id))} label={t('printed.qrLabel', { reference })} size={RECEIPT_QR_SIZE_PX} />
+        <figcaption>{t('printed.qrHint')}</figcaption>
+      </figure>
+    </section>
+  );
+}
+
 /** Shown only once the queue has committed and read back the dossier. */
 export function Submitted() {
   const t = useT();
-  const saved = useStore((state) => state.saved);
+  const { saved, procedure, form, go } = useStore();
+  const details = saved && procedure && form ? { dossier: saved, procedure, form } : null;
   return (
-    <Screen title={t('saved.title')} actions={<BigButton onClick={endSession}>{t('nav.home')}</BigButton>}>
+    <Screen title={t('saved.title')} actions={<BigButton onClick={() => go('rate')}>{t('nav.next')}</BigButton>}>
       <p>{t('saved.body')}</p>
       {saved && (
+        <p className="reference" data-testid="saved-reference">
+          {t('saved.reference', { reference: shortReference(saved.id) })}
+        </p>
+      )}
+      {details && (
         <>
-          <p className="reference" data-testid="saved-reference">
-            {t('saved.reference', { reference: shortReference(saved.id) })}
-          </p>
-          <Payment dossier={saved} />
+          <ReceiptPrint {...details} />
+          <ReceiptFacts {...details} />
         </>
       )}
+      {saved && <Payment dossier={saved} />}
     </Screen>
   );
 }

@@ -4,7 +4,7 @@ import { compileForm, REVIEW, startForm, vietnamToday, type CompiledForm, type F
 import type { Procedure } from '../../shared/dossier/procedures';
 import type { DraftPage } from './documents';
 
-export type Route = 'attract' | 'procedures' | 'identify' | 'step' | 'review' | 'saved' | 'queue' | 'check';
+export type Route = 'attract' | 'procedures' | 'identify' | 'step' | 'review' | 'saved' | 'rate' | 'queue' | 'check';
 
 /** Where the citizen is, and their answers so far. Screen state only: dossiers live in the queue. */
 export interface FlowSlice {

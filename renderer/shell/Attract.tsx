@@ -6,12 +6,14 @@ import { ensureRoomForNewDossier } from '../queue/storage';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { useT } from '../ui/useT';
+import { useIdleEnd } from './IdleGuard';
 
 /** The screen a passer-by sees: one big invitation, and a discreet way in for helpers. */
 export function Attract() {
   const t = useT();
   const go = useStore((state) => state.go);
   const [refusal, setRefusal] = useState<ErrorCode | null>(null);
+  const ended = useIdleEnd();
   // A queue still opening is waited for: a citizen starts only where the dossier can be saved.
   const start = () =>
     openQueue()
@@ -24,6 +26,11 @@ export function Attract() {
     <main className="attract">
       <h1>{t('app.title')}</h1>
       <p>{t('attract.subtitle')}</p>
+      {ended && (
+        <p className="session-ended" role="status">
+          {t('idle.ended')} {ended.submitted && t('idle.submittedSafe')}
+        </p>
+      )}
       {refusal && (
         <p className="error" role="alert">
           {t(errorKey(refusal))}

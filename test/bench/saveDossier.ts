@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { fillCertifiedCopyToReview, pressSubmit } from '../support/journey';
+import { fillCertifiedCopyToReview, leaveAfterSubmit, pressSubmit } from '../support/journey';
 import { withKioskAndBrowser, type Bench } from './bench';
 
 /**
@@ -21,7 +21,7 @@ export const saveDossier: Bench = {
         await pressSubmit(page);
         await page.getByRole('heading', { level: 1, name: 'Đã lưu hồ sơ' }).waitFor();
         samples.push(performance.now() - started);
-        await page.getByRole('button', { name: 'Về màn hình chính' }).click();
+        await leaveAfterSubmit(page);
       }
       return { samples };
     }),

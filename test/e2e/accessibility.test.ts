@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { auditScreen, type ScreenAudit } from '../support/a11y';
 import { withKiosk } from '../support/kiosk';
+import { leaveAfterSubmit } from '../support/journey';
 
 const env = withKiosk({ payee: { bankBin: '970405', accountNumber: '1234567890123', accountName: 'UBND XA DIEN KHANH' } });
 
@@ -75,7 +76,7 @@ test('every screen and field type has no WCAG 2.2 A/AA violation and no touch ta
   await page.getByRole('img', { name: /Mã VietQR/ }).waitFor();
   audits.savedWithPayment = await auditScreen(page);
 
-  await page.getByRole('button', { name: 'Về màn hình chính' }).click();
+  await leaveAfterSubmit(page);
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('button', { name: 'For support staff' }).click();
   await at('Applications on this kiosk');

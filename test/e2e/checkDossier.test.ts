@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { SimulatedQrScanner } from '../../electron/host/devices/qrScanner/simulator';
 import type { WebHost } from '../../electron/webhost';
 import { auditScreen } from '../support/a11y';
-import { CARD_QR, submitCertifiedCopy } from '../support/journey';
+import { CARD_QR, leaveAfterSubmit, submitCertifiedCopy } from '../support/journey';
 import { openChromium, type RunningBrowser } from '../support/kiosk';
 import { startProvince, type Province } from '../support/province';
 import { rawQueueRows } from '../support/queue';
@@ -63,7 +63,7 @@ test("the kiosk that took it finds it by the receipt's QR and by the typed refer
   province.portal.setFaults({ down: true });
   await pageA.goto(kioskA.url);
   const reference = await submitCertifiedCopy(pageA);
-  await pageA.getByRole('button', { name: 'Về màn hình chính' }).click();
+  await leaveAfterSubmit(pageA);
   const uuid = (await rawQueueRows(pageA)).find((r) => r.row.id.toUpperCase().startsWith(reference))!.row.id;
   await openCheck(pageA);
   await scanner(kioskA).scan(`DVC:${uuid}`);

@@ -8,7 +8,7 @@ import type { DossierRow } from '../../scripts/reference-portal/store';
 import { checkHistory, packageHasher, PageHistory, settledState, type PageEvent } from '../support/crashHistory';
 import { mulberry32 } from '../../shared/random';
 import type { FaultEvent, Faults } from '../support/faultProxy';
-import { submitCertifiedCopy } from '../support/journey';
+import { leaveAfterSubmit, submitCertifiedCopy } from '../support/journey';
 import { root, withKiosk } from '../support/kiosk';
 
 /**
@@ -127,7 +127,7 @@ test(
     // dossier goes through, so the chaos starts from a working kiosk.
     await page.goto(running.webHost.url);
     await submitCertifiedCopy(page);
-    await page.getByRole('button', { name: 'Về màn hình chính' }).click();
+    await leaveAfterSubmit(page);
     await expect.poll(() => running.portal.store.dossiers().length, { timeout: 15_000 }).toBe(1);
 
     const windows = schedule(faultCount);
@@ -155,7 +155,7 @@ test(
     const citizens = async () => {
       while (chaos) {
         await submitCertifiedCopy(page);
-        await page.getByRole('button', { name: 'Về màn hình chính' }).click();
+        await leaveAfterSubmit(page);
         journeys += 1;
       }
     };

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { submitCertifiedCopy } from '../support/journey';
+import { leaveAfterSubmit, submitCertifiedCopy } from '../support/journey';
 import { withKiosk } from '../support/kiosk';
 
 const env = withKiosk({}, { link: true });
@@ -11,12 +11,12 @@ test('behind a captive portal and then a dead link, dossiers wait; when the link
   link.setFaults({ captivePortal: true });
   await page.goto(env.kiosk.webHost.url);
   const first = await submitCertifiedCopy(page);
-  await page.getByRole('button', { name: 'Về màn hình chính' }).click();
+  await leaveAfterSubmit(page);
 
   // Then the link dies altogether.
   link.setFaults({ down: true });
   const second = await submitCertifiedCopy(page);
-  await page.getByRole('button', { name: 'Về màn hình chính' }).click();
+  await leaveAfterSubmit(page);
 
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
   const rows = page.getByTestId('queue-list').getByRole('listitem');

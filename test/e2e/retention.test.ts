@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { submitCertifiedCopy } from '../support/journey';
+import { leaveAfterSubmit, submitCertifiedCopy } from '../support/journey';
 import { withKiosk } from '../support/kiosk';
 import { rawQueueRows } from '../support/queue';
 
@@ -34,7 +34,7 @@ test('once the portal has a dossier for the retention period, its key and cipher
   expect(deletions).toEqual([{ id: row!.row.id, at: row!.row.shreddedAt, reason: 'retention' }]);
 
   // The helper still sees that the dossier existed and reached the portal.
-  await page.getByRole('button', { name: 'Về màn hình chính' }).click();
+  await leaveAfterSubmit(page);
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
   expect(await page.getByTestId('queue-list').getByRole('listitem').first().textContent()).toMatch(new RegExp(`${reference} · .*Cổng đã nhận`));
   // And the portal still has it, once.

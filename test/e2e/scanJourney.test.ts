@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { paperText, SIMULATED_DOCUMENTS } from '../../electron/host/devices/scanner/simulatedPage';
-import { answerCertifiedCopyToScan } from '../support/journey';
+import { answerCertifiedCopyToScan, leaveAfterSubmit } from '../support/journey';
 import { tempDir, withKiosk } from '../support/kiosk';
 import { rawQueueRows } from '../support/queue';
 import { characterErrorRate, poppler } from '../support/testPages';
@@ -95,7 +95,7 @@ test('pages are previewed as they come and sealed into the draft; retake, reorde
   }
 
   // Home: the session is over and nothing of it is left in the draft tables.
-  await page.getByRole('button', { name: 'Về màn hình chính' }).click();
+  await leaveAfterSubmit(page);
   expect((await rawQueueRows(page)).filter(({ row }) => row.status === 'draft')).toEqual([]);
 });
 

@@ -48,3 +48,13 @@ export async function submitCertifiedCopy(page: Page): Promise<string> {
   await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Đã lưu hồ sơ');
   return (await page.getByTestId('saved-reference').textContent())!.match(/[0-9A-F]{8}$/)![0];
 }
+
+/**
+ * From "Đã lưu hồ sơ" back to the attract screen without rating: "Tiếp tục" to the rating, "Bỏ qua",
+ * then "Về màn hình chính" on the thanks (which would also go back by itself after a few seconds).
+ */
+export async function leaveAfterSubmit(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  await page.getByRole('button', { name: 'Bỏ qua' }).click();
+  await page.getByRole('button', { name: 'Về màn hình chính' }).click();
+}
