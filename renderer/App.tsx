@@ -2,8 +2,12 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { assertNever } from '../shared/errors';
 import { CheckDossier } from './citizen/CheckDossier';
+import { Consent } from './citizen/Consent';
+import { Fee } from './citizen/Fee';
 import { Identify } from './citizen/Identify';
+import { Language } from './citizen/Language';
 import { PickProcedure } from './citizen/PickProcedure';
+import { ProcedureOverview } from './citizen/ProcedureOverview';
 import { Rate } from './citizen/Rate';
 import { Review } from './citizen/Review';
 import { StepScreen } from './citizen/StepScreen';
@@ -21,8 +25,14 @@ function Route({ route }: { route: Store['route'] }) {
   switch (route) {
     case 'attract':
       return <Attract />;
+    case 'language':
+      return <Language />;
     case 'procedures':
       return <PickProcedure />;
+    case 'about':
+      return <ProcedureOverview />;
+    case 'consent':
+      return <Consent />;
     case 'identify':
       return <Identify />;
     case 'step':
@@ -30,6 +40,8 @@ function Route({ route }: { route: Store['route'] }) {
       return step ? <StepScreen key={step.id} step={step} /> : null;
     case 'review':
       return <Review />;
+    case 'fee':
+      return <Fee />;
     case 'saved':
       return <Submitted />;
     case 'rate':

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Payee } from './config';
-import { Attachment } from './dossier/dossier';
+import { Attachment, Dossier } from './dossier/dossier';
 import { DossierPackage } from './dossier/portalPackage';
 import { ReceiptData } from './receipt';
 import { KioskError, KioskErrorShape, toKioskError } from './errors';
@@ -185,6 +185,17 @@ export const DigitisedDocument = z.object({
 });
 export type DigitisedDocument = z.infer<typeof DigitisedDocument>;
 
+/**
+ * The procedure's declaration (tờ khai) to fill with the citizen's answers and date (yyyy-mm-dd);
+ * the host knows the catalogue and whom the commune's forms are addressed to.
+ */
+export const DeclarationRequest = z.object({ procedureCode: z.string().min(1).max(50), answers: Dossier.shape.answers, date: z.iso.date() });
+export type DeclarationRequest = z.infer<typeof DeclarationRequest>;
+
+/** The filled declaration as an A4 PDF, and the catalogue's id of the document it is (its attachment's documentType). */
+export const FilledDeclaration = z.object({ pdf: Bytes, documentType: z.string().min(1).max(100) });
+export type FilledDeclaration = z.infer<typeof FilledDeclaration>;
+
 const DeviceKey = z.object({ id: z.string().min(1), key: z.base64() });
 
 const MrzDate = z.string().regex(/^\d{6}$/);
@@ -290,6 +301,8 @@ export const hostMethods = {
   'documents.digitise': { input: DigitiseRequest, output: DigitisedDocument },
   /** Stops a digitising under way: it then fails with ocr.cancelled. Nothing happens for one already over. */
   'documents.cancel': { input: z.object({ jobId: z.uuid() }), output: z.void() },
+  /** Fills the procedure's declaration from the answers, for the citizen to sign at the counter; declaration.unavailable when it has none. */
+  'documents.declaration': { input: DeclarationRequest, output: FilledDeclaration },
   /** Prints the citizen's receipt (stage 1 after the save, stage 2 with the portal's code); printer.* when it cannot. */
   'printer.print': { input: ReceiptData, output: z.void() },
   /**

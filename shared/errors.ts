@@ -85,6 +85,7 @@ export const errorCodes = [
   'ocr.failed',
   'ocr.cancelled',
   'pdf.failed',
+  'declaration.unavailable',
   'printer.notFound',
   'printer.paperOut',
   'printer.coverOpen',

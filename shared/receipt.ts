@@ -3,6 +3,9 @@ import { shortReference } from './dossier/dossier';
 import { AT_COUNTER } from './dossier/formEngine';
 import { createT, type Translate } from './i18n/index';
 
+/** A document the kiosk made itself from the answers, such as the declaration (tờ khai). */
+export const FILLED_BY_KIOSK = 'filledByKiosk';
+
 /**
  * The citizen's "giấy biên nhận hồ sơ": what the kiosk took, for which procedure, what it costs and
  * when the result is due. Stage 1 is printed as soon as the dossier is saved; stage 2 once the
@@ -13,13 +16,16 @@ export const ReceiptData = z.object({
   procedure: z.object({ code: z.string().min(1), name: z.string().min(1) }),
   /**
    * Every document handed in or scanned: its scanned pages; 0 when only shown, not kept; AT_COUNTER
-   * when the citizen chose to hand the paper in at the counter, which is kept but not yet counted.
+   * when the citizen chose to hand the paper in at the counter, which is kept but not yet counted;
+   * FILLED_BY_KIOSK for the declaration the kiosk filled from the answers.
    */
-  documents: z.array(z.object({ name: z.string().min(1), pages: z.union([z.number().int().nonnegative(), z.literal(AT_COUNTER)]) })),
+  documents: z.array(z.object({ name: z.string().min(1), pages: z.union([z.number().int().nonnegative(), z.literal(AT_COUNTER), z.literal(FILLED_BY_KIOSK)]) })),
   /** In đồng; null when the province sets the fee and the officer tells it. */
   feeVnd: z.number().int().nonnegative().nullable(),
   /** yyyy-mm-dd, or null when the officer must set it (verification needed). */
   expectedResultDate: z.iso.date().nullable(),
+  /** How the result reaches the citizen: the one-stop counter, by post, or an electronic copy. */
+  delivery: z.enum(['atOffice', 'post', 'electronic']),
   kiosk: z.object({ name: z.string().min(1), commune: z.string().min(1) }),
   receivedAt: z.iso.datetime({ offset: true }),
   portal: z.object({ maHoSo: z.string().min(1), receivedAt: z.iso.datetime({ offset: true }) }).nullable(),
@@ -68,7 +74,7 @@ export const formatVietnamDate = (isoDate: string): string => isoDate.split('-')
 
 /** Wide enough for "24/11/2026 11:50" and "50.000 đồng", narrow enough for a label beside on 58 mm (32 characters). */
 const VALUE_COLUMN = 16;
-/** "nộp tại quầy", "xuất trình", "12 trang". */
+/** "nộp tại quầy", "máy tự điền", "xuất trình", "12 trang". */
 const PAGES_COLUMN = 12;
 
 /** The receipt's words come from the shared catalogue; receipts print in Vietnamese unless asked otherwise. */
@@ -78,8 +84,11 @@ export function feeText(feeVnd: number | null, t: Translate = vietnamese): strin
   if (feeVnd === null) return t('receipt.officerWillSay');
   return feeVnd === 0 ? t('receipt.noFee') : formatVndText(feeVnd);
 }
-export const pagesText = (pages: ReceiptData['documents'][number]['pages'], t: Translate = vietnamese): string =>
-  pages === AT_COUNTER ? t('receipt.atCounter') : pages > 0 ? t('receipt.pages', { count: pages }) : t('receipt.shown');
+export function pagesText(pages: ReceiptData['documents'][number]['pages'], t: Translate = vietnamese): string {
+  if (pages === AT_COUNTER) return t('receipt.atCounter');
+  if (pages === FILLED_BY_KIOSK) return t('receipt.filledByKiosk');
+  return pages > 0 ? t('receipt.pages', { count: pages }) : t('receipt.shown');
+}
 export const dueDateText = (isoDate: string | null, t: Translate = vietnamese): string => (isoDate ? formatVietnamDate(isoDate) : t('receipt.officerWillSay'));
 
 /**
@@ -135,6 +144,7 @@ export function receiptMarkup(receipt: ReceiptData, t: Translate = vietnamese): 
     `{width:*,${VALUE_COLUMN}}`,
     `${esc(t('receipt.fee'))}: | ^^"${esc(feeText(receipt.feeVnd, t))}`,
     `${esc(t('receipt.dueDate'))}: | ${esc(dueDateText(receipt.expectedResultDate, t))}`,
+    `${esc(t('receipt.delivery'))}: | ${esc(t(`receipt.delivery.${receipt.delivery}`))}`,
     '-',
     '{width:*}',
     ...stage,

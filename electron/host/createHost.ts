@@ -6,7 +6,8 @@ import { cccdAccessKey } from '../../shared/icao9303/mrz';
 import { cccdCan } from '../../shared/icao9303/pace';
 import { readChip } from './devices/cardReader/index';
 import { createDevices, type Devices } from './devices/index';
-import { digitise } from './documents';
+import { loadCatalogue } from './catalogue';
+import { digitise, fillDeclaration } from './documents';
 import { loadFonts } from './fonts';
 import { cleanScan } from './imaging';
 import { createJobs } from './jobs';
@@ -93,6 +94,8 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     // Never starts an enrolment: a PDF made offline, before the kiosk enrolled, names no kiosk.
     kioskId: async () => (identity ? identity.then((enrolled) => enrolled.kioskId, () => null) : null),
   };
+  let catalogue: ReturnType<typeof loadCatalogue> | undefined;
+  const declarations = { catalogue: () => (catalogue ??= loadCatalogue(assetsDir)), fonts, commune: config.commune };
   const speech = createEspeakEngine({ binary: config.speech.espeakPath });
   /** Only the latest read-aloud plays: a new screen or a repeat stops the one before. */
   let speaking: AbortController | undefined;
@@ -162,6 +165,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
           digitise(documents, request, { signal, onProgress: (progress) => events.emit('documents.progress', { jobId: request.jobId, progress }) }),
         ),
       'documents.cancel': async ({ jobId }) => jobs.cancel(jobId),
+      'documents.declaration': (request) => fillDeclaration(declarations, request),
       'printer.print': (receipt) => {
         if (!devices.printer) throw new KioskError('printer.notFound');
         return devices.printer.print(receipt);

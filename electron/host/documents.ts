@@ -1,6 +1,10 @@
-import type { DigitisedDocument, DigitiseRequest } from '../../shared/contract';
+import { unitByCode } from '../../shared/adminUnits';
+import type { AppInfo, DeclarationRequest, DigitisedDocument, DigitiseRequest, FilledDeclaration } from '../../shared/contract';
+import { buildDeclarationPdf } from '../../shared/dossier/forms';
 import { buildSearchablePdf } from '../../shared/dossier/pdf';
+import { declarationDocument, type Catalogue } from '../../shared/dossier/procedures';
 import { KioskError } from '../../shared/errors';
+import type { KioskFonts } from './fonts';
 import type { OcrEngine } from './ocr';
 
 export interface DigitiseOptions {
@@ -51,4 +55,37 @@ export async function digitise(services: DocumentServices, request: DigitiseRequ
     metadata: { ...request.document, kioskId: await services.kioskId(), createdAt: new Date() },
   });
   return { pdf: new Uint8Array(pdf), pages: read.map(({ text, confidence }) => ({ text, confidence })) };
+}
+
+export interface DeclarationServices {
+  /** The bundled catalogue, read on first use. */
+  catalogue(): Promise<Catalogue>;
+  fonts: KioskFonts;
+  /** The commune the kiosk serves, from its config, as app.info gives it to the receipt. */
+  commune: AppInfo['commune'];
+}
+
+/**
+ * The procedure's declaration filled with the citizen's answers, addressed to the procedure's
+ * authority in this commune: "Ủy ban nhân dân cấp xã" becomes "Ủy ban nhân dân xã Diên Khánh", and
+ * the form is signed at "Diên Khánh", as forms write the place. A kiosk whose commune is not set (or
+ * not a current unit) leaves both for the officer: the authority as the catalogue names it, and dots.
+ */
+export async function fillDeclaration(services: DeclarationServices, request: DeclarationRequest): Promise<FilledDeclaration> {
+  const procedure = (await services.catalogue()).procedures.find((candidate) => candidate.code === request.procedureCode);
+  const document = procedure && declarationDocument(procedure);
+  if (!procedure || !document) throw new KioskError('declaration.unavailable', { procedure: request.procedureCode });
+  const unit = services.commune ? unitByCode(services.commune.code) : undefined;
+  const authority = procedure.authority.vi;
+  const pdf = await buildDeclarationPdf(
+    {
+      procedure,
+      answers: request.answers,
+      addressee: unit ? authority.replace('cấp xã', `${unit.type} ${unit.shortName}`) : authority,
+      place: unit?.shortName ?? null,
+      date: request.date,
+    },
+    services.fonts,
+  );
+  return { pdf: new Uint8Array(pdf), documentType: document.id };
 }

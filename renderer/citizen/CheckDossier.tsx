@@ -13,6 +13,7 @@ import { Keyboard } from '../ui/keyboard/Keyboard';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
 import { CardFacts } from './CardFacts';
+import { endSession } from './session';
 
 /** The queue states a citizen's dossier can be in once they pressed "Gửi hồ sơ". */
 const SENT = ['queued', 'sending', 'accepted', 'needsHelp', 'rejected'] as const satisfies readonly DossierStatus[];
@@ -67,7 +68,7 @@ async function findDossier(text: string): Promise<Outcome> {
 /** The dossier's status in plain words, from the kiosk's queue and the portal; codes and dates only. */
 function Result({ found, onAgain }: { found: Extract<Outcome, { kind: 'found' }>; onAgain(): void }) {
   const t = useT();
-  const { locale, reset } = useStore();
+  const locale = useStore((state) => state.locale);
   const { reference, local, portal, portalDown } = found;
   const procedureCode = portal?.procedureCode ?? local?.procedureCode;
   const procedure = catalogue.procedures.find((candidate) => candidate.code === procedureCode)?.name[locale] ?? procedureCode;
@@ -90,7 +91,7 @@ function Result({ found, onAgain }: { found: Extract<Outcome, { kind: 'found' }>
           <BigButton variant="secondary" onClick={onAgain}>
             {t('check.again')}
           </BigButton>
-          <BigButton onClick={reset}>{t('check.done')}</BigButton>
+          <BigButton onClick={endSession}>{t('check.done')}</BigButton>
         </>
       }
     >
@@ -111,7 +112,6 @@ function Result({ found, onAgain }: { found: Extract<Outcome, { kind: 'found' }>
  */
 export function CheckDossier() {
   const t = useT();
-  const reset = useStore((state) => state.reset);
   const [typed, setTyped] = useState('');
   const [looking, setLooking] = useState(false);
   const [problem, setProblem] = useState<MessageKey | null>(null);
@@ -156,7 +156,7 @@ export function CheckDossier() {
         title={t('check.title')}
         actions={
           <>
-            <BigButton variant="secondary" onClick={reset}>
+            <BigButton variant="secondary" onClick={endSession}>
               {t('nav.back')}
             </BigButton>
             <BigButton type="submit" disabled={looking}>

@@ -94,7 +94,7 @@ export function Identify() {
         titleFor="card-qr"
         actions={
           <>
-            <BigButton variant="secondary" onClick={() => go('procedures')}>
+            <BigButton variant="secondary" onClick={() => go('about')}>
               {t('nav.back')}
             </BigButton>
             <BigButton variant="secondary" onClick={() => identify({})}>

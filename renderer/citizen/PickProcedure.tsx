@@ -1,14 +1,12 @@
 import { useId, useState } from 'react';
-import { ruleAmount } from '../../shared/dossier/payment';
-import type { Procedure } from '../../shared/dossier/procedures';
 import { search } from '../../shared/text';
 import { catalogue } from '../catalogue';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
-import { formatVnd } from '../ui/format';
 import { KeyboardField } from '../ui/keyboard/KeyboardField';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
+import { feeText } from './procedureFacts';
 import { dropDraft, endSession } from './session';
 
 /** The procedures, most asked first, with a search that forgives missing diacritics and case. */
@@ -21,13 +19,6 @@ export function PickProcedure() {
   const [typing, setTyping] = useState(false);
   const searchId = useId();
   const found = search(query, catalogue.procedures, (procedure) => [procedure.name.vi, procedure.name.en, procedure.code]);
-
-  const fee = (procedure: Procedure) => {
-    const base = ruleAmount(procedure.fee, 1, 1);
-    if (base === null) return t('fee.setByProvince');
-    if (base === 0) return procedure.fee.kind === 'freeIfOnTime' ? t('fee.freeIfOnTime') : t('fee.free');
-    return t(procedure.fee.kind === 'perPage' || procedure.fee.kind === 'fixed' ? 'fee.from' : 'fee.amount', { amount: formatVnd(base, locale) });
-  };
 
   return (
     <Screen
@@ -63,7 +54,7 @@ export function PickProcedure() {
               }}
             >
               <span>{procedure.name[locale]}</span>
-              <span className="fee">{fee(procedure)}</span>
+              <span className="fee">{feeText(procedure, t, locale)}</span>
             </BigButton>
           </li>
         ))}

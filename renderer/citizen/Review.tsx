@@ -1,16 +1,13 @@
-import { useEffect, useState } from 'react';
 import { provinceByCode, unitByCode } from '../../shared/adminUnits';
 import { AT_COUNTER, checkAnswers, dossierAnswers, editStep, vietnamToday, type AnswerValue, type Step } from '../../shared/dossier/formEngine';
 import { quoteFee } from '../../shared/dossier/payment';
-import { toKioskError, type ErrorCode } from '../../shared/errors';
 import { errorKey, type Locale, type Translate } from '../../shared/i18n/index';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { formatVnd } from '../ui/format';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
-import { onDigitiseProgress } from './documents';
-import { submitJourney } from './session';
+import { useSubmit } from './useSubmit';
 
 function display(step: Step, value: AnswerValue | undefined, locale: Locale, t: Translate): string {
   if (value === undefined || value === '') return t('review.notAnswered');
@@ -30,40 +27,34 @@ function display(step: Step, value: AnswerValue | undefined, locale: Locale, t: 
   }
 }
 
-/** Check answers (quality target A5): every answer with "Sửa", the fee, then the one button that saves. */
+/**
+ * Check answers (quality target A5): every answer with "Sửa", and the fee. With a fee to pay the
+ * fee screen comes next and submits; without, this screen's button saves.
+ */
 export function Review() {
   const t = useT();
-  const { procedure, form, progress, locale, setProgress, showSaved } = useStore();
-  const [error, setError] = useState<ErrorCode | null>(null);
-  const [saving, setSaving] = useState(false);
-  /** How far the scanned documents have been read, while the submit waits for them. */
-  const [reading, setReading] = useState<number | null>(null);
-  useEffect(() => (saving ? onDigitiseProgress(setReading) : undefined), [saving]);
+  const { procedure, form, progress, locale, setProgress, go } = useStore();
+  const { submit, saving, error, label } = useSubmit();
   if (!procedure || !form || !progress) return null;
 
-  const today = { today: vietnamToday() };
-  const { rows, problem } = checkAnswers(form, progress, today);
-  const answers = dossierAnswers(form, progress.answers);
-  const fee = quoteFee(procedure, answers);
-
-  const submit = async () => {
-    setSaving(true);
-    try {
-      showSaved(await submitJourney(procedure.code, { form, progress }, answers, fee.amountVnd));
-    } catch (failure) {
-      setError(toKioskError(failure).code);
-      setSaving(false);
-    }
-  };
+  const { rows, problem } = checkAnswers(form, progress, { today: vietnamToday() });
+  const fee = quoteFee(procedure, dossierAnswers(form, progress.answers));
+  const toPay = fee.amountVnd !== null && fee.amountVnd > 0;
 
   return (
     <Screen
       title={t('review.title')}
       caption={procedure.name[locale]}
       actions={
-        <BigButton onClick={submit} disabled={saving || problem !== null}>
-          {!saving ? t('submit.button') : reading !== null && reading < 1 ? t('submit.reading', { percent: Math.round(reading * 100) }) : t('submit.saving')}
-        </BigButton>
+        toPay ? (
+          <BigButton onClick={() => go('fee')} disabled={problem !== null}>
+            {t('nav.next')}
+          </BigButton>
+        ) : (
+          <BigButton onClick={submit} disabled={saving || problem !== null}>
+            {label}
+          </BigButton>
+        )
       }
     >
       {(problem || error) && (

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Payee } from '../../shared/config';
 import { shortReference, type Dossier } from '../../shared/dossier/dossier';
 import type { CompiledForm } from '../../shared/dossier/formEngine';
 import type { Procedure } from '../../shared/dossier/procedures';
 import { expectedResultDate, receiptData, receiptDocuments, receiptKiosk } from '../../shared/dossier/receiptData';
-import { buildVietQr, qrMatrix } from '../../shared/dossier/vietqr';
+import { FEE_PAYMENT_ANSWER } from '../../shared/dossier/payment';
+import { resultDelivery } from '../../shared/dossier/resultDelivery';
+import { qrMatrix } from '../../shared/dossier/vietqr';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
 import { errorKey } from '../../shared/i18n/index';
 import { dueDateText, pagesText, receiptQrText } from '../../shared/receipt';
@@ -14,43 +15,31 @@ import { BigButton } from '../ui/BigButton';
 import { formatVnd } from '../ui/format';
 import { QrCode } from '../ui/QrCode';
 import { Screen } from '../ui/Screen';
+import { useAppInfo } from '../ui/useAppInfo';
 import { useT } from '../ui/useT';
+import { PaymentQr } from './Fee';
 
-const QR_SIZE_PX = 320;
 /** Big enough for a phone camera at arm's length; the receipt's own QR holds only `DVC:` and the UUID. */
 const RECEIPT_QR_SIZE_PX = 200;
 
-/** The fee for a saved dossier: a VietQR code when the commune has an account, else at the counter. */
-function Payment({ dossier }: { dossier: Dossier }) {
+/** The fee once more: the VietQR code for who chose to pay by phone (they may not have yet), else where to pay. */
+function FeeNote({ dossier }: { dossier: Dossier }) {
   const t = useT();
   const locale = useStore((state) => state.locale);
-  const [payee, setPayee] = useState<Payee | null | undefined>(undefined);
-  useEffect(() => {
-    host().call('app.info').then((info) => setPayee(info.payee), () => setPayee(null));
-  }, []);
-
+  const info = useAppInfo();
   const fee = dossier.feeVnd;
   if (fee === null) return <p className="fee">{t('fee.setByProvince')}</p>;
   if (fee === 0) return <p className="fee">{t('fee.free')}</p>;
-  const amount = formatVnd(fee, locale);
-  if (payee === undefined) return null;
-  if (payee === null) return <p className="fee">{t('payment.atCounter', { amount })}</p>;
-  // ASCII only: the bank shows it on the commune's statement, where the fee is matched to the dossier.
-  const reference = `DVC ${shortReference(dossier.id)}`;
-  const payload = buildVietQr({ bankBin: payee.bankBin, accountNumber: payee.accountNumber, amountVnd: fee, reference });
-  return (
-    <section className="payment" aria-labelledby="payment-title">
-      <h2 id="payment-title">{t('payment.title', { amount })}</h2>
-      <div className="payment-body">
-        <QrCode matrix={qrMatrix(payload)} label={t('payment.qrLabel', { amount })} size={QR_SIZE_PX} />
-        <div>
-          <p>{t('payment.scan')}</p>
-          <p>{t('payment.payee', { name: payee.accountName })}</p>
-          <p data-testid="payment-reference">{t('payment.reference', { reference })}</p>
-        </div>
-      </div>
-    </section>
-  );
+  if (info === undefined) return null;
+  if (dossier.answers[FEE_PAYMENT_ANSWER] === 'phone' && info?.payee) {
+    return (
+      <>
+        <p className="fee">{t('payment.phoneAgain')}</p>
+        <PaymentQr dossierId={dossier.id} feeVnd={fee} payee={info.payee} />
+      </>
+    );
+  }
+  return <p className="fee">{t('payment.atCounter', { amount: formatVnd(fee, locale) })}</p>;
 }
 
 interface SavedProps {
@@ -117,6 +106,8 @@ function ReceiptFacts(saved: SavedProps) {
           <dd>{saved.procedure.name[locale]}</dd>
           <dt>{t('printed.dueDate')}</dt>
           <dd data-testid="receipt-due-date">{dueDateText(expectedResultDate(saved), t)}</dd>
+          <dt>{t('receipt.delivery')}</dt>
+          <dd>{t(`receipt.delivery.${resultDelivery(saved.procedure, saved.dossier.answers)}`)}</dd>
           {documents.length > 0 && (
             <>
               <dt>{t('printed.documents')}</dt>
@@ -156,7 +147,7 @@ export function Submitted() {
           <ReceiptFacts {...details} />
         </>
       )}
-      {saved && <Payment dossier={saved} />}
+      {saved && <FeeNote dossier={saved} />}
     </Screen>
   );
 }

@@ -7,9 +7,9 @@ import { useStore } from '../store';
 
 /**
  * The citizen's scanned documents during a session. Each page is sealed into the session's draft
- * (renderer/queue/drafts.ts) the moment it arrives, so a page is never only on screen; the draft is
- * made at the first page. The screen keeps the pages in memory too, for previews and for the
- * document's searchable PDF, which the host starts reading as soon as the citizen moves on.
+ * (renderer/queue/drafts.ts) the moment it arrives, so a page is never only on screen. The screen
+ * keeps the pages in memory too, for previews and for the document's searchable PDF, which the host
+ * starts reading as soon as the citizen moves on.
  */
 
 /** A page of a document as the scan screen shows it: its place in the draft and the cleaned scan. */
@@ -24,8 +24,11 @@ const SCAN = { source: 'adf', resolution: 200, colourMode: 'grey' } as const;
 
 let drafting: Promise<string> | undefined;
 
-/** The session's draft, made on first need; one even when two pages arrive at once. */
-function draftId(): Promise<string> {
+/**
+ * The session's draft, made on first need (the first scanned page, the fee's reference, or the
+ * submit); one even when two pages arrive at once.
+ */
+export function sessionDraft(): Promise<string> {
   const { draftId: existing, procedure } = useStore.getState();
   if (existing) return Promise.resolve(existing);
   if (!procedure) return Promise.reject(new KioskError('queue.draftGone', { id: '' }));
@@ -50,7 +53,7 @@ const pagesOf = (document: string) => useStore.getState().pages[document] ?? [];
  * `scanId` names the scan for `cancelScan`.
  */
 export async function scanDocument(document: string, scanId: string, options: { maxPages?: number } = {}): Promise<DraftPage[]> {
-  const id = await draftId();
+  const id = await sessionDraft();
   const added: DraftPage[] = [];
   const seen = new Set<number>();
   let saving = Promise.resolve();
@@ -80,7 +83,7 @@ export async function scanDocument(document: string, scanId: string, options: { 
 export const cancelScan = (scanId: string) => host().call('scanner.cancel', { scanId });
 
 export async function removePage(document: string, attachmentId: string): Promise<void> {
-  await removeDraftPage(await draftId(), attachmentId);
+  await removeDraftPage(await sessionDraft(), attachmentId);
   useStore.getState().setPages(document, pagesOf(document).filter((page) => page.attachmentId !== attachmentId));
 }
 
@@ -105,7 +108,7 @@ export async function retakePage(document: string, attachmentId: string, scanId:
 }
 
 async function saveOrder(document: string, pages: DraftPage[]): Promise<void> {
-  await orderDraftPages(await draftId(), pages.map((page) => page.attachmentId));
+  await orderDraftPages(await sessionDraft(), pages.map((page) => page.attachmentId));
   useStore.getState().setPages(document, pages);
 }
 

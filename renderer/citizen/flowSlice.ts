@@ -1,10 +1,13 @@
 import type { StateCreator } from 'zustand';
 import type { Dossier } from '../../shared/dossier/dossier';
-import { compileForm, REVIEW, startForm, vietnamToday, type CompiledForm, type FormProgress, type Identity } from '../../shared/dossier/formEngine';
+import { REVIEW, startForm, vietnamToday, type CompiledForm, type FormProgress, type Identity } from '../../shared/dossier/formEngine';
+import type { FeePayment } from '../../shared/dossier/payment';
 import type { Procedure } from '../../shared/dossier/procedures';
+import { journeyForm } from '../../shared/dossier/resultDelivery';
 import type { DraftPage } from './documents';
 
-export type Route = 'attract' | 'procedures' | 'identify' | 'step' | 'review' | 'saved' | 'rate' | 'queue' | 'check';
+/** The citizen's way: attract → language → procedures → about → consent → identify → step… → review → fee → saved → rate. */
+export type Route = 'attract' | 'language' | 'procedures' | 'about' | 'consent' | 'identify' | 'step' | 'review' | 'fee' | 'saved' | 'rate' | 'queue' | 'check';
 
 /** Where the citizen is, and their answers so far. Screen state only: dossiers live in the queue. */
 export interface FlowSlice {
@@ -13,16 +16,22 @@ export interface FlowSlice {
   form: CompiledForm | null;
   progress: FormProgress | null;
   saved: Dossier | null;
-  /** The session's draft in the queue, made at the first scanned page (documents.ts). */
+  /** When the citizen agreed to the personal-data notice; nothing of theirs is read before. */
+  consentedAt: string | null;
+  feePayment: FeePayment | null;
+  /** The session's draft in the queue, made at first need (documents.ts sessionDraft). */
   draftId: string | null;
   /** Each document's scanned pages, by the catalogue's document id, in the citizen's order. */
   pages: Readonly<Record<string, readonly DraftPage[]>>;
   go(route: Route): void;
   pickProcedure(procedure: Procedure): void;
+  /** The citizen agreed to the personal-data notice: the card may be read now. */
+  consent(): void;
   /** Starts the form, with the applicant's answers from their ID card when they scanned it. */
   identify(identity: Identity): void;
   setProgress(progress: FormProgress): void;
   setDraft(draftId: string): void;
+  setFeePayment(payment: FeePayment): void;
   setPages(document: string, pages: readonly DraftPage[]): void;
   /** Called after the queue committed the dossier, never before. */
   showSaved(dossier: Dossier): void;
@@ -30,13 +39,14 @@ export interface FlowSlice {
   reset(): void;
 }
 
-const empty = { route: 'attract', procedure: null, form: null, progress: null, saved: null, draftId: null, pages: {} } as const;
+const empty = { route: 'attract', procedure: null, form: null, progress: null, saved: null, consentedAt: null, feePayment: null, draftId: null, pages: {} } as const;
 const routeFor = (progress: FormProgress): Route => (progress.current === REVIEW ? 'review' : 'step');
 
 export const createFlowSlice: StateCreator<FlowSlice> = (set, get) => ({
   ...empty,
   go: (route) => set({ route }),
-  pickProcedure: (procedure) => set({ procedure, form: compileForm(procedure.form), progress: null, route: 'identify' }),
+  pickProcedure: (procedure) => set({ procedure, form: journeyForm(procedure), progress: null, route: 'about' }),
+  consent: () => set({ consentedAt: new Date().toISOString(), route: 'identify' }),
   identify: (identity) => {
     const { form } = get();
     if (!form) return;
@@ -45,6 +55,7 @@ export const createFlowSlice: StateCreator<FlowSlice> = (set, get) => ({
   },
   setProgress: (progress) => set({ progress, route: routeFor(progress) }),
   setDraft: (draftId) => set({ draftId }),
+  setFeePayment: (feePayment) => set({ feePayment }),
   setPages: (document, pages) => set({ pages: { ...get().pages, [document]: pages } }),
   showSaved: (saved) => set({ saved, progress: null, route: 'saved' }),
   reset: () => set(empty),

@@ -1,35 +1,31 @@
 import { visibleSteps, type CompiledForm, type FormProgress } from '../../shared/dossier/formEngine';
 import type { Dossier } from '../../shared/dossier/dossier';
-import { catalogue } from '../catalogue';
-import { saveDossier } from '../queue/dossiers';
+import type { Procedure } from '../../shared/dossier/procedures';
 import { discardDraft, markReady, saveDraftAnswers, submitDraft } from '../queue/drafts';
 import { syncNow } from '../queue/syncLoop';
 import { useStore } from '../store';
-import { finishDocuments, forgetDocuments } from './documents';
+import { attachDeclaration } from './declaration';
+import { finishDocuments, forgetDocuments, sessionDraft } from './documents';
 
 /**
  * The citizen's session with the queue: the submit, and its end. Returns the dossier only once the
  * queue has committed and read it back (dossiers.ts confirmSaved), so the screen may say "Đã lưu".
+ * A declaration the host cannot fill does not stop the submit: the receipt then does not list it,
+ * and the officer has the citizen fill one in at the counter.
  */
 export async function submitJourney(
-  procedureCode: string,
-  { form, progress }: { form: CompiledForm; progress: FormProgress },
+  { procedure, form, progress }: { procedure: Procedure; form: CompiledForm; progress: FormProgress },
   answers: Dossier['answers'],
   feeVnd: Dossier['feeVnd'],
 ): Promise<Dossier> {
-  const { draftId } = useStore.getState();
-  const dossier = draftId
-    ? await submitWithPages(draftId, scannedDocuments(form, progress), answers, feeVnd)
-    : await saveDossier({ procedureCode, catalogueVersion: catalogue.version, answers, feeVnd });
+  const draftId = await sessionDraft();
+  await finishDocuments(draftId, scannedDocuments(form, progress));
+  await saveDraftAnswers(draftId, answers);
+  await attachDeclaration(draftId, procedure, answers).catch((failure: unknown) => console.warn('declaration not attached', failure));
+  await markReady(draftId, feeVnd);
+  const dossier = await submitDraft(draftId);
   syncNow();
   return dossier;
-}
-
-async function submitWithPages(draftId: string, scanned: ReadonlySet<string>, answers: Dossier['answers'], feeVnd: Dossier['feeVnd']): Promise<Dossier> {
-  await finishDocuments(draftId, scanned);
-  await saveDraftAnswers(draftId, answers);
-  await markReady(draftId, feeVnd);
-  return submitDraft(draftId);
 }
 
 /** The documents whose answer is scanned pages (not the counter), among the questions still asked. */
@@ -54,4 +50,5 @@ export function dropDraft(): void {
 export function endSession(): void {
   dropDraft();
   useStore.getState().reset();
+  useStore.getState().resetDisplay();
 }

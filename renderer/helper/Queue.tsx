@@ -5,6 +5,7 @@ import { errorKey, type MessageKey } from '../../shared/i18n/index';
 import { catalogue } from '../catalogue';
 import { lastRestore } from '../queue/copies';
 import type { StoredDossier } from '../queue/db';
+import { endSession } from '../citizen/session';
 import { watchDossiers } from '../queue/dossiers';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
@@ -14,7 +15,7 @@ import { useT } from '../ui/useT';
 /** The helper's view of what this kiosk holds. Helper sign-in and queue care come with issue 8. */
 export function Queue() {
   const t = useT();
-  const { locale, reset } = useStore();
+  const locale = useStore((state) => state.locale);
   const [dossiers, setDossiers] = useState<StoredDossier[] | null>(null);
   const [failure, setFailure] = useState<ErrorCode | null>(null);
   const [restore, setRestore] = useState<{ at: number; count: number } | null>(null);
@@ -28,7 +29,7 @@ export function Queue() {
     catalogue.procedures.find((procedure) => procedure.code === code)?.name[locale] ?? code;
 
   return (
-    <Screen title={t('queue.title')} actions={<BigButton onClick={reset}>{t('nav.home')}</BigButton>}>
+    <Screen title={t('queue.title')} actions={<BigButton onClick={endSession}>{t('nav.home')}</BigButton>}>
       {failure && (
         <p className="error" role="alert">
           {t(errorKey(failure))}

@@ -19,7 +19,7 @@ export function Attract() {
     openQueue()
       .then(ensureRoomForNewDossier)
       .then(
-        () => go('procedures'),
+        () => go('language'),
         (error: unknown) => setRefusal(toKioskError(error).code),
       );
   return (

@@ -5,11 +5,12 @@ import { syncNow } from '../queue/syncLoop';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { useT } from '../ui/useT';
+import { DisplaySettings } from './DisplaySettings';
 import { ReadAloud } from './ReadAloud';
 
 const HEALTH_INTERVAL_MS = 15_000;
 
-/** Top bar on every screen: the link to the portal, the version, read-aloud and the language switch. */
+/** Top bar on every screen: the link to the portal, the version, read-aloud, text size and contrast, and the language switch. */
 export function StatusBar() {
   const t = useT();
   const { locale, setLocale } = useStore();
@@ -44,6 +45,7 @@ export function StatusBar() {
       </span>
       {info && <span data-testid="app-version">{t('app.version', { version: info.version })}</span>}
       <ReadAloud />
+      <DisplaySettings />
       <BigButton
         variant="secondary"
         lang={locale === 'vi' ? 'en' : 'vi'}

@@ -3,8 +3,8 @@ import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { provinceByCode, unitByCode } from '../adminUnits';
 import { KioskError } from '../errors';
 import { formatVietnamDate } from '../receipt';
-import { compileForm, type AddressAnswer, type Answers } from './formEngine';
-import type { Procedure } from './procedures';
+import { compileForm, visibleSteps, type AddressAnswer, type Answers, type Localized } from './formEngine';
+import { declarationDocument, type Procedure, type RequiredDocument } from './procedures';
 
 /** Noto Sans Regular and Bold (electron/host/fonts.ts reads them): full Vietnamese coverage. */
 export interface PdfFonts {
@@ -77,9 +77,9 @@ export class A4Writer {
     }
   }
 
-  /** "Label: value", the value in bold; dots where the citizen gave no answer, for the officer to fill. */
-  field(label: string, value: string | null): void {
-    this.paragraph(`${label}: ${value?.trim() ? value : DOTS}`);
+  /** "Label: value"; dots where the citizen gave no answer, for the officer to fill. */
+  field(label: string, value: string | null, options: { indent?: number } = {}): void {
+    this.paragraph(`${label}: ${value?.trim() ? value : DOTS}`, options);
   }
 
   space(points: number): void {
@@ -145,14 +145,18 @@ export interface DeclarationInput {
   answers: Answers;
   /** The authority the form is addressed to ("Kính gửi"), e.g. "Ủy ban nhân dân xã Diên Khánh". */
   addressee: string;
-  /** Where and when it is signed: the commune's name and yyyy-mm-dd. */
-  place: string;
+  /** Where and when it is signed: the commune's name (null: dots, for the officer) and yyyy-mm-dd. */
+  place: string | null;
   date: string;
 }
 
-/** Reads answers as the form prints them: select values as their Vietnamese labels, dates dd/mm/yyyy, addresses in words. */
+/**
+ * Reads answers as the form prints them: select values as their Vietnamese labels, dates
+ * dd/mm/yyyy, addresses in words; `shown` is the steps the citizen was asked, in form order.
+ */
 function answerReader(procedure: Procedure, answers: Answers) {
-  const steps = compileForm(procedure.form).steps;
+  const form = compileForm(procedure.form);
+  const steps = form.steps;
   const raw = (id: string) => answers[id];
   const text = (id: string): string | null => {
     const value = raw(id);
@@ -163,7 +167,7 @@ function answerReader(procedure: Procedure, answers: Answers) {
     if (step?.type === 'date' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatVietnamDate(value);
     return String(value);
   };
-  return { text, raw };
+  return { text, raw, shown: () => visibleSteps(form, answers) };
 }
 
 function addressText(address: AddressAnswer): string {
@@ -175,7 +179,7 @@ type Reader = ReturnType<typeof answerReader>;
 interface DeclarationTemplate {
   title: string;
   /** The legal form it reproduces, printed small under the title. */
-  form: string;
+  form?: string;
   body(writer: A4Writer, read: Reader): void;
   pledge: string;
   signer: string;
@@ -206,6 +210,8 @@ const BIRTH_REGISTRATION: DeclarationTemplate = {
   signer: 'Người yêu cầu',
 };
 
+const STANDARD_PLEDGE = 'Tôi cam đoan những nội dung khai trên đây là đúng sự thật và chịu trách nhiệm trước pháp luật về lời khai của mình.';
+
 /** CT01 serves both temporary (1.004194) and permanent (1.004222) residence; the content differs. */
 const residenceDeclaration = (kind: 'tạm trú' | 'thường trú', addressStep: string, extra: (writer: A4Writer, read: Reader) => void): DeclarationTemplate => ({
   title: 'TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ',
@@ -219,7 +225,7 @@ const residenceDeclaration = (kind: 'tạm trú' | 'thường trú', addressStep
     writer.field('6. Chỗ ở hợp pháp', read.text('housing'));
     extra(writer, read);
   },
-  pledge: 'Tôi cam đoan những nội dung khai trên đây là đúng sự thật và chịu trách nhiệm trước pháp luật về lời khai của mình.',
+  pledge: STANDARD_PLEDGE,
   signer: 'Người kê khai',
 });
 
@@ -251,21 +257,54 @@ const TEMPLATES: Record<string, DeclarationTemplate> = {
   '2.000815': CERTIFIED_COPY_REQUEST,
 };
 
-/** Procedures whose declaration the kiosk fills in itself. */
-export const FILLED_FORM_PROCEDURES = Object.keys(TEMPLATES);
+/** Procedures whose declaration reproduces its official form; the others' get the generic layout below. */
+export const OFFICIAL_FORM_PROCEDURES = Object.keys(TEMPLATES);
+
+/**
+ * Every other declaration the catalogue lists, in the kiosk's own layout of a plain Vietnamese
+ * declaration: it is not the official form, so no form number (mẫu) is printed, not even one the
+ * document's name carries. Each question the citizen was asked, in form order, as "label: value";
+ * papers are listed on the receipt, not here, and an optional question left blank is left out.
+ */
+function genericDeclaration(document: RequiredDocument): DeclarationTemplate {
+  return {
+    title: document.name.vi.replace(/\s*\(mẫu[^)]*\)/iu, '').toLocaleUpperCase('vi'),
+    body(writer, read) {
+      let block: Localized | undefined;
+      for (const step of read.shown()) {
+        const value = read.text(step.id);
+        if (step.type === 'document' || (value === null && !step.required)) continue;
+        // A person block's fields (the deceased's name, date of birth…) under its own label.
+        if (step.context && step.context !== block) writer.paragraph(`${step.context.vi}:`, { bold: true });
+        block = step.context;
+        // Labels are the screen's questions: "Bạn đi từ ngày nào?" reads "Bạn đi từ ngày nào: 01/12/2026".
+        writer.field(step.label.vi.replace(/\?\s*$/, ''), value, { indent: step.context ? 14 : 0 });
+      }
+    },
+    pledge: STANDARD_PLEDGE,
+    signer: 'Người khai',
+  };
+}
+
+function templateFor(procedure: Procedure): DeclarationTemplate {
+  const official = TEMPLATES[procedure.code];
+  if (official) return official;
+  const document = declarationDocument(procedure);
+  if (!document) throw new KioskError('declaration.unavailable', { procedure: procedure.code });
+  return genericDeclaration(document);
+}
 
 /**
  * The procedure's declaration (tờ khai) filled with the citizen's answers, as an A4 PDF to print
  * and sign at the counter: the law asks for a handwritten signature, so the box stays empty.
  */
 export async function buildDeclarationPdf(input: DeclarationInput, fonts: PdfFonts): Promise<Uint8Array> {
-  const template = TEMPLATES[input.procedure.code];
-  if (!template) throw new KioskError('pdf.failed', { procedure: input.procedure.code, reason: 'noForm' });
+  const template = templateFor(input.procedure);
   try {
     const writer = await A4Writer.create(fonts, `${template.title} — ${input.procedure.name.vi}`);
     writer.nationalHeader();
     writer.paragraph(template.title, { size: 14, bold: true, align: 'center' });
-    writer.paragraph(template.form, { size: 9.5, align: 'center' });
+    if (template.form) writer.paragraph(template.form, { size: 9.5, align: 'center' });
     writer.space(10);
     writer.paragraph(`Kính gửi: ${input.addressee}`, { align: 'center' });
     writer.space(8);
@@ -274,7 +313,7 @@ export async function buildDeclarationPdf(input: DeclarationInput, fonts: PdfFon
     writer.paragraph(template.pledge);
     writer.space(10);
     const [year, month, day] = input.date.split('-');
-    writer.paragraph(`${input.place}, ngày ${day} tháng ${month} năm ${year}`, { align: 'right' });
+    writer.paragraph(`${input.place ?? DOTS}, ngày ${day} tháng ${month} năm ${year}`, { align: 'right' });
     const name = input.answers.applicantName;
     writer.signatureBox(template.signer, typeof name === 'string' ? name : '');
     return await writer.save();

@@ -19,6 +19,14 @@ export const COPY_COUNT_STEP = 'copyCount';
 export const FEE_EXEMPTION_STEP = 'feeExemption';
 export const NO_EXEMPTION = 'none';
 
+/**
+ * How the citizen said they pay, kept with the dossier's answers under FEE_PAYMENT_ANSWER: by a
+ * VietQR transfer from their phone (the kiosk cannot see the transfer; the commune matches it on
+ * its statement by the reference), or at the counter.
+ */
+export type FeePayment = 'phone' | 'counter';
+export const FEE_PAYMENT_ANSWER = 'feePayment';
+
 /** The number steps a fee rule counts with; a procedure's form must have them. */
 export function quantitySteps(rule: FeeRule): string[] {
   if (rule.kind === 'perPage') return [PAGE_COUNT_STEP, COPY_COUNT_STEP];

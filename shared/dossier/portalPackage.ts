@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { shortReference, type Dossier } from './dossier';
 import type { Procedure } from './procedures';
+import { RESULT_DELIVERY_STEP, resultDelivery } from './resultDelivery';
 
 /**
  * What the kiosk sends the portal for one dossier, in the national portal's vocabulary
@@ -22,10 +23,11 @@ export const DossierPackage = z.strictObject({
 });
 export type DossierPackage = z.infer<typeof DossierPackage>;
 
-/** KenhThucHien 2 = trực tuyến; LoaiDoiTuong 1 = công dân; HinhThuc 0 = nhận tại cơ quan (facts.md §4.2). */
+/** KenhThucHien 2 = trực tuyến; LoaiDoiTuong 1 = công dân; HinhThuc 0 = nhận tại cơ quan, 1 = qua bưu chính (facts.md §4.2). */
 const ONLINE = 2;
 const CITIZEN = 1;
 const AT_OFFICE = 0;
+const BY_POST = 1;
 /** DanhSachLePhi: HinhThucThu 1 = khi tiếp nhận; LoaiPhiLePhi 1 = thông thường. */
 const ON_RECEIPT = 1;
 const ORDINARY_FEE = 1;
@@ -44,7 +46,8 @@ export function dossierPackage(dossier: Dossier, procedure: Procedure | undefine
       LoaiDoiTuong: CITIZEN,
       SoDienThoai: text('applicantPhone'),
       KenhThucHien: ONLINE,
-      HinhThuc: AT_OFFICE,
+      // An electronic result has no code of its own; its choice travels in the answers.
+      HinhThuc: (procedure ? resultDelivery(procedure, dossier.answers) : dossier.answers[RESULT_DELIVERY_STEP]) === 'post' ? BY_POST : AT_OFFICE,
       TrichYeuHoSo: applicant ? `${procedureName} – ${applicant}` : procedureName,
       NgayNopHoSo: dossier.createdAt,
       DanhSachLePhi: dossier.feeVnd

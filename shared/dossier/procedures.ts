@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { compileForm, FormDefinition, Localized, type Step } from './formEngine';
+import { FormDefinition, Localized, type Step } from './formEngine';
 import { FEE_EXEMPTION_STEP, NO_EXEMPTION, quantitySteps, ruleAmount } from './payment';
+import { journeyForm } from './resultDelivery';
 
 /**
  * The procedure catalogue: what a support point can help with, as data (assets/procedures/).
@@ -81,6 +82,10 @@ export const Procedure = z.strictObject({
 });
 export type Procedure = z.infer<typeof Procedure>;
 
+/** The declaration (tờ khai) the kiosk fills from the answers; none when the procedure asks for none. */
+export const declarationDocument = (procedure: Pick<Procedure, 'documents'>): RequiredDocument | undefined =>
+  procedure.documents.find((document) => document.form === 'declaration');
+
 export const Catalogue = z.strictObject({
   /** Recorded in every dossier started with this catalogue, and kept with it. */
   version: z.string().min(1),
@@ -100,7 +105,7 @@ export const CatalogueIndex = z.strictObject({ version: z.string().min(1), order
 export function checkProcedure(procedure: Procedure): string[] {
   let steps: Step[];
   try {
-    steps = [...compileForm(procedure.form).steps];
+    steps = [...journeyForm(procedure).steps];
   } catch (error) {
     return [`${procedure.code}: ${(error as Error).message}`];
   }

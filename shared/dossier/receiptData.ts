@@ -1,9 +1,10 @@
 import type { AppInfo } from '../contract';
 import { createT, type Locale } from '../i18n/index';
-import type { ReceiptData } from '../receipt';
+import { FILLED_BY_KIOSK, type ReceiptData } from '../receipt';
 import type { Dossier } from './dossier';
 import { AT_COUNTER, vietnamToday, visibleSteps, type CompiledForm } from './formEngine';
-import type { Procedure } from './procedures';
+import { declarationDocument, type Procedure } from './procedures';
+import { resultDelivery } from './resultDelivery';
 
 const vietnamese = createT('vi');
 const DAY_MS = 86_400_000;
@@ -40,19 +41,24 @@ interface SavedDossier {
 }
 
 /**
- * What the citizen gave: each document step still asked, with its scanned page count or
- * AT_COUNTER. Declarations are the answers themselves, and papers only shown (the ID card) are
- * checked by the officer, so neither is listed. Names in `locale`: Vietnamese for the paper, the
+ * What the dossier holds: first the declaration the kiosk filled, when it is attached (without it
+ * the officer has the citizen fill one in, so the receipt does not claim it); then each document
+ * step still asked, with its scanned page count or AT_COUNTER. Papers only shown (the ID card) are
+ * checked by the officer, so they are not listed. Names in `locale`: Vietnamese for the paper, the
  * citizen's language on screen.
  */
 export function receiptDocuments({ dossier, procedure, form }: SavedDossier, locale: Locale = 'vi'): ReceiptData['documents'] {
-  return visibleSteps(form, dossier.answers).flatMap((step) => {
+  const declaration = declarationDocument(procedure);
+  const attached = declaration && dossier.attachments.some((attachment) => attachment.documentType === declaration.id);
+  const filled: ReceiptData['documents'] = attached ? [{ name: declaration.name[locale], pages: FILLED_BY_KIOSK }] : [];
+  const scanned: ReceiptData['documents'] = visibleSteps(form, dossier.answers).flatMap((step) => {
     if (step.type !== 'document') return [];
     const answer = dossier.answers[step.id];
     const document = procedure.documents.find((candidate) => candidate.id === step.document);
     const pages = answer === AT_COUNTER ? AT_COUNTER : typeof answer === 'number' ? answer : null;
     return document && pages !== null ? [{ name: document.name[locale], pages }] : [];
   });
+  return [...filled, ...scanned];
 }
 
 /** The procedure's working days from the day the dossier was saved, in Vietnam. */
@@ -68,6 +74,7 @@ export function receiptData(saved: SavedDossier & { kiosk: ReceiptData['kiosk'];
     documents: receiptDocuments(saved, locale),
     feeVnd: dossier.feeVnd,
     expectedResultDate: expectedResultDate(saved),
+    delivery: resultDelivery(procedure, dossier.answers),
     kiosk,
     receivedAt: dossier.createdAt,
     portal: null,

@@ -29,6 +29,7 @@ export async function buildReceiptPdf(receipt: ReceiptData, fonts: PdfFonts, t: 
     receipt.documents.forEach((document, i) => writer.paragraph(`${i + 1}. ${document.name} — ${pagesText(document.pages, t)}`, { indent: 14 }));
     writer.field(t('receipt.fee'), feeText(receipt.feeVnd, t));
     writer.field(t('receipt.dueDate'), dueDateText(receipt.expectedResultDate, t));
+    writer.field(t('receipt.delivery'), t(`receipt.delivery.${receipt.delivery}`));
     writer.space(6);
     if (receipt.portal) {
       writer.paragraph(t('receipt.stageAccepted'), { bold: true });

@@ -3,6 +3,7 @@ import { expect, test } from 'vitest';
 import { demoCard, type SimulatedCardReader } from '../../electron/host/devices/cardReader/simulatedReader';
 import type { SimulatedQrScanner } from '../../electron/host/devices/qrScanner/simulator';
 import { auditScreen } from '../support/a11y';
+import { openProcedure } from '../support/journey';
 import { root, withKiosk } from '../support/kiosk';
 
 /** The demo card on the simulated reader (assets/simulator/cccd-card.json): its QR as printed on the card. */
@@ -21,9 +22,7 @@ test("after the card's QR its chip opens with the number (PACE), once the reader
   const heading = () => page.getByRole('heading', { level: 1 }).textContent();
   const reader = env.kiosk.webHost.host.devices.cardReader as SimulatedCardReader;
   await page.goto(env.kiosk.webHost.url);
-  await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
-  await page.getByLabel('Tìm thủ tục').fill('chung thuc ban sao');
-  await page.getByRole('button', { name: /^Chứng thực bản sao từ bản chính/ }).click();
+  await openProcedure(page, 'chung thuc ban sao', /^Chứng thực bản sao từ bản chính/);
   await expect.poll(heading).toBe('Đưa mã QR trên thẻ căn cước vào máy quét');
   await (env.kiosk.webHost.host.devices.qrScanner as SimulatedQrScanner).scan(DEMO_CARD_QR);
   await expect.poll(heading).toBe('Thông tin trên thẻ của bạn');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, expect, test } from 'vitest';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
-import { checkHistory, killPoint, packageHasher, PageHistory, settledState } from '../support/crashHistory';
+import { checkHistory, killPoint, packageHasher, PageHistory, settledState, submittedRow } from '../support/crashHistory';
 import { bundleWebHostProcess, closeCrashRig, freePort, type HostProcess, type KioskChromium, launchKioskChromium, sleep, startHostProcess } from '../support/crashProcesses';
 import { fillCertifiedCopyToReview, pressSubmit } from '../support/journey';
 import { buildQueueHarness, projectTempBase, rendererDir, root, tempDir } from '../support/kiosk';
@@ -69,10 +69,10 @@ const SCANNED_PAGE = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffe
 const HOLD_TAG = '[crash-hold] ';
 /**
  * Test init script, for the commit-window points: when the page's URL has `?crashHoldTx=<j>`, it
- * counts the transactions that write the dossier this page saves (its `add` is the save, then the
- * outbox's marks `put` it, up to the one that writes it accepted), and keeps the j-th open once its
- * write succeeded, by issuing one read after another in it: IndexedDB commits a transaction only
- * when no request is pending. Reports each counted transaction, and the hold, as console lines.
+ * counts the transactions that write the dossier this page saves (its `add` is the draft's start or
+ * the save, then the draft's edits and the outbox's marks `put` it, up to the one that writes it
+ * accepted), and keeps the j-th open once its write succeeded, by issuing one read after another
+ * in it: IndexedDB commits a transaction only when no request is pending. Reports each counted transaction, and the hold, as console lines.
  */
 function holdDossierTransaction(tag: string): void {
   const target = Number(new URLSearchParams(location.search).get('crashHoldTx') ?? 0);
@@ -83,17 +83,16 @@ function holdDossierTransaction(tag: string): void {
   let last: Row = {};
   let count = 0;
   let done = false;
-  // Which step of saveDossier or the outbox (outbox.ts) wrote the row, from what changed.
-  const step = (kind: 'add' | 'put', row: Row) =>
-    kind === 'add'
-      ? 'save'
-      : row.status === 'accepted'
-        ? 'markAccepted'
-        : (row.sync?.uploaded?.length ?? 0) > (last.sync?.uploaded?.length ?? 0)
-          ? 'markUploaded'
-          : row.sync?.announced && !last.sync?.announced
-            ? 'markAnnounced'
-            : 'markRetry';
+  // Which step of the draft (drafts.ts), saveDossier or the outbox (outbox.ts) wrote the row, from what changed.
+  const step = (kind: 'add' | 'put', row: Row) => {
+    if (row.status === 'draft') return kind === 'add' ? 'startDraft' : 'editDraft';
+    if (row.status === 'ready') return 'markReady';
+    if (last.status === 'ready') return 'submitDraft';
+    if (kind === 'add') return 'save';
+    if (row.status === 'accepted') return 'markAccepted';
+    if ((row.sync?.uploaded?.length ?? 0) > (last.sync?.uploaded?.length ?? 0)) return 'markUploaded';
+    return row.sync?.announced && !last.sync?.announced ? 'markAnnounced' : 'markRetry';
+  };
   for (const kind of ['add', 'put'] as const) {
     const original = IDBObjectStore.prototype[kind];
     IDBObjectStore.prototype[kind] = function (this: IDBObjectStore, ...args: Parameters<typeof original>) {
@@ -213,7 +212,7 @@ test(
         history.confirmed.set(id.slice(0, 8).toUpperCase(), Date.now());
       }
     };
-    const allAccepted = async () => (await rawQueueRows(browser!.page)).every(({ row }) => row.status === 'accepted');
+    const allAccepted = async () => (await rawQueueRows(browser!.page)).filter(submittedRow).every(({ row }) => row.status === 'accepted');
 
     /**
      * One journey to the end of the pipeline: the save, its sync until the kiosk recorded the

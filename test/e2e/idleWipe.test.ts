@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { test, type ExpectStatic } from 'vitest';
 import { KioskConfig } from '../../shared/config';
 import { auditScreen } from '../support/a11y';
-import { CARD_QR, fillCertifiedCopyToReview, pressSubmit } from '../support/journey';
+import { answerAfterScanToReview, beginProcedure, CARD_QR, fillCertifiedCopyToReview, openProcedure, pressSubmit, startInVietnamese } from '../support/journey';
 import { openChromium, withKiosk, type RunningBrowser } from '../support/kiosk';
 import { rawQueueRows } from '../support/queue';
 
@@ -75,9 +75,7 @@ test.concurrent('a citizen who walks away mid-journey is warned, can stay, and t
   await page.goto(env.kiosk.webHost.url);
 
   // The card's QR: name and number on screen; then a typed answer, one scanned page (the session's draft) and the phone.
-  await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
-  await page.getByLabel('Tìm thủ tục').fill('chung thuc ban sao');
-  await page.getByRole('button', { name: /^Chứng thực bản sao từ bản chính/ }).click();
+  await openProcedure(page, 'chung thuc ban sao', /^Chứng thực bản sao từ bản chính/);
   await page.getByLabel('Đưa mã QR trên thẻ căn cước vào máy quét').fill(CARD_QR);
   await page.keyboard.press('Enter');
   const card = await page.getByTestId('card-summary').innerText();
@@ -95,10 +93,7 @@ test.concurrent('a citizen who walks away mid-journey is warned, can stay, and t
   await page.getByRole('button', { name: 'Quét giấy tờ' }).click();
   await page.locator('.scan-page').waitFor({ timeout: 20_000 });
   await expect.poll(async () => (await drafts(page)).length).toBe(1);
-  await page.getByRole('button', { name: 'Tiếp tục' }).click();
-  await page.getByLabel('Số điện thoại để cán bộ gọi cho bạn').fill(PHONE);
-  await page.getByRole('button', { name: 'Tiếp tục' }).click();
-  await expect.poll(() => heading(page)).toBe('Kiểm tra lại thông tin');
+  await answerAfterScanToReview(page, PHONE);
   // The citizen copied something: it must not stay on the clipboard either.
   await page.evaluate((text) => navigator.clipboard.writeText(text), TYPED_ANSWER);
   // Every canary is there to be found: the check below could fail.
@@ -130,13 +125,15 @@ test.concurrent('a citizen who walks away mid-journey is warned, can stay, and t
   await expect.poll(() => drafts(page)).toEqual([]);
   expect(await rawQueueRows(page, 'attachments')).toEqual([]);
   // The store kept nothing either: the same procedure starts blank. The message went with the new session.
-  await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
+  await startInVietnamese(page);
   await page.getByRole('button', { name: /^Chứng thực bản sao từ bản chính/ }).click();
+  await beginProcedure(page);
   await page.getByRole('button', { name: 'Không có thẻ' }).click();
   await expect.poll(() => page.getByLabel('Họ và tên của bạn').inputValue()).toBe('');
   expect(await leftovers(page, CANARIES)).toEqual([]);
   await page.getByRole('button', { name: 'Quay lại' }).click();
   await page.getByRole('button', { name: 'Quay lại' }).click();
+  await page.getByRole('button', { name: 'Chọn thủ tục khác' }).click();
   await page.getByRole('button', { name: 'Về màn hình chính' }).click();
   await page.getByRole('button', { name: 'Chạm để bắt đầu' }).waitFor();
   expect(await leftovers(page, [ENDED])).toEqual([]);

@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import type { SimulatedQrScanner } from '../../electron/host/devices/qrScanner/simulator';
 import { auditScreen, type ScreenAudit } from '../support/a11y';
-import { CARD_QR } from '../support/journey';
+import { beginProcedure, CARD_QR, startInVietnamese } from '../support/journey';
 import { withKiosk } from '../support/kiosk';
 
 const env = withKiosk();
@@ -30,7 +30,7 @@ test('a citizen without a scannable card certifies a copy typing only on the on-
   };
 
   await page.goto(env.kiosk.webHost.url);
-  await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
+  await startInVietnamese(page);
 
   // The list is what most citizens touch: the keys come up only once the search box is touched.
   const search = page.getByLabel('Tìm thủ tục');
@@ -44,6 +44,7 @@ test('a citizen without a scannable card certifies a copy typing only on the on-
   await press(page, 'Xong');
   expect(await keyboard.count()).toBe(0);
   await page.getByRole('button', { name: /^Chứng thực bản sao từ bản chính/ }).click();
+  await beginProcedure(page);
 
   // No card to scan: the citizen types what the card would have given.
   await expect.poll(() => heading(page)).toBe('Đưa mã QR trên thẻ căn cước vào máy quét');
@@ -89,6 +90,10 @@ test('a citizen without a scannable card certifies a copy typing only on the on-
   await expect.poll(() => page.getByRole('alert').textContent()).toBe('Số điện thoại gồm 10 chữ số và bắt đầu bằng số 0.');
   audits.phoneKeysWithError = await auditScreen(page);
   await press(page, '8', 'Xong');
+  await expect.poll(() => heading(page)).toBe('Nhắn tin cho bạn khi có kết quả?');
+  expect(await keyboard.count()).toBe(0);
+  await page.getByRole('radio', { name: 'Không cần' }).check();
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
 
   await expect.poll(() => heading(page)).toBe('Kiểm tra lại thông tin');
   // Each answer exactly as typed, and composed (NFC): "ấ" one code point, not a + U+0302 + U+0301.
@@ -101,6 +106,7 @@ test('a citizen without a scannable card certifies a copy typing only on the on-
     ['Bạn cần mấy bản sao?', '1'],
     ['Quét bản chính giấy cần chứng thực', expect.any(String)],
     ['Số điện thoại để cán bộ gọi cho bạn', '0912345678'],
+    ['Nhắn tin cho bạn khi có kết quả?', 'Không cần'],
   ]);
   for (const [, answer] of rows) expect(answer).toBe(answer!.normalize('NFC'));
 
@@ -114,10 +120,11 @@ test('a citizen without a scannable card certifies a copy typing only on the on-
 test('one keyboard serves a field of several boxes: "Xong" goes from commune search to detail, and from day to month to year, then answers', async () => {
   const { page } = env.browser;
   await page.goto(env.kiosk.webHost.origin); // a fresh session; the token is in sessionStorage
-  await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
+  await startInVietnamese(page);
   await page.getByLabel('Tìm thủ tục').click();
   await press(page, 't', 'a', 'm', 'Dấu cách', 't', 'r', 'u');
   await page.getByRole('button', { name: /^Đăng ký tạm trú/ }).click();
+  await beginProcedure(page);
   await expect.poll(() => heading(page)).toBe('Đưa mã QR trên thẻ căn cước vào máy quét');
   await (env.kiosk.webHost.host.devices.qrScanner as SimulatedQrScanner).scan(CARD_QR.trimEnd());
   await page.getByRole('button', { name: 'Đúng, tiếp tục' }).click();

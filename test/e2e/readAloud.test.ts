@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { CARD_QR } from '../support/journey';
+import { CARD_QR, openProcedure } from '../support/journey';
 import { withKiosk } from '../support/kiosk';
 
 /**
@@ -48,9 +48,7 @@ test('the screen is read aloud in Vietnamese, can be paused, resumed and repeate
   await expect.poll(async () => (await speech(page)).played.length, { timeout: 15_000 }).toBe(2);
 
   // On the card's screen the number is on display, but not said.
-  await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
-  await page.getByLabel('Tìm thủ tục').fill('chung thuc ban sao');
-  await page.getByRole('button', { name: /^Chứng thực bản sao từ bản chính/ }).click();
+  await openProcedure(page, 'chung thuc ban sao', /^Chứng thực bản sao từ bản chính/);
   await page.getByLabel('Đưa mã QR trên thẻ căn cước vào máy quét').fill(CARD_QR);
   await page.keyboard.press('Enter');
   await page.getByTestId('card-summary').waitFor();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { paperText, SIMULATED_DOCUMENTS } from '../../electron/host/devices/scanner/simulatedPage';
-import { answerCertifiedCopyToScan, leaveAfterSubmit } from '../support/journey';
+import { answerAfterScanToReview, answerCertifiedCopyToScan, leaveAfterSubmit, pressSubmit } from '../support/journey';
 import { tempDir, withKiosk } from '../support/kiosk';
 import { rawQueueRows } from '../support/queue';
 import { characterErrorRate, poppler } from '../support/testPages';
@@ -66,12 +66,9 @@ test('pages are previewed as they come and sealed into the draft; retake, reorde
   // Scanned pages and the counter exclude each other.
   expect(await page.getByRole('checkbox', { name: 'Tôi sẽ nộp bản giấy này cho cán bộ tại quầy' }).isDisabled()).toBe(true);
 
-  await page.getByRole('button', { name: 'Tiếp tục' }).click();
-  await page.getByLabel('Số điện thoại để cán bộ gọi cho bạn').fill('0912345678');
-  await page.getByRole('button', { name: 'Tiếp tục' }).click();
-  await expect.poll(() => heading(page)).toBe('Kiểm tra lại thông tin');
+  await answerAfterScanToReview(page);
   expect(await page.locator('.answers').innerText()).toContain('2 trang đã quét');
-  await page.getByRole('button', { name: 'Gửi hồ sơ' }).click();
+  await pressSubmit(page);
   await expect.poll(() => heading(page), { timeout: 30_000 }).toBe('Đã lưu hồ sơ');
 
   // The queued dossier holds one PDF for the document, and the portal receives that PDF.
@@ -105,10 +102,12 @@ test('pages scanned by a citizen who leaves without submitting are shredded with
   await page.getByRole('button', { name: 'Quét giấy tờ' }).click();
   await expect.poll(() => pageCards(page).count(), SCAN).toBe(2);
   const [draftId] = await draftIds(page);
-  // Back through the questions and the card to the procedures, then home.
-  while ((await heading(page)) !== 'Bạn cần làm thủ tục nào?') {
+  // Back through the questions and the card to the procedure's overview, to the list, then home.
+  const other = page.getByRole('button', { name: 'Chọn thủ tục khác' });
+  while (!(await other.count())) {
     await page.getByRole('button', { name: 'Quay lại' }).click();
   }
+  await other.click();
   await page.getByRole('button', { name: 'Về màn hình chính' }).click();
   await expect.poll(() => draftIds(page)).toEqual([]);
   expect((await rawQueueRows(page, 'attachments')).filter(({ row }) => (row as unknown as { dossierId: string }).dossierId === draftId)).toEqual([]);

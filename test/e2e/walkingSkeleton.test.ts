@@ -34,11 +34,23 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
   await expect.poll(() => page.getByTestId('app-version').textContent()).toBe('Phiên bản 0.0.0-test');
 
   await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
+  await expect.poll(heading).toBe('Chọn ngôn ngữ');
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
   // Typed without diacritics, in capitals: the real catalogue still finds the procedure first.
   await page.getByLabel('Tìm thủ tục').fill('CHUNG THUC BAN SAO');
   const results = page.locator('.procedure-list').getByRole('button');
   await expect.poll(() => results.first().textContent()).toMatch(/^Chứng thực bản sao từ bản chính/);
   await results.first().click();
+
+  // Before starting: what to bring, the fee and the time, from the catalogue.
+  await expect.poll(heading).toMatch(/^Chứng thực bản sao từ bản chính/);
+  expect(await page.getByTestId('about-documents').innerText()).toContain('Bản chính giấy tờ');
+  expect(await page.locator('.facts').innerText()).toMatch(/Lệ phí từ 2\.000\s₫/);
+  await page.getByRole('button', { name: 'Bắt đầu' }).click();
+  // Consent in plain words, before the card is read (facts §8.2).
+  await expect.poll(heading).toBe('Thông tin cá nhân của bạn');
+  expect(await page.locator('main').innerText()).toContain('91/2025/QH15');
+  await page.getByRole('button', { name: 'Tôi đồng ý' }).click();
 
   // A volunteer types a payload that is not a whole card's: the screen says why.
   await expect.poll(heading).toBe('Đưa mã QR trên thẻ căn cước vào máy quét');
@@ -75,16 +87,27 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
   await expect.poll(() => page.title()).toMatch(/^Lỗi: /);
   await page.getByLabel('Số điện thoại để cán bộ gọi cho bạn').fill('0912 345 678');
   await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  // The closing question: a text message when the result is ready, to the number just given.
+  await expect.poll(heading).toBe('Nhắn tin cho bạn khi có kết quả?');
+  await page.getByRole('radio', { name: 'Có, nhắn tin cho tôi' }).check();
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
 
   // Check answers: the card's answers are marked, the fee is 2 × 2.000 + 3 × 1.000 đ.
   await expect.poll(heading).toBe('Kiểm tra lại thông tin');
   expect(await page.locator('.answers').innerText()).toMatch(/Nguyễn Văn An\s*Lấy từ thẻ căn cước/);
   expect(await page.getByTestId('review-fee').textContent()).toMatch(/^Lệ phí 7\.000\s₫$/);
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+
+  // The fee: by phone, the VietQR code appears before the submit, with the dossier's reference.
+  await expect.poll(heading).toMatch(/^Nộp lệ phí 7\.000\s₫$/);
+  await page.getByRole('radio', { name: /^Chuyển khoản bằng điện thoại/ }).check();
+  const feeScreenReference = (await page.getByTestId('payment-reference').textContent())!.match(/DVC ([0-9A-F]{8})$/)![1];
   await page.getByRole('button', { name: 'Gửi hồ sơ' }).click();
 
   await expect.poll(heading).toBe('Đã lưu hồ sơ');
   const reference = (await page.getByTestId('saved-reference').textContent())?.match(/[0-9A-F]{8}$/)?.[0];
   expect(reference).toMatch(/^[0-9A-F]{8}$/);
+  expect(feeScreenReference).toBe(reference);
 
   // The VietQR code on screen, read back from a screenshot by a QR decoder, as a banking app would.
   const png = PNG.sync.read(await page.getByRole('img', { name: /Mã VietQR/ }).screenshot());
@@ -122,7 +145,9 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
   const shownCode = (await listed.first().textContent())!.match(/22651-\d{8}-\d{7}/)![0];
   const atPortal = env.kiosk.portal.store.dossiers().filter((d) => d.uuid.toUpperCase().startsWith(reference!));
   expect(atPortal).toHaveLength(1);
-  expect(atPortal[0]).toMatchObject({ maHoSo: shownCode, metadata: { MaTTHC: '2.000815', ChuHoSo: 'Nguyễn Văn An', SoGiayToChuHoSo: '056090001234', KenhThucHien: 2 } });
+  expect(atPortal[0]).toMatchObject({ maHoSo: shownCode, metadata: { MaTTHC: '2.000815', ChuHoSo: 'Nguyễn Văn An', SoGiayToChuHoSo: '056090001234', KenhThucHien: 2, HinhThuc: 0 } });
+  // The consent travels as proof (the notice's wording and when), with the choices of the closing screens.
+  expect(atPortal[0]!.metadata.answers).toMatchObject({ personalDataConsent: expect.stringMatching(/^pdp-2026-1 \d{4}-\d\d-\d\dT/), notifySms: 'yes', feePayment: 'phone' });
 
   // The kiosk told the province how it is doing: nothing left to send.
   await expect.poll(() => env.kiosk.portal.store.lastHeartbeats().length).toBe(1);

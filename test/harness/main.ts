@@ -1,4 +1,5 @@
 import { catalogue } from '../../renderer/catalogue';
+import { attachDeclaration } from '../../renderer/citizen/declaration';
 import { host } from '../../renderer/host';
 import { fromBase64 } from '../../renderer/queue/crypto';
 import { db } from '../../renderer/queue/db';
@@ -27,7 +28,8 @@ import { startQueue, syncNow } from '../../renderer/queue/syncLoop';
  * Chromium's real IndexedDB, syncing to the real reference portal. It replaces the screens, never
  * the queue, the host or the portal.
  */
-const procedure = catalogue.procedures.find((candidate) => candidate.code === '2.000815')!;
+const procedureOf = (code: string) => catalogue.procedures.find((candidate) => candidate.code === code)!;
+const procedure = procedureOf('2.000815');
 const scannedDocument = procedure.documents.find((document) => document.scannable)!.id;
 
 // Chromium's native base64, not yet in TypeScript's lib.
@@ -76,10 +78,12 @@ const harness = {
   unsentRatings: async () => (await db.ratings.toArray()).filter((rating) => !rating.sentAt).length,
   /** The draft API as the citizen journey uses it; pages as base64, failures as their KioskError code. */
   drafts: {
-    start: () => startDraft({ procedureCode: procedure.code, catalogueVersion: catalogue.version, feeVnd: 2000 }),
+    /** A certified-copy draft, or one of the procedure `code`. */
+    start: (code = procedure.code) => startDraft({ procedureCode: code, catalogueVersion: catalogue.version, feeVnd: 2000 }),
     answer: (id: string, answers: Dossier['answers']) => codeOf(saveDraftAnswers(id, answers)),
     addPage: (id: string, page: string) => codeOf(addDraftPage(id, { documentType: scannedDocument, mediaType: 'image/jpeg', bytes: fromBase64(page) }).then(({ id }) => id)),
     removePage: (id: string, attachmentId: string) => codeOf(removeDraftPage(id, attachmentId)),
+    attachDeclaration: (id: string, code: string, answers: Dossier['answers']) => codeOf(attachDeclaration(id, procedureOf(code), answers)),
     orderPages: (id: string, attachmentIds: string[]) => codeOf(orderDraftPages(id, attachmentIds)),
     markReady: (id: string) => codeOf(markReady(id, 2000)),
     /** Submits, then starts a sync run; resolves with the confirmed dossier's answers and page ids. */
@@ -121,6 +125,11 @@ const harness = {
       stop();
       if ('code' in digitised) return { ok: false as const, code: digitised.code, progress };
       return { ok: true as const, pdf: toBase64(digitised.value.pdf), texts: digitised.value.pages.map((page) => page.text), progress };
+    },
+    /** The filled declaration of procedure `code`: its PDF as base64 and its document type. */
+    declaration: async (procedureCode: string, answers: Dossier['answers'], date: string) => {
+      const filled = await codeOf(host().call('documents.declaration', { procedureCode, answers, date }));
+      return 'code' in filled ? filled : { value: { pdf: toBase64(filled.value.pdf), documentType: filled.value.documentType } };
     },
   },
   /** `now` in ms: tests move the clock a day on to make a rotation due. */

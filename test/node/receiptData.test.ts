@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { newSyncState, type Dossier } from '../../shared/dossier/dossier';
+import { newSyncState, type Attachment, type Dossier } from '../../shared/dossier/dossier';
 import { AT_COUNTER, compileForm, type Answers } from '../../shared/dossier/formEngine';
 import { Procedure } from '../../shared/dossier/procedures';
 import { addWorkingDays, receiptData, receiptKiosk } from '../../shared/dossier/receiptData';
-import { ReceiptData, receiptMarkup } from '../../shared/receipt';
+import { FILLED_BY_KIOSK, ReceiptData, receiptMarkup } from '../../shared/receipt';
 
 const procedure = (code: string) => Procedure.parse(JSON.parse(readFileSync(`assets/procedures/${code}.json`, 'utf8')));
 const KIOSK = { name: 'DVC Kiosk', commune: 'Xã Diên Khánh' };
 
-function dossier(procedureCode: string, answers: Answers, createdAt = '2026-11-24T04:50:00.000Z'): Dossier {
+function dossier(procedureCode: string, answers: Answers, createdAt = '2026-11-24T04:50:00.000Z', attachments: Attachment[] = []): Dossier {
   return {
     id: '1b4e28ba-2fa1-41d2-883f-0016d3cca427',
     procedureCode,
@@ -17,7 +17,7 @@ function dossier(procedureCode: string, answers: Answers, createdAt = '2026-11-2
     status: 'queued',
     createdAt,
     answers,
-    attachments: [],
+    attachments,
     feeVnd: 7_000,
     sync: newSyncState(),
     portal: null,
@@ -25,10 +25,13 @@ function dossier(procedureCode: string, answers: Answers, createdAt = '2026-11-2
   };
 }
 
-function receiptFor(code: string, answers: Answers, createdAt?: string, locale?: 'vi' | 'en') {
+function receiptFor(code: string, answers: Answers, createdAt?: string, locale?: 'vi' | 'en', attachments?: Attachment[]) {
   const found = procedure(code);
-  return ReceiptData.parse(receiptData({ dossier: dossier(code, answers, createdAt), procedure: found, form: compileForm(found.form), kiosk: KIOSK, locale }));
+  return ReceiptData.parse(receiptData({ dossier: dossier(code, answers, createdAt, attachments), procedure: found, form: compileForm(found.form), kiosk: KIOSK, locale }));
 }
+
+/** The declaration's PDF as the draft lists it once renderer/citizen/declaration.ts attached it. */
+const filledDeclaration: Attachment = { id: '5a0c7c1e-3f2b-4c55-8d6e-9a1b2c3d4e5f', documentType: 'declaration', mediaType: 'application/pdf', sha256: 'a'.repeat(64), size: 4_096 };
 
 describe('working days (Monday to Friday)', () => {
   // 2026-11-20 is a Friday.
@@ -74,10 +77,14 @@ describe('the receipt of a saved dossier', () => {
       documents: [{ name: 'Bản chính giấy tờ cần chứng thực', pages: 5 }],
       feeVnd: 7_000,
       expectedResultDate: '2026-11-24',
+      delivery: 'atOffice',
       kiosk: KIOSK,
       receivedAt: '2026-11-24T04:50:00.000Z',
       portal: null,
     });
+    // The way the result comes is the citizen's choice, or the procedure's only way.
+    expect(receiptFor('1.001193', { resultDelivery: 'post' }).delivery).toBe('post');
+    expect(receiptMarkup(receiptFor('1.001193', { resultDelivery: 'post' }))).toMatch(/Nhận kết quả: \| Qua bưu điện/);
     const english = receiptFor('2.000815', { original: 5 }, undefined, 'en');
     expect(english.procedure.name).toBe(procedure('2.000815').name.en);
     expect(english.documents[0]!.name).toBe(procedure('2.000815').documents[0]!.name.en);
@@ -87,6 +94,21 @@ describe('the receipt of a saved dossier', () => {
     const markup = receiptMarkup(receiptFor('2.000815', { original: AT_COUNTER }));
     expect(markup).toContain('Bản chính giấy tờ cần chứng thực | nộp tại quầy');
     expect(markup).not.toContain('xuất trình');
+  });
+
+  test('the declaration the kiosk filled is listed first as "máy tự điền", never as a paper for the counter; without its PDF it is not claimed', () => {
+    const birth = receiptFor('1.001193', { birthProof: 'certificate', birthCertificate: 2 }, undefined, 'vi', [filledDeclaration]);
+    expect(birth.documents).toEqual([
+      { name: 'Tờ khai đăng ký khai sinh', pages: FILLED_BY_KIOSK },
+      { name: 'Giấy chứng sinh (bản chính)', pages: 2 },
+    ]);
+    const markup = receiptMarkup(birth);
+    expect(markup).toContain('Tờ khai đăng ký khai sinh | máy tự điền');
+    expect(markup).not.toContain('nộp tại quầy');
+    expect(receiptFor('1.003677', {}, undefined, 'en', [filledDeclaration]).documents).toEqual([{ name: procedure('1.003677').documents[0]!.name.en, pages: FILLED_BY_KIOSK }]);
+    expect(receiptFor('1.003677', {}).documents).toEqual([]);
+    // A procedure that asks for no declaration lists none, whatever is attached.
+    expect(receiptFor('2.000815', { original: 1 }, undefined, 'vi', [filledDeclaration]).documents).toEqual([{ name: 'Bản chính giấy tờ cần chứng thực', pages: 1 }]);
   });
 
   test('the kiosk heading: the enrolled commune, else the support point', () => {

@@ -22,7 +22,7 @@ export type PageEvent =
   | { op: 'call'; method: string; id: number; phase: 'start' | 'end' | 'error'; ok?: boolean; t: number; doc: string }
   | { op: 'tx'; label: TxLabel; dossier: string; id: number; phase: 'start' | 'commit' | 'abort'; t: number; doc: string }
   | { op: 'shown'; ref: string; t: number; doc: string };
-export type TxLabel = 'save' | 'markAnnounced' | 'markUploaded' | 'markAccepted' | 'markRetry' | 'markNeedsHelp';
+export type TxLabel = 'startDraft' | 'editDraft' | 'markReady' | 'submitDraft' | 'save' | 'markAnnounced' | 'markUploaded' | 'markAccepted' | 'markRetry' | 'markNeedsHelp';
 
 export const CONSOLE_TAG = '[crash] ';
 
@@ -70,12 +70,19 @@ export function pageInstrumentation(tag: string): void {
   };
 
   type Row = { id?: string; status?: string; sync?: { lastAttemptAt?: string | null; uploaded?: unknown[] } };
-  /** Pages marked uploaded in the last write of each dossier this page made or saw. */
+  /** Pages marked uploaded, and the status, in the last write of each dossier this page made or saw. */
   const uploaded = new Map<string, number>();
+  const statuses = new Map<string, string | undefined>();
   const label = (kind: 'add' | 'put', row: Row) => {
     const pages = row.sync?.uploaded?.length ?? 0;
     const more = pages > (uploaded.get(String(row.id)) ?? pages);
     uploaded.set(String(row.id), pages);
+    const before = statuses.get(String(row.id));
+    statuses.set(String(row.id), row.status);
+    // The citizen's submit goes through the session's draft (renderer/queue/drafts.ts).
+    if (row.status === 'draft') return kind === 'add' ? 'startDraft' : 'editDraft';
+    if (row.status === 'ready') return 'markReady';
+    if (before === 'ready') return 'submitDraft';
     if (kind === 'add') return 'save';
     if (row.status === 'accepted') return 'markAccepted';
     if (row.status === 'needsHelp') return 'markNeedsHelp';
@@ -187,6 +194,12 @@ export interface SettledState {
  * the kiosk (IndexedDB, opened with the vault key in `dataDir`), of the portal, and of the helper's
  * queue screen.
  */
+/**
+ * Whether a row was submitted: a draft, or one marked ready, never reached "Đã lưu" and is not for
+ * the sync; a crash mid-session leaves it for discardAbandonedDrafts (renderer/queue/drafts.ts).
+ */
+export const submittedRow = ({ row }: { row: RawRow }): boolean => row.status !== 'draft' && row.status !== 'ready';
+
 export async function settledState(options: {
   page: Page;
   dataDir: string;
@@ -197,7 +210,8 @@ export async function settledState(options: {
 }): Promise<SettledState> {
   const { page } = options;
   await page.getByRole('button', { name: 'Chạm để bắt đầu' }).waitFor();
-  const unsettled = async () => (await rawQueueRows(page)).filter(({ row }) => row.status !== 'accepted' && row.status !== 'needsHelp');
+  const submitted = async () => (await rawQueueRows(page)).filter(submittedRow);
+  const unsettled = async () => (await submitted()).filter(({ row }) => row.status !== 'accepted' && row.status !== 'needsHelp');
   const settled = async () => {
     await options.nudge?.();
     return (await unsettled()).length === 0;
@@ -207,7 +221,7 @@ export async function settledState(options: {
   } catch (error) {
     throw new Error(`the queue did not settle in 60 s:\n${stuckReport((await unsettled()).map(({ row }) => row), options.history?.events ?? [])}`, { cause: error });
   }
-  const kiosk = await openRawRows((await rawQueueRows(page)).map(({ row }) => row), readFileSync(path.join(options.dataDir, 'vault.key')));
+  const kiosk = await openRawRows((await submitted()).map(({ row }) => row), readFileSync(path.join(options.dataDir, 'vault.key')));
   // All of them: without a limit the store returns the latest 200, for its admin page.
   const portal = options.portal.dossiers(Number.MAX_SAFE_INTEGER);
 

@@ -24,6 +24,7 @@ export const SAMPLE_RECEIPT: ReceiptData = ReceiptData.parse({
   ],
   feeVnd: 50_000,
   expectedResultDate: '2026-11-25',
+  delivery: 'atOffice',
   kiosk: { name: 'Điểm hỗ trợ DVC trực tuyến', commune: 'UBND xã Diên Khánh' },
   receivedAt: '2026-11-24T04:50:00Z',
   portal: null,

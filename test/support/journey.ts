@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** A fake card (domain notes §1.3): with an old CMND number and a pre-2025 address. */
 export const CARD_QR = '056090001234|225123456|NGUYỄN VĂN AN|15031990|Nam|Thôn Phú Ân Nam 2, Xã Diên An, Huyện Diên Khánh, Khánh Hòa|20042021\r\n';
@@ -12,17 +12,42 @@ export const CARD_QR = '056090001234|225123456|NGUYỄN VĂN AN|15031990|Nam|Th�
 export async function fillCertifiedCopyToReview(page: Page): Promise<void> {
   await answerCertifiedCopyToScan(page, '5');
   await page.getByRole('checkbox', { name: 'Tôi sẽ nộp bản giấy này cho cán bộ tại quầy' }).check();
+  await answerAfterScanToReview(page);
+}
+
+/** From the scan step, its paper scanned or left for the counter: the phone, no text message, check answers. */
+export async function answerAfterScanToReview(page: Page, phone = '0912345678'): Promise<void> {
   await page.getByRole('button', { name: 'Tiếp tục' }).click();
-  await page.getByLabel('Số điện thoại để cán bộ gọi cho bạn').fill('0912345678');
+  await page.getByLabel('Số điện thoại để cán bộ gọi cho bạn').fill(phone);
   await page.getByRole('button', { name: 'Tiếp tục' }).click();
-  await page.getByRole('button', { name: 'Gửi hồ sơ' }).waitFor();
+  await page.getByRole('radio', { name: 'Không cần' }).check();
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Kiểm tra lại thông tin' }).waitFor();
+}
+
+/** From the attract screen to the list of procedures, in Vietnamese. */
+export async function startInVietnamese(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+}
+
+/** From a procedure's overview to its ID card screen: "Bắt đầu", then consent to the personal-data notice. */
+export async function beginProcedure(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Bắt đầu' }).click();
+  await page.getByRole('button', { name: 'Tôi đồng ý' }).click();
+}
+
+/** From the attract screen to the ID card screen of the procedure found by `query`. */
+export async function openProcedure(page: Page, query: string, name: RegExp): Promise<void> {
+  await startInVietnamese(page);
+  await page.getByLabel('Tìm thủ tục').fill(query);
+  await page.getByRole('button', { name }).click();
+  await beginProcedure(page);
 }
 
 /** From the attract screen to the question that asks for the paper of a `pages`-page copy. */
 export async function answerCertifiedCopyToScan(page: Page, pages: string): Promise<void> {
-  await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();
-  await page.getByLabel('Tìm thủ tục').fill('chung thuc ban sao');
-  await page.getByRole('button', { name: /^Chứng thực bản sao từ bản chính/ }).click();
+  await openProcedure(page, 'chung thuc ban sao', /^Chứng thực bản sao từ bản chính/);
   await page.getByLabel('Đưa mã QR trên thẻ căn cước vào máy quét').fill(CARD_QR);
   await page.keyboard.press('Enter');
   await page.getByRole('button', { name: 'Đúng, tiếp tục' }).click();
@@ -36,9 +61,19 @@ export async function answerCertifiedCopyToScan(page: Page, pages: string): Prom
   }
 }
 
-/** Presses "Gửi hồ sơ" (the save); resolves as soon as the click was dispatched. */
+/** From check answers on to the fee screen, choosing to pay at the counter; returns its "Gửi hồ sơ". */
+export async function payAtCounter(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  const counter = page.getByRole('radio', { name: 'Nộp tiền mặt cho cán bộ tại quầy' });
+  // With a payee the citizen chooses; without, the counter is the only way and the button waits for nothing.
+  await counter.or(page.getByText(/^Vui lòng nộp lệ phí/)).first().waitFor();
+  if (await counter.count()) await counter.check();
+  return page.getByRole('button', { name: 'Gửi hồ sơ' });
+}
+
+/** From check answers, pays at the counter and presses "Gửi hồ sơ" (the save); resolves as soon as the click was dispatched. */
 export async function pressSubmit(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Gửi hồ sơ' }).click();
+  await (await payAtCounter(page)).click();
 }
 
 /** The whole journey to "Đã lưu"; returns the kiosk reference shown on screen. */

@@ -1,0 +1,43 @@
+import { useEffect, useState } from 'react';
+import { CONSENT_ANSWER, consentRecord } from '../../shared/dossier/consent';
+import { dossierAnswers } from '../../shared/dossier/formEngine';
+import { FEE_PAYMENT_ANSWER, quoteFee } from '../../shared/dossier/payment';
+import { toKioskError, type ErrorCode } from '../../shared/errors';
+import { useStore } from '../store';
+import { useT } from '../ui/useT';
+import { onDigitiseProgress } from './documents';
+import { submitJourney } from './session';
+
+/**
+ * The one submit of a session, from whichever screen ends it (check answers, or the fee): the
+ * answers with the consent and the payment choice, then the queue. The label says what it waits
+ * for: the documents being read, then the save.
+ */
+export function useSubmit() {
+  const t = useT();
+  const [error, setError] = useState<ErrorCode | null>(null);
+  const [saving, setSaving] = useState(false);
+  /** How far the scanned documents have been read, while the submit waits for them. */
+  const [reading, setReading] = useState<number | null>(null);
+  useEffect(() => (saving ? onDigitiseProgress(setReading) : undefined), [saving]);
+
+  const submit = async () => {
+    const { procedure, form, progress, consentedAt, feePayment, showSaved } = useStore.getState();
+    if (!procedure || !form || !progress || !consentedAt) return;
+    const answers = {
+      ...dossierAnswers(form, progress.answers),
+      [CONSENT_ANSWER]: consentRecord(consentedAt),
+      ...(feePayment ? { [FEE_PAYMENT_ANSWER]: feePayment } : {}),
+    };
+    setSaving(true);
+    try {
+      showSaved(await submitJourney({ procedure, form, progress }, answers, quoteFee(procedure, answers).amountVnd));
+    } catch (failure) {
+      setError(toKioskError(failure).code);
+      setSaving(false);
+    }
+  };
+
+  const label = !saving ? t('submit.button') : reading !== null && reading < 1 ? t('submit.reading', { percent: Math.round(reading * 100) }) : t('submit.saving');
+  return { submit, saving, error, label };
+}
