@@ -1,34 +1,45 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
+import type { KioskConfigInput } from '../../shared/config';
 import type { Faults } from '../support/faultProxy';
 import { openChromium, startKiosk, type KioskOptions, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
 
-/** What a benchmark measured: one duration (ms) per run, and lines worth adding under the table. */
+/** What a benchmark measured: one value per run (a duration in ms unless its target says), and lines worth adding under the table. */
 export interface BenchResult {
   samples: number[];
   notes?: string[];
 }
 
-/** A benchmark: runs itself `runs` times. */
+/** A benchmark: runs itself `runs` times. Most are timed (`p95Ms`); a few measure something else, such as memory. */
 export interface Bench {
   id: string;
   title: string;
-  target: { p95Ms: number };
+  target: { p95Ms: number } | { p95: number; unit: string };
   runs: number;
   run(runs: number): Promise<BenchResult>;
 }
+
+/** A target as a limit and its unit. */
+export const targetOf = ({ target }: Bench): { limit: number; unit: string } => ('p95Ms' in target ? { limit: target.p95Ms, unit: 'ms' } : { limit: target.p95, unit: target.unit });
 
 export function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
+export interface BenchKioskOptions extends KioskOptions {
+  config?: KioskConfigInput;
+  /** Runs before the kiosk's page loads, e.g. to install Playwright's clock. */
+  beforeLoad?(page: Page): Promise<void>;
+}
+
 /** A kiosk (reference portal + web host) and a Chromium on it for the length of `measure`. */
-export async function withKioskAndBrowser<T>(options: KioskOptions, measure: (kiosk: RunningKiosk, browser: RunningBrowser) => Promise<T>): Promise<T> {
-  const kiosk = await startKiosk({}, options);
+export async function withKioskAndBrowser<T>(options: BenchKioskOptions, measure: (kiosk: RunningKiosk, browser: RunningBrowser) => Promise<T>): Promise<T> {
+  const kiosk = await startKiosk(options.config, options);
   const browser = await openChromium();
   try {
+    await options.beforeLoad?.(browser.page);
     await browser.page.goto(kiosk.webHost.url);
     if (options.harness) await browser.page.waitForFunction(() => 'queueHarness' in window);
     return await measure(kiosk, browser);
