@@ -1,9 +1,10 @@
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { KioskConfig } from '../../shared/config';
 import { endSession } from '../citizen/session';
 import { host } from '../host';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
+import { useAppInfo } from '../ui/useAppInfo';
 import { useT } from '../ui/useT';
 import { spokenSeconds, startIdleTimer, type IdleLimits, type IdlePhase, type IdleTimer } from './idleTimer';
 
@@ -25,16 +26,8 @@ const seconds = (field: 'idleSeconds' | 'idleWarningSeconds') => KioskConfig.sha
 const DEFAULT_LIMITS: IdleLimits = { idleMs: seconds('idleSeconds'), warningMs: seconds('idleWarningSeconds') };
 
 function useIdleLimits(): IdleLimits {
-  const [limits, setLimits] = useState(DEFAULT_LIMITS);
-  useEffect(() => {
-    host()
-      .call('app.info')
-      .then(
-        (info) => setLimits({ idleMs: info.idleSeconds * 1000, warningMs: info.idleWarningSeconds * 1000 }),
-        () => undefined,
-      );
-  }, []);
-  return limits;
+  const info = useAppInfo();
+  return useMemo(() => (info ? { idleMs: info.idleSeconds * 1000, warningMs: info.idleWarningSeconds * 1000 } : DEFAULT_LIMITS), [info]);
 }
 
 /** The next citizen must never see this one's data: endSession discards the draft and the screen's state. */

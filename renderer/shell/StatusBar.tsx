@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import type { AppInfo, PortalHealth } from '../../shared/contract';
+import type { PortalHealth } from '../../shared/contract';
 import { host } from '../host';
 import { syncNow } from '../queue/syncLoop';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
+import { useAppInfo } from '../ui/useAppInfo';
 import { useT } from '../ui/useT';
 import { DisplaySettings } from './DisplaySettings';
 import { ReadAloud } from './ReadAloud';
@@ -14,11 +15,10 @@ const HEALTH_INTERVAL_MS = 15_000;
 export function StatusBar() {
   const t = useT();
   const { locale, setLocale } = useStore();
-  const [info, setInfo] = useState<AppInfo | null>(null);
+  const info = useAppInfo();
   const [health, setHealth] = useState<PortalHealth | null>(null);
 
   useEffect(() => {
-    host().call('app.info').then(setInfo, () => setInfo(null));
     let reachable = false;
     const check = () =>
       host()
