@@ -1,5 +1,4 @@
 import './journey.css';
-import { deliveryLabel } from '../../shared/dossier/resultDelivery';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { Screen } from '../ui/Screen';
@@ -42,7 +41,7 @@ export function ProcedureOverview() {
         <dt>{t('about.authority')}</dt>
         <dd>{procedure.authority[locale]}</dd>
         <dt>{t('about.delivery')}</dt>
-        <dd>{procedure.resultDelivery.map((way) => deliveryLabel(way)[locale]).join('; ')}</dd>
+        <dd>{procedure.resultDelivery.map((way) => t(`journey.delivery.${way}`)).join('; ')}</dd>
       </dl>
       {!procedure.fullyOnline && procedure.inPersonNote && <p className="notice">{procedure.inPersonNote[locale]}</p>}
     </Screen>

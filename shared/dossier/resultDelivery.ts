@@ -1,4 +1,6 @@
-import { compileForm, type Answers, type CompiledForm, type FormDefinition } from './formEngine';
+import { en } from '../i18n/en';
+import { vi, type MessageKey } from '../i18n/vi';
+import { compileForm, type Answers, type CompiledForm, type FormDefinition, type Localized } from './formEngine';
 import type { Procedure } from './procedures';
 
 /**
@@ -15,11 +17,8 @@ const PHONE_STEP = 'applicantPhone';
 
 export type ResultDelivery = Procedure['resultDelivery'][number];
 
-const deliveryLabels: Record<ResultDelivery, { vi: string; en: string }> = {
-  atOffice: { vi: 'Đến nhận tại bộ phận một cửa của xã', en: "Collect it at the commune's one-stop counter" },
-  post: { vi: 'Gửi qua bưu điện đến nhà (bạn trả cước bưu điện)', en: 'By post to your home (you pay the postage)' },
-  electronic: { vi: 'Bản điện tử trên Cổng dịch vụ công', en: 'An electronic copy on the public-service portal' },
-};
+/** A message of the shared i18n catalogue in both languages, as the form's labels are. */
+const both = (key: MessageKey): Localized => ({ vi: vi[key], en: en[key] });
 
 function closingSteps(procedure: Pick<Procedure, 'form' | 'resultDelivery'>): FormDefinition {
   const ways = procedure.resultDelivery;
@@ -30,8 +29,8 @@ function closingSteps(procedure: Pick<Procedure, 'form' | 'resultDelivery'>): Fo
       id: RESULT_DELIVERY_STEP,
       type: 'select',
       required: true,
-      label: { vi: 'Bạn muốn nhận kết quả bằng cách nào?', en: 'How would you like to receive the result?' },
-      options: ways.map((way) => ({ value: way, label: deliveryLabels[way] })),
+      label: both('journey.delivery.question'),
+      options: ways.map((way) => ({ value: way, label: both(`journey.delivery.${way}`) })),
     });
   }
   if (ways.includes('post')) {
@@ -40,7 +39,7 @@ function closingSteps(procedure: Pick<Procedure, 'form' | 'resultDelivery'>): Fo
       type: 'address',
       required: true,
       prefill: 'address',
-      label: { vi: 'Địa chỉ nhận kết quả qua bưu điện', en: 'Address to post the result to' },
+      label: both('journey.postAddress'),
       ...(ways.length > 1 ? { when: { field: RESULT_DELIVERY_STEP, equals: 'post' } } : {}),
     });
   }
@@ -49,11 +48,11 @@ function closingSteps(procedure: Pick<Procedure, 'form' | 'resultDelivery'>): Fo
       id: NOTIFY_SMS_STEP,
       type: 'select',
       required: true,
-      label: { vi: 'Nhắn tin cho bạn khi có kết quả?', en: 'Text you when the result is ready?' },
-      hint: { vi: 'Tin nhắn gửi đến số điện thoại bạn vừa cho.', en: 'The text goes to the phone number you just gave.' },
+      label: both('journey.notify.question'),
+      hint: both('journey.notify.hint'),
       options: [
-        { value: 'yes', label: { vi: 'Có, nhắn tin cho tôi', en: 'Yes, text me' } },
-        { value: 'no', label: { vi: 'Không cần', en: 'No need' } },
+        { value: 'yes', label: both('journey.notify.yes') },
+        { value: 'no', label: both('journey.notify.no') },
       ],
       when: { not: { field: PHONE_STEP, equals: '' } },
     });
@@ -70,5 +69,3 @@ export function resultDelivery(procedure: Pick<Procedure, 'resultDelivery'>, ans
   const chosen = procedure.resultDelivery.find((way) => way === answers[RESULT_DELIVERY_STEP]);
   return chosen ?? procedure.resultDelivery[0]!;
 }
-
-export const deliveryLabel = (way: ResultDelivery) => deliveryLabels[way];
