@@ -1,11 +1,15 @@
 import './journey.css';
 import { useState } from 'react';
+import { KioskConfig } from '../../shared/config';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { Screen } from '../ui/Screen';
 import { useAppInfo } from '../ui/useAppInfo';
 import { useT } from '../ui/useT';
 import { endSession } from './session';
+
+/** The config's default, for as long as the host has not answered. */
+const DEFAULT_RETENTION_DAYS = KioskConfig.shape.retentionDays.parse(undefined);
 
 /**
  * The personal-data notice, before the card or any paper is read (Law 91/2025/QH15; Decree
@@ -42,7 +46,7 @@ export function Consent() {
     [t('consent.whatTitle'), t('consent.what')],
     [t('consent.whyTitle'), t('consent.why', { procedure: procedure.name[locale] })],
     [t('consent.whoTitle'), t('consent.who', { authority: procedure.authority[locale] })],
-    [t('consent.keepTitle'), t('consent.keep', { days: info?.retentionDays ?? 30 })],
+    [t('consent.keepTitle'), t('consent.keep', { days: info?.retentionDays ?? DEFAULT_RETENTION_DAYS })],
     [t('consent.rightsTitle'), t('consent.rights')],
   ] as const;
   return (

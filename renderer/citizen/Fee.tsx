@@ -56,9 +56,8 @@ export function Fee() {
   const [draftError, setDraftError] = useState<ErrorCode | null>(null);
   useEffect(() => void sessionDraft().then(setDraftId, (failure: unknown) => setDraftError(toKioskError(failure).code)), []);
   const payee = info?.payee ?? null;
-  useEffect(() => {
-    if (info !== undefined && !payee) setFeePayment('counter');
-  }, [info, payee, setFeePayment]);
+  // Without the commune's account the counter is the only way; unknown until the host answers.
+  const payment = info === undefined ? null : payee ? feePayment : 'counter';
   if (!procedure || !form || !progress) return null;
 
   const feeVnd = quoteFee(procedure, dossierAnswers(form, progress.answers)).amountVnd ?? 0;
@@ -79,7 +78,7 @@ export function Fee() {
           <BigButton variant="secondary" onClick={() => go('review')} disabled={saving}>
             {t('nav.back')}
           </BigButton>
-          <BigButton onClick={submit} disabled={saving || !feePayment}>
+          <BigButton onClick={() => payment && submit(payment)} disabled={saving || !payment}>
             {label}
           </BigButton>
         </>

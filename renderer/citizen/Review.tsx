@@ -51,7 +51,7 @@ export function Review() {
             {t('nav.next')}
           </BigButton>
         ) : (
-          <BigButton onClick={submit} disabled={saving || problem !== null}>
+          <BigButton onClick={() => submit()} disabled={saving || problem !== null}>
             {label}
           </BigButton>
         )

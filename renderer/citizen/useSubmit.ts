@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { CONSENT_ANSWER, consentRecord } from '../../shared/dossier/consent';
 import { dossierAnswers } from '../../shared/dossier/formEngine';
-import { FEE_PAYMENT_ANSWER, quoteFee } from '../../shared/dossier/payment';
+import { FEE_PAYMENT_ANSWER, quoteFee, type FeePayment } from '../../shared/dossier/payment';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
 import { useStore } from '../store';
 import { useT } from '../ui/useT';
@@ -21,8 +21,9 @@ export function useSubmit() {
   const [reading, setReading] = useState<number | null>(null);
   useEffect(() => (saving ? onDigitiseProgress(setReading) : undefined), [saving]);
 
-  const submit = async () => {
-    const { procedure, form, progress, consentedAt, feePayment, showSaved } = useStore.getState();
+  /** `feePayment`: how the fee is paid, from the fee screen; none when there is nothing to pay. */
+  const submit = async (feePayment?: FeePayment) => {
+    const { procedure, form, progress, consentedAt, showSaved } = useStore.getState();
     if (!procedure || !form || !progress || !consentedAt) return;
     const answers = {
       ...dossierAnswers(form, progress.answers),
