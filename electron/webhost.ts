@@ -86,6 +86,9 @@ export async function startWebHost({ config, rendererDir, dataDir, assetsDir, ve
   });
 
   server.on('upgrade', (request, socket, head) => {
+    // Node drops its own error handler from an upgraded socket: a page killed mid-handshake (a
+    // reset) would otherwise be an unhandled 'error' that ends the host.
+    socket.on('error', () => socket.destroy());
     const url = new URL(request.url ?? '/', origin);
     const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     const allowed =

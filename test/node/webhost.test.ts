@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { request } from 'node:http';
+import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { AppInfo, createHostClient, DeviceStatus, frameContentType, webHostPaths, webSocketProtocol } from '../../shared/contract';
@@ -141,5 +143,31 @@ describe('events', () => {
       socket.on('error', (error) => resolve(error.message));
     });
     expect(outcome).toMatch(/403/);
+  });
+
+  test('a page killed while its WebSocket is refused (the connection reset) leaves the host serving', async () => {
+    const port = Number(new URL(kiosk.webHost.origin).port);
+    const socket = createConnection(port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      [
+        `GET ${webHostPaths.events} HTTP/1.1`,
+        `Host: 127.0.0.1:${port}`,
+        'Connection: Upgrade',
+        'Upgrade: websocket',
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        `Sec-WebSocket-Protocol: ${webSocketProtocol}, token.wrong`,
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    const [refusal] = (await once(socket, 'data')) as [Buffer];
+    expect(refusal.toString()).toMatch(/^HTTP\/1.1 403/);
+    // What a SIGKILLed browser's kernel does: a reset, not a close.
+    socket.resetAndDestroy();
+    await once(socket, 'close');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(AppInfo.parse(await client().call('app.info')).version).toBeTruthy();
   });
 });
