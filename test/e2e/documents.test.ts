@@ -11,7 +11,7 @@ import { characterErrorRate, poppler } from '../support/testPages';
  * previewed page by page, read by the bundled tesseract.js model and made into one PDF, all over
  * the web host's frames and events from Chromium.
  */
-const env = withKiosk({ devices: { documentScanner: { driver: 'simulator', pageDelayMs: 20, adfPages: 2, seed: 0 } } }, { harness: true });
+const env = withKiosk({ devices: { documentScanner: { driver: 'simulator', connectDelayMs: 0, pageDelayMs: 20, adfPages: 2, seed: 0 } } }, { harness: true });
 
 const DOSSIER_ID = '7d3f2a10-5b6c-4e8d-9f01-23456789abcd';
 
@@ -31,6 +31,7 @@ test('scanned sheets become one searchable PDF: previews as they come, progress 
 
   const scanned = await page.evaluate(() => window.queueHarness.documents.scan(5));
   expect(scanned.previews).toEqual([1, 2]);
+  expect(scanned.beforeAnswer, 'the first page is previewed while the second is scanned').toBeGreaterThanOrEqual(1);
   const digitised = await page.evaluate(([id, pages]) => window.queueHarness.documents.digitise(id, pages), [DOSSIER_ID, scanned.pages] as const);
   if (!digitised.ok) throw new Error(`digitising failed: ${digitised.code}`);
 

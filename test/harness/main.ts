@@ -99,14 +99,20 @@ const harness = {
   },
   /** The document host calls as the scan screen will make them; bytes as base64, failures as their code. */
   documents: {
-    /** Scans the feeder's sheets; answers the pages' JPEGs and the page numbers the preview events told. */
+    /**
+     * Scans the feeder's sheets; answers the pages' JPEGs, the page numbers the preview events told
+     * and how many of them came before the scan's answer. The web host's events and answers travel
+     * apart (WebSocket, fetch), so the last page's event may trail the answer: it is waited for.
+     */
     async scan(maxPages: number) {
       const scanId = crypto.randomUUID();
       const previews: number[] = [];
       const stop = host().on('scanner.page', (event) => void (event.scanId === scanId && previews.push(event.page.number)));
       try {
         const pages = await host().call('scanner.scan', { scanId, source: 'adf', resolution: 200, colourMode: 'grey', maxPages });
-        return { previews, pages: pages.map(({ jpeg, width, height, dpi }) => ({ jpeg: toBase64(jpeg), width, height, dpi })) };
+        const beforeAnswer = previews.length;
+        for (const deadline = Date.now() + 5_000; previews.length < pages.length && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+        return { previews, beforeAnswer, pages: pages.map(({ jpeg, width, height, dpi }) => ({ jpeg: toBase64(jpeg), width, height, dpi })) };
       } finally {
         stop();
       }
