@@ -4,8 +4,10 @@ import './ui/tokens.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
+import { provinces } from '../shared/adminUnits';
 import { createI18n } from '../shared/i18n/index';
 import { App } from './App';
+import { catalogue } from './catalogue';
 import { startQueue } from './queue/syncLoop';
 
 const i18n = createI18n();
@@ -18,3 +20,6 @@ createRoot(document.getElementById('root')!).render(
     </I18nextProvider>
   </StrictMode>,
 );
+// The catalogue and the administrative units are parsed at first use: bring that forward to the
+// first idle moment after the attract screen is up, so neither that screen (P1) nor a tap waits.
+requestIdleCallback(() => [catalogue(), provinces()], { timeout: 2_000 });

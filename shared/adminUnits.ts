@@ -119,20 +119,29 @@ export function parseAdminUnits(units: unknown, predecessors: unknown): { provin
   };
 }
 
-const data = parseAdminUnits(unitsFile, predecessorsFile);
-const provincesByCode = new Map(data.provinces.map((province) => [province.code, province]));
-const unitsByCode = new Map(data.units.map((unit) => [unit.code, unit]));
-const unitsByProvince = new Map(data.provinces.map((province) => [province.code, data.units.filter((unit) => unit.provinceCode === province.code)]));
+/** Parsed and indexed at first use, not at start: the kiosk's first screen needs none of it (P1). */
+let indexed: ReturnType<typeof indexUnits> | undefined;
+const data = () => (indexed ??= indexUnits(parseAdminUnits(unitsFile, predecessorsFile)));
+
+function indexUnits({ provinces, units }: ReturnType<typeof parseAdminUnits>) {
+  return {
+    provinces,
+    units,
+    provincesByCode: new Map(provinces.map((province) => [province.code, province])),
+    unitsByCode: new Map(units.map((unit) => [unit.code, unit])),
+    unitsByProvince: new Map(provinces.map((province) => [province.code, units.filter((unit) => unit.provinceCode === province.code)])),
+  };
+}
 
 /** The 34 provinces and centrally-run cities, by code. */
-export const provinces = (): readonly Province[] => data.provinces;
+export const provinces = (): readonly Province[] => data().provinces;
 
-export const provinceByCode = (code: string): Province | undefined => provincesByCode.get(code);
+export const provinceByCode = (code: string): Province | undefined => data().provincesByCode.get(code);
 
 /** A province's communes, wards and special zones, by code; none for an unknown province. */
-export const communesOf = (provinceCode: string): readonly AdminUnit[] => unitsByProvince.get(provinceCode) ?? [];
+export const communesOf = (provinceCode: string): readonly AdminUnit[] => data().unitsByProvince.get(provinceCode) ?? [];
 
-export const unitByCode = (code: string): AdminUnit | undefined => unitsByCode.get(code);
+export const unitByCode = (code: string): AdminUnit | undefined => data().unitsByCode.get(code);
 
 /**
  * Diacritic- and case-insensitive search (shared/text.ts `search`), best match first: "dien khanh",
@@ -141,7 +150,7 @@ export const unitByCode = (code: string): AdminUnit | undefined => unitsByCode.g
  * their old CCCD address says ("Vĩnh Hiệp" finds Phường Tây Nha Trang).
  */
 export function searchCommunes(query: string, options: { provinceCode?: string } = {}): AdminUnit[] {
-  const pool = options.provinceCode === undefined ? data.units : communesOf(options.provinceCode);
+  const pool = options.provinceCode === undefined ? data().units : communesOf(options.provinceCode);
   const byName = search(query, pool, (unit) => [unit.shortName, unit.name]);
   const found = new Set(byName);
   const byFormerName = search(

@@ -4,7 +4,7 @@ import { shortReference, type DossierStatus } from '../../shared/dossier/dossier
 import { toKioskError } from '../../shared/errors';
 import { errorKey, type MessageKey } from '../../shared/i18n/index';
 import { formatVietnamDateTime, parseReceiptQr } from '../../shared/receipt';
-import { catalogue } from '../catalogue';
+import { procedureByCode } from '../catalogue';
 import { host } from '../host';
 import { db, type StoredDossier } from '../queue/db';
 import { useStore } from '../store';
@@ -71,7 +71,7 @@ function Result({ found, onAgain }: { found: Extract<Outcome, { kind: 'found' }>
   const locale = useStore((state) => state.locale);
   const { reference, local, portal, portalDown } = found;
   const procedureCode = portal?.procedureCode ?? local?.procedureCode;
-  const procedure = catalogue.procedures.find((candidate) => candidate.code === procedureCode)?.name[locale] ?? procedureCode;
+  const procedure = (procedureCode && procedureByCode(procedureCode)?.name[locale]) ?? procedureCode;
   // Offline, the last status the portal's feed brought to this kiosk.
   const status = portal ? { code: portal.status, at: portal.statusAt } : local?.portalStatus;
   const maHoSo = portal?.maHoSo ?? local?.portal?.maHoSo;

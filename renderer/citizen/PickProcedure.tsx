@@ -18,7 +18,7 @@ export function PickProcedure() {
   // touched, and "Xong" puts them away; never on blur, which would move the list under a finger.
   const [typing, setTyping] = useState(false);
   const searchId = useId();
-  const found = search(query, catalogue.procedures, (procedure) => [procedure.name.vi, procedure.name.en, procedure.code]);
+  const found = search(query, catalogue().procedures, (procedure) => [procedure.name.vi, procedure.name.en, procedure.code]);
 
   return (
     <Screen

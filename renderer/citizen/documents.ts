@@ -32,7 +32,7 @@ export function sessionDraft(): Promise<string> {
   const { draftId: existing, procedure } = useStore.getState();
   if (existing) return Promise.resolve(existing);
   if (!procedure) return Promise.reject(new KioskError('queue.draftGone', { id: '' }));
-  drafting ??= startDraft({ procedureCode: procedure.code, catalogueVersion: catalogue.version, feeVnd: null }).then(
+  drafting ??= startDraft({ procedureCode: procedure.code, catalogueVersion: catalogue().version, feeVnd: null }).then(
     (id) => {
       useStore.getState().setDraft(id);
       return id;

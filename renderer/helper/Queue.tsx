@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { shortReference } from '../../shared/dossier/dossier';
 import type { ErrorCode } from '../../shared/errors';
 import { errorKey, type MessageKey } from '../../shared/i18n/index';
-import { catalogue } from '../catalogue';
+import { procedureByCode } from '../catalogue';
 import { lastRestore } from '../queue/copies';
 import type { StoredDossier } from '../queue/db';
 import { endSession } from '../citizen/session';
@@ -25,8 +25,7 @@ export function Queue() {
   useEffect(() => void lastRestore().then(setRestore, () => undefined), [dossiers]);
 
   const time = new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
-  const procedureName = (code: string) =>
-    catalogue.procedures.find((procedure) => procedure.code === code)?.name[locale] ?? code;
+  const procedureName = (code: string) => procedureByCode(code)?.name[locale] ?? code;
 
   return (
     <Screen title={t('queue.title')} actions={<BigButton onClick={endSession}>{t('nav.home')}</BigButton>}>

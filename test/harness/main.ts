@@ -1,4 +1,4 @@
-import { catalogue } from '../../renderer/catalogue';
+import { catalogue, procedureByCode } from '../../renderer/catalogue';
 import { attachDeclaration } from '../../renderer/citizen/declaration';
 import { host } from '../../renderer/host';
 import { fromBase64 } from '../../renderer/queue/crypto';
@@ -28,7 +28,7 @@ import { startQueue, syncNow } from '../../renderer/queue/syncLoop';
  * Chromium's real IndexedDB, syncing to the real reference portal. It replaces the screens, never
  * the queue, the host or the portal.
  */
-const procedureOf = (code: string) => catalogue.procedures.find((candidate) => candidate.code === code)!;
+const procedureOf = (code: string) => procedureByCode(code)!;
 const procedure = procedureOf('2.000815');
 const scannedDocument = procedure.documents.find((document) => document.scannable)!.id;
 
@@ -49,7 +49,7 @@ const harness = {
     const started = performance.now();
     const dossier = await saveDossier({
       procedureCode: procedure.code,
-      catalogueVersion: catalogue.version,
+      catalogueVersion: catalogue().version,
       answers: { applicantName: 'Nguyễn Văn An', applicantNumber: '056090001234', applicantPhone: '0912345678' },
       feeVnd: 2000,
       files,
@@ -79,7 +79,7 @@ const harness = {
   /** The draft API as the citizen journey uses it; pages as base64, failures as their KioskError code. */
   drafts: {
     /** A certified-copy draft, or one of the procedure `code`. */
-    start: (code = procedure.code) => startDraft({ procedureCode: code, catalogueVersion: catalogue.version, feeVnd: 2000 }),
+    start: (code = procedure.code) => startDraft({ procedureCode: code, catalogueVersion: catalogue().version, feeVnd: 2000 }),
     answer: (id: string, answers: Dossier['answers']) => codeOf(saveDraftAnswers(id, answers)),
     addPage: (id: string, page: string) => codeOf(addDraftPage(id, { documentType: scannedDocument, mediaType: 'image/jpeg', bytes: fromBase64(page) }).then(({ id }) => id)),
     removePage: (id: string, attachmentId: string) => codeOf(removeDraftPage(id, attachmentId)),
