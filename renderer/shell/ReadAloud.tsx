@@ -31,8 +31,12 @@ export function ReadAloud() {
   const [reading, setReading] = useState<Reading>('idle');
   const [withNumbers, setWithNumbers] = useState(false);
   const audio = useRef<HTMLAudioElement | null>(null);
+  // Counts readings and stops: a reading whose voice comes back after the screen moved on, or after
+  // a newer reading started, is not played, and its failure does not stop the newer one.
+  const latest = useRef(0);
 
   const stop = () => {
+    latest.current += 1;
     const playing = audio.current;
     audio.current = null;
     if (playing) {
@@ -46,19 +50,21 @@ export function ReadAloud() {
 
   const read = async () => {
     stop();
+    const mine = latest.current;
     const text = speechText(screenText(), { placeholder: t('speech.numberHidden'), allowIdNumbers: withNumbers });
     if (!text) return;
     setReading('loading');
     try {
       const { wav } = await host().call('speech.say', { text: text.slice(0, 4000), lang: locale });
+      if (mine !== latest.current) return;
       const player = new Audio(URL.createObjectURL(new Blob([wav], { type: 'audio/wav' })));
       player.onended = stop;
       audio.current = player;
       await player.play();
       setReading('playing');
     } catch {
-      // A reading stopped by a newer one, or a kiosk without a voice: nothing to play.
-      stop();
+      // A kiosk without a voice, or a reading the host stopped for a newer one: nothing to play.
+      if (mine === latest.current) stop();
     }
   };
   const pause = () => {
