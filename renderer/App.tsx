@@ -13,6 +13,7 @@ import { Review } from './citizen/Review';
 import { StepScreen } from './citizen/StepScreen';
 import { Submitted } from './citizen/Submitted';
 import { Queue } from './helper/Queue';
+import { SignIn } from './helper/SignIn';
 import { openQueue } from './queue/db';
 import { Attract } from './shell/Attract';
 import { IdleGuard } from './shell/IdleGuard';
@@ -22,6 +23,7 @@ import { useStore, type Store } from './store';
 
 function Route({ route }: { route: Store['route'] }) {
   const step = useStore((state) => state.form?.steps.find((candidate) => candidate.id === state.progress?.current));
+  const helperIn = useStore((state) => state.helper !== null);
   switch (route) {
     case 'attract':
       return <Attract />;
@@ -47,7 +49,7 @@ function Route({ route }: { route: Store['route'] }) {
     case 'rate':
       return <Rate />;
     case 'queue':
-      return <Queue />;
+      return helperIn ? <Queue /> : <SignIn />;
     case 'check':
       return <CheckDossier />;
     default:

@@ -180,6 +180,40 @@ export type PrinterProfile = Pick<ReceiptPrinterConfig, 'paper' | 'codePage' | '
 export const Payee = PaymentAccount.extend({ accountName: z.string().min(1) });
 export type Payee = z.infer<typeof Payee>;
 
+/** PBKDF2-SHA256 rounds for a new helper PIN (OWASP's 2023 figure); the config refuses fewer than the floor. */
+export const PIN_HASH_ITERATIONS = 600_000;
+const PIN_HASH_FLOOR = 100_000;
+const PIN_HASH = /^\$pbkdf2-sha256\$i=(\d+)\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
+
+/** A helper's PIN as stored: `$pbkdf2-sha256$i=<rounds>$<salt>$<key>` (base64), made by electron/host/helpers.ts hashPin. Never the PIN. */
+export const PinHash = z
+  .string()
+  .regex(PIN_HASH, 'a PBKDF2-SHA256 hash made by `npm run helper -- add`, never the PIN itself')
+  .refine((hash) => Number(PIN_HASH.exec(hash)?.[1]) >= PIN_HASH_FLOOR, `at least ${PIN_HASH_FLOOR} PBKDF2 rounds`);
+
+/** Its rounds, salt and key, as base64. */
+export function parsePinHash(hash: string): { iterations: number; salt: string; key: string } {
+  const [, iterations, salt, key] = PinHash.parse(hash).match(PIN_HASH)!;
+  return { iterations: Number(iterations), salt: salt!, key: key! };
+}
+
+/** A volunteer who may sign in at this kiosk: the audit log names them by `id` only. */
+export const HelperAccount = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and "-"'),
+  name: z.string().trim().min(1).max(80),
+  pinHash: PinHash,
+});
+export type HelperAccount = z.infer<typeof HelperAccount>;
+
+export const HelperSignInConfig = z.object({
+  /** Wrong PINs in a row, whoever's name was chosen, before sign-in closes. */
+  maxAttempts: z.number().int().min(1).max(20).default(5),
+  lockoutMinutes: z.number().int().positive().default(5),
+  /** A helper session unused this long is over (the screen's own idle wipe comes well before). */
+  sessionMinutes: z.number().int().positive().default(30),
+});
+export type HelperSignInConfig = z.infer<typeof HelperSignInConfig>;
+
 export const KioskConfig = z.object({
   commune: z.object({ code: z.string(), name: z.string() }).nullable().default(null),
   /**
@@ -201,6 +235,8 @@ export const KioskConfig = z.object({
   idleWarningSeconds: z.number().int().min(20).default(30),
   /** A technician's explicit acceptance of a machine whose key store is not protected (Linux basic_text). */
   acceptWeakKeyStore: z.boolean().default(false),
+  helpers: z.array(HelperAccount).default([]).refine((helpers) => new Set(helpers.map((helper) => helper.id)).size === helpers.length, 'two helpers share an id'),
+  helperSignIn: HelperSignInConfig.prefault({}),
   /** Without one, fees are paid at the counter. */
   payee: Payee.nullable().default(null),
   portal: z.object({

@@ -248,6 +248,12 @@ export const ChipRead = z.object({
 });
 export type ChipRead = z.infer<typeof ChipRead>;
 
+/** What the audit log records (electron/host/audit.ts): helper sign-in and what helpers do. */
+export const AuditAction = z.enum(['helper.signIn', 'helper.wrongPin', 'helper.lockedOut', 'helper.signOut']);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+const HelperName = z.object({ id: z.string(), name: z.string() });
+
 interface MethodSpec {
   input: z.ZodType;
   output: z.ZodType;
@@ -319,6 +325,15 @@ export const hostMethods = {
   'queue.copy': { input: z.object({ id: z.uuid() }), output: SealedCopy },
   /** Removes the sealed copy of a dossier whose key was destroyed; idempotent. */
   'queue.dropCopy': { input: z.object({ id: z.uuid() }), output: z.void() },
+  /** The helpers who may sign in here, for the sign-in screen: ids and names, never their PIN hashes. */
+  'helper.list': { input: z.void(), output: z.array(HelperName) },
+  /**
+   * Checks a helper's PIN; answers a session token for the helper's calls. helper.wrongPin
+   * {attemptsLeft}, helper.lockedOut {minutes} once too many wrong PINs came in a row, helper.unknown.
+   */
+  'helper.signIn': { input: z.object({ helperId: z.string().max(32), pin: z.string().regex(/^\d{1,12}$/) }), output: z.object({ token: z.string(), helper: HelperName }) },
+  /** Ends a helper session; nothing for one already over. */
+  'helper.signOut': { input: z.object({ token: z.string().max(100) }), output: z.void() },
 } as const satisfies Record<MethodName, MethodSpec>;
 
 /**

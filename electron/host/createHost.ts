@@ -10,6 +10,8 @@ import { loadCatalogue } from './catalogue';
 import { digitise, fillDeclaration } from './documents';
 import { loadFonts } from './fonts';
 import { cleanScan } from './imaging';
+import { createAuditLog } from './audit';
+import { createHelperDesk } from './helpers';
 import { createJobs } from './jobs';
 import { createOcrEngine, tessdataDir, type OcrEngine } from './ocr';
 import type { DocumentScanner, ScanOptions } from './devices/scanner/index';
@@ -106,6 +108,12 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     uploadUrlsFile: path.join(dataDir, 'upload-urls.json'),
   });
   const startedAt = new Date().toISOString();
+  const helpers = createHelperDesk({
+    helpers: config.helpers,
+    policy: config.helperSignIn,
+    lockoutFile: path.join(dataDir, 'helper-lockout.json'),
+    audit: createAuditLog(path.join(dataDir, 'audit.jsonl')),
+  });
 
   return {
     handlers: {
@@ -170,6 +178,9 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
         if (!devices.printer) throw new KioskError('printer.notFound');
         return devices.printer.print(receipt);
       },
+      'helper.list': async () => helpers.list(),
+      'helper.signIn': ({ helperId, pin }) => helpers.signIn(helperId, pin),
+      'helper.signOut': ({ token }) => helpers.signOut(token),
       'speech.say': async ({ text, lang }) => {
         speaking?.abort();
         const controller = (speaking = new AbortController());

@@ -3,6 +3,7 @@ import type { Dossier } from '../../shared/dossier/dossier';
 import type { Procedure } from '../../shared/dossier/procedures';
 import { discardDraft, markReady, saveDraftAnswers, submitDraft } from '../queue/drafts';
 import { syncNow } from '../queue/syncLoop';
+import { signOutHelper } from '../helper/helperSession';
 import { useStore } from '../store';
 import { attachDeclaration } from './declaration';
 import { finishDocuments, forgetDocuments, sessionDraft } from './documents';
@@ -46,9 +47,10 @@ export function dropDraft(): void {
   useStore.setState({ draftId: null, pages: {} });
 }
 
-/** Ends the session, whatever its state: the draft goes and the screen forgets the citizen. */
+/** Ends the session, whatever its state: the draft goes, a helper is signed out, and the screen forgets the citizen. */
 export function endSession(): void {
   dropDraft();
+  signOutHelper();
   useStore.getState().reset();
   useStore.getState().resetDisplay();
 }

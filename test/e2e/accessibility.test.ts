@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { auditScreen, type ScreenAudit } from '../support/a11y';
 import { withKiosk } from '../support/kiosk';
 import { leaveAfterSubmit } from '../support/journey';
+import { TEST_HELPER } from '../support/helper';
 
 const env = withKiosk({ payee: { bankBin: '970405', accountNumber: '1234567890123', accountName: 'UBND XA DIEN KHANH' } });
 
@@ -17,6 +18,15 @@ test('every screen and field type has no WCAG 2.2 A/AA violation and no touch ta
   await page.goto(env.kiosk.webHost.url);
   await at('Điểm hỗ trợ dịch vụ công trực tuyến');
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  await at('Cán bộ hỗ trợ: chọn tên của bạn');
+  audits.helperNames = await auditScreen(page);
+  await page.getByRole('button', { name: TEST_HELPER.name }).click();
+  await page.getByLabel(`Nhập mã PIN của ${TEST_HELPER.name}`).fill('975310');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('alert').getByText('Mã PIN chưa đúng. Còn 4 lần thử.').waitFor();
+  audits.helperWrongPin = await auditScreen(page);
+  await page.getByLabel(`Nhập mã PIN của ${TEST_HELPER.name}`).fill(TEST_HELPER.pin);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await page.getByText('Chưa có hồ sơ nào.').waitFor();
   audits.emptyQueue = await auditScreen(page);
   await page.getByRole('button', { name: 'Về màn hình chính' }).click();
@@ -99,6 +109,10 @@ test('every screen and field type has no WCAG 2.2 A/AA violation and no touch ta
   await leaveAfterSubmit(page);
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('button', { name: 'For support staff' }).click();
+  await at('Helpers: choose your name');
+  await page.getByRole('button', { name: TEST_HELPER.name }).click();
+  await page.getByLabel(`Enter the PIN of ${TEST_HELPER.name}`).fill(TEST_HELPER.pin);
+  await page.getByRole('button', { name: 'Sign in' }).click();
   await at('Applications on this kiosk');
 
   for (const [screen, audit] of Object.entries(audits)) {

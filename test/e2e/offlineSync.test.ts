@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { leaveAfterSubmit, submitCertifiedCopy } from '../support/journey';
 import { withKiosk } from '../support/kiosk';
+import { openHelperQueue } from '../support/helper';
 
 const env = withKiosk({}, { link: true });
 
@@ -18,7 +19,7 @@ test('behind a captive portal and then a dead link, dossiers wait; when the link
   const second = await submitCertifiedCopy(page);
   await leaveAfterSubmit(page);
 
-  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  await openHelperQueue(page);
   const rows = page.getByTestId('queue-list').getByRole('listitem');
   await expect.poll(() => rows.count()).toBe(2);
   expect(await rows.allTextContents()).toEqual([expect.stringContaining('Đang chờ gửi'), expect.stringContaining('Đang chờ gửi')]);

@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { rawQueueRows } from '../support/queue';
 import { withKiosk } from '../support/kiosk';
+import { openHelperQueue } from '../support/helper';
 
 const env = withKiosk();
 
@@ -43,7 +44,7 @@ test('a queue written by version 1 opens under the latest version with every dos
   );
 
   await page.goto(env.kiosk.webHost.url);
-  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  await openHelperQueue(page);
   const row = page.getByTestId('queue-list').getByRole('listitem');
   await expect.poll(() => row.count()).toBe(1);
   expect(await row.first().textContent()).toContain('6F1C1A52');

@@ -6,6 +6,7 @@ import { auditScreen } from '../support/a11y';
 import { submitCertifiedCopy } from '../support/journey';
 import { openChromium, withKiosk, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
 import { deleteQueueDatabase } from '../support/queue';
+import { openHelperQueue } from '../support/helper';
 
 type Env = { kiosk: RunningKiosk; browser: RunningBrowser };
 
@@ -114,7 +115,7 @@ describe('an IndexedDB that Chromium deletes and re-creates empty', () => {
     const { page } = env.browser;
 
     await page.goto(env.kiosk.webHost.url);
-    await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+    await openHelperQueue(page);
     const rows = page.getByTestId('queue-list').getByRole('listitem');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
     expect(await rows.first().textContent()).toContain(id.slice(0, 8).toUpperCase());

@@ -4,6 +4,7 @@ import { expect, test } from 'vitest';
 import { leaveAfterSubmit, submitCertifiedCopy } from '../support/journey';
 import { withKiosk } from '../support/kiosk';
 import { rawQueueRows } from '../support/queue';
+import { openHelperQueue } from '../support/helper';
 
 // No retention: a dossier's personal data is destroyed as soon as the portal has it.
 const env = withKiosk({ retentionDays: 0 });
@@ -35,7 +36,7 @@ test('once the portal has a dossier for the retention period, its key and cipher
 
   // The helper still sees that the dossier existed and reached the portal.
   await leaveAfterSubmit(page);
-  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  await openHelperQueue(page);
   expect(await page.getByTestId('queue-list').getByRole('listitem').first().textContent()).toMatch(new RegExp(`${reference} · .*Cổng đã nhận`));
   // And the portal still has it, once.
   expect(env.kiosk.portal.store.dossiers()).toHaveLength(1);

@@ -4,6 +4,7 @@ import { expect, test } from 'vitest';
 import { submitCertifiedCopy } from '../support/journey';
 import { withKiosk } from '../support/kiosk';
 import { deleteQueueDatabase } from '../support/queue';
+import { openHelperQueue } from '../support/helper';
 
 const env = withKiosk({}, { link: true });
 
@@ -24,7 +25,7 @@ test('a queued dossier lives on in its sealed copy when IndexedDB is wiped, and 
   await deleteQueueDatabase(page, env.kiosk.webHost.origin);
 
   await page.goto(env.kiosk.webHost.url);
-  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  await openHelperQueue(page);
   const rows = page.getByTestId('queue-list').getByRole('listitem');
   await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
   expect(await rows.first().textContent()).toContain(`${reference} · Chứng thực bản sao từ bản chính`);

@@ -6,6 +6,7 @@ import type { SimulatedQrScanner } from '../../electron/host/devices/qrScanner/s
 import { CARD_QR } from '../support/journey';
 import { rawQueueRows } from '../support/queue';
 import { withKiosk } from '../support/kiosk';
+import { openHelperQueue } from '../support/helper';
 
 const PAYEE = { bankBin: '970405', accountNumber: '1234567890123', accountName: 'UBND XA DIEN KHANH' };
 
@@ -135,7 +136,7 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
   expect(transactions.filter((t) => t.startsWith('readwrite') && t !== 'readwrite:strict')).toEqual([]);
 
   await page.reload();
-  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  await openHelperQueue(page);
   const listed = page.getByTestId('queue-list').getByRole('listitem');
   await expect.poll(() => listed.count()).toBe(1);
   expect(await listed.first().textContent()).toContain(`${reference} · Chứng thực bản sao từ bản chính`);
@@ -156,12 +157,12 @@ test('a citizen certifies a copy: search, card QR, one question per screen, chec
   // The commune officer starts on it; the kiosk reads the portal's status feed on its next run.
   expect(env.kiosk.portal.setDossierStatus(atPortal[0]!.uuid, 4)).toBe(true);
   await page.reload();
-  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  await openHelperQueue(page);
   await expect.poll(() => listed.first().textContent(), { timeout: 20_000 }).toContain(`mã ${shownCode} · Đang xử lý`);
   // The agency refuses it after all ("Không được tiếp nhận"): final, and so the kiosk's own state.
   expect(env.kiosk.portal.setDossierStatus(atPortal[0]!.uuid, 3)).toBe(true);
   await page.reload();
-  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  await openHelperQueue(page);
   await expect.poll(() => listed.first().textContent(), { timeout: 20_000 }).toContain(`Cơ quan không tiếp nhận hồ sơ, mã ${shownCode} · `);
   expect(env.browser.cspViolations).toEqual([]);
 });

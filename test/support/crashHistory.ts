@@ -8,6 +8,7 @@ import { canonicalJson, dossierPackage } from '../../shared/dossier/portalPackag
 import { assembleCatalogue } from '../../shared/dossier/procedures';
 import type { DossierRow } from '../../scripts/reference-portal/store';
 import { openRawRows, rawQueueRows, type RawRow } from './queue';
+import { openHelperQueue } from './helper';
 
 /**
  * The history and checker of the crash-safety and network-fault tests (test/e2e/crashSafety.test.ts,
@@ -225,7 +226,7 @@ export async function settledState(options: {
   // All of them: without a limit the store returns the latest 200, for its admin page.
   const portal = options.portal.dossiers(Number.MAX_SAFE_INTEGER);
 
-  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  await openHelperQueue(page);
   const rows = page.getByTestId('queue-list').getByRole('listitem');
   await expect.poll(() => rows.count()).toBe(kiosk.length);
   const acceptedOnScreen = (await rows.allTextContents()).filter((text) => /Cổng đã nhận, mã /.test(text)).length;

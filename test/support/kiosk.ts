@@ -10,6 +10,7 @@ import { createLogger } from '../../electron/host/log';
 import { chromiumFlags, CHROMIUM_PATH } from '../../scripts/chromium';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from './faultProxy';
+import { testHelperAccount } from './helper';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 /** `npm run build`'s renderer; KIOSK_RENDERER_DIR points at another build (e.g. `vite build --outDir`) to test it side by side. */
@@ -60,7 +61,7 @@ export async function startKiosk(config: KioskConfigInput = {}, options: KioskOp
     : null;
   const { code } = portal.createEnrolmentCode();
   const webHost = await startWebHost({
-    config: KioskConfig.parse({ portal: { url: link?.url ?? portal.url, enrolmentCode: code }, ...config }),
+    config: KioskConfig.parse({ portal: { url: link?.url ?? portal.url, enrolmentCode: code }, helpers: [await testHelperAccount()], ...config }),
     rendererDir: options.harness ? await buildQueueHarness() : rendererDir,
     dataDir: data.dir,
     assetsDir,

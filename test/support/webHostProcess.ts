@@ -2,6 +2,7 @@ import { startWebHost } from '../../electron/webhost';
 import { createLogger } from '../../electron/host/log';
 import type { Host } from '../../electron/host/createHost';
 import { KioskConfig } from '../../shared/config';
+import { testHelperAccount } from './helper';
 
 /**
  * The web host as a child process, so a crash test can SIGKILL it and start it again on the same
@@ -79,7 +80,7 @@ function instrumentCrashPoint(host: Host, methods: readonly string[], point: str
 }
 
 const webHost = await startWebHost({
-  config: KioskConfig.parse({ portal: { url: env('CRASH_HOST_PORTAL_URL'), enrolmentCode: env('CRASH_HOST_ENROLMENT_CODE') } }),
+  config: KioskConfig.parse({ portal: { url: env('CRASH_HOST_PORTAL_URL'), enrolmentCode: env('CRASH_HOST_ENROLMENT_CODE') }, helpers: [await testHelperAccount()] }),
   rendererDir: env('CRASH_HOST_RENDERER_DIR'),
   dataDir: env('CRASH_HOST_DATA_DIR'),
   assetsDir: env('CRASH_HOST_ASSETS_DIR'),
