@@ -248,10 +248,6 @@ export const ChipRead = z.object({
 });
 export type ChipRead = z.infer<typeof ChipRead>;
 
-/** What the audit log records (electron/host/audit.ts): helper sign-in and what helpers do. */
-export const AuditAction = z.enum(['helper.signIn', 'helper.wrongPin', 'helper.lockedOut', 'helper.signOut']);
-export type AuditAction = z.infer<typeof AuditAction>;
-
 const HelperName = z.object({ id: z.string(), name: z.string() });
 
 interface MethodSpec {

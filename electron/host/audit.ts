@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, truncate } from 'node:fs/promises';
 import { z } from 'zod';
-import { AuditAction } from '../../shared/contract';
+
+/** What the audit log records: helper sign-in so far; what helpers do for citizens comes next. */
+const AuditAction = z.enum(['helper.signIn', 'helper.wrongPin', 'helper.lockedOut', 'helper.signOut']);
 
 /**
  * One line of the audit log. Who (a helper's id from the kiosk config, never a name), what, and
