@@ -76,11 +76,9 @@ export function createHelperDesk({
   };
 
   const readLockout = async (): Promise<LockoutState> => {
-    const stored = await readFile(lockoutFile, 'utf8').then(
-      (text) => LockoutState.safeParse(JSON.parse(text)),
-      () => null,
-    );
-    const state = stored?.success ? stored.data : { failures: 0, lockedUntil: null };
+    // No file yet, or one a crash left unreadable: no failures on record.
+    const stored = LockoutState.safeParse(await readFile(lockoutFile, 'utf8').then(JSON.parse).catch(() => null));
+    const state = stored.success ? stored.data : { failures: 0, lockedUntil: null };
     // A clock set back must not stretch a lockout beyond its length.
     if (state.lockedUntil !== null) state.lockedUntil = Math.min(state.lockedUntil, now() + lockoutMs);
     return state;

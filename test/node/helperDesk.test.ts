@@ -83,6 +83,14 @@ describe('helper sign-in', () => {
     expect((await kioskErrorOf(helpers.signIn('minh', '975310'))).params).toEqual({ attemptsLeft: 4 });
   });
 
+  test('an unreadable lockout file does not stop sign-in: the count starts again', async () => {
+    const { desk, dir } = await setUp();
+    writeFileSync(path.join(dir, 'helper-lockout.json'), '{"failures": 3, "locked');
+    const helpers = desk();
+    expect((await kioskErrorOf(helpers.signIn('lan', '975310'))).params).toEqual({ attemptsLeft: 4 });
+    expect((await helpers.signIn('lan', '246810')).helper.id).toBe('lan');
+  });
+
   test('a clock set back does not stretch a lockout', async () => {
     const { desk, clock } = await setUp();
     const helpers = desk();
