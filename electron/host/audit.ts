@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, truncate } from 'node:fs/promises';
 import { z } from 'zod';
+import { oneAtATime } from './oneAtATime';
 
 /** What the audit log records: helper sign-in so far; what helpers do for citizens comes next. */
 const AuditAction = z.enum(['helper.signIn', 'helper.wrongPin', 'helper.lockedOut', 'helper.signOut']);
@@ -27,6 +28,16 @@ export interface AuditLog {
 }
 
 const GENESIS = '0'.repeat(64);
+
+async function appendDurably(file: string, text: string) {
+  const handle = await open(file, 'a', 0o600);
+  try {
+    await handle.appendFile(text);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
 const sha256 = (line: string) => createHash('sha256').update(line).digest('hex');
 
 /**
@@ -35,7 +46,7 @@ const sha256 = (line: string) => createHash('sha256').update(line).digest('hex')
  */
 export function createAuditLog(file: string, now = () => new Date()): AuditLog {
   let head: Promise<{ seq: number; prev: string }> | undefined;
-  let tail = Promise.resolve();
+  const serially = oneAtATime();
 
   const readHead = async () => {
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? '' : Promise.reject(error)));
@@ -47,21 +58,18 @@ export function createAuditLog(file: string, now = () => new Date()): AuditLog {
 
   return {
     append(entry) {
-      const written = tail.then(async () => {
-        const { seq, prev } = await (head ??= readHead());
-        const line = JSON.stringify(AuditEntry.parse({ seq: seq + 1, at: now().toISOString(), ...entry, prev }));
-        const handle = await open(file, 'a', 0o600);
+      return serially(async () => {
         try {
-          await handle.appendFile(`${line}\n`);
-          await handle.datasync();
-        } finally {
-          await handle.close();
+          const { seq, prev } = await (head ??= readHead());
+          const line = JSON.stringify(AuditEntry.parse({ seq: seq + 1, at: now().toISOString(), ...entry, prev }));
+          await appendDurably(file, `${line}\n`);
+          head = Promise.resolve({ seq: seq + 1, prev: sha256(line) });
+        } catch (error) {
+          // A failed append (a full disk) fails its caller; the next one starts from the file again.
+          head = undefined;
+          throw error;
         }
-        head = Promise.resolve({ seq: seq + 1, prev: sha256(line) });
       });
-      // A failed append (a full disk) fails its caller; the next one starts from the file again.
-      tail = written.catch(() => void (head = undefined));
-      return written;
     },
   };
 }

@@ -6,6 +6,7 @@ import { parsePinHash, PIN_HASH_ITERATIONS, type HelperAccount, type HelperSignI
 import { KioskError } from '../../shared/errors';
 import { writeFileAtomic } from './atomicFile';
 import type { AuditLog } from './audit';
+import { oneAtATime } from './oneAtATime';
 
 const derive = promisify(pbkdf2);
 const KEY_BYTES = 32;
@@ -28,19 +29,22 @@ export async function verifyPin(pin: string, stored: string): Promise<boolean> {
 const LockoutState = z.object({ failures: z.number().int().nonnegative(), lockedUntil: z.number().nullable() });
 type LockoutState = z.infer<typeof LockoutState>;
 
+/** A helper as screens and sessions know them: no PIN hash. */
+type Helper = Pick<HelperAccount, 'id' | 'name'>;
+
 export interface HelperSession {
   readonly token: string;
-  readonly helper: Pick<HelperAccount, 'id' | 'name'>;
+  readonly helper: Helper;
 }
 
 export interface HelperDesk {
   /** The helpers a sign-in screen offers, by name. */
-  list(): Array<Pick<HelperAccount, 'id' | 'name'>>;
+  list(): Helper[];
   /** helper.unknown, helper.wrongPin {attemptsLeft}, helper.lockedOut {minutes}. */
   signIn(helperId: string, pin: string): Promise<HelperSession>;
   signOut(token: string): Promise<void>;
   /** The helper a session token names, while it is fresh; every use keeps it fresh. */
-  helperOf(token: string): Pick<HelperAccount, 'id' | 'name'> | null;
+  helperOf(token: string): Helper | null;
 }
 
 /**
@@ -62,18 +66,10 @@ export function createHelperDesk({
   audit: AuditLog;
   now?: () => number;
 }): HelperDesk {
-  const sessions = new Map<string, { helper: Pick<HelperAccount, 'id' | 'name'>; lastUsed: number }>();
+  const sessions = new Map<string, { helper: Helper; lastUsed: number }>();
   const lockoutMs = policy.lockoutMinutes * 60_000;
   // One sign-in at a time: two at once must not both read the same failure count.
-  let queue = Promise.resolve();
-  const serially = <T>(work: () => Promise<T>): Promise<T> => {
-    const result = queue.then(work);
-    queue = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  };
+  const serially = oneAtATime();
 
   const readLockout = async (): Promise<LockoutState> => {
     // No file yet, or one a crash left unreadable: no failures on record.

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { HelperAccount, KioskConfig } from '../../shared/config';
@@ -165,5 +165,17 @@ describe('audit log', () => {
       [1, 'helper.signIn'],
       [2, 'helper.signOut'],
     ]);
+  });
+
+  test('an append that fails (the file cannot be opened) fails only its caller; the next one goes on from the file', async () => {
+    const { auditFile } = await setUp();
+    mkdirSync(auditFile);
+    const audit = createAuditLog(auditFile);
+    await expect(audit.append({ action: 'helper.signIn', helper: 'a' })).rejects.toThrow(/EISDIR/);
+    rmdirSync(auditFile);
+    await audit.append({ action: 'helper.signOut', helper: 'a' });
+    const { entries, brokenAt } = await readAuditLog(auditFile);
+    expect(brokenAt).toBeNull();
+    expect(entries.map(({ seq, action }) => [seq, action])).toEqual([[1, 'helper.signOut']]);
   });
 });

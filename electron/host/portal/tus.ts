@@ -4,6 +4,7 @@ import { DefaultHttpStack, DetailedError, Upload, type HttpRequest, type HttpRes
 import type { Attachment } from '../../../shared/dossier/dossier';
 import { KioskError } from '../../../shared/errors';
 import { writeFileAtomic } from '../atomicFile';
+import { oneAtATime } from '../oneAtATime';
 import { networkFailure, refusalCode } from './failures';
 import type { PortalIdentity } from './index';
 import { signRequest, verifyResponse } from './signing';
@@ -30,21 +31,18 @@ const RETRY_DELAYS_MS = [0, 1_000, 3_000, 5_000];
  */
 export function createUploadUrls(file: string) {
   let entries: Promise<Record<string, PreviousUpload>> | undefined;
-  let writing: Promise<unknown> = Promise.resolve();
+  const serially = oneAtATime();
   const load = () =>
     (entries ??= readFile(file, 'utf8')
       .then((text) => JSON.parse(text) as Record<string, PreviousUpload>)
       .catch((): Record<string, PreviousUpload> => ({})));
   /** Changes are applied and written one at a time, in order. */
-  const change = (apply: (all: Record<string, PreviousUpload>) => void) => {
-    const done = writing.then(async () => {
+  const change = (apply: (all: Record<string, PreviousUpload>) => void) =>
+    serially(async () => {
       const all = await load();
       apply(all);
       await writeFileAtomic(file, JSON.stringify(all));
     });
-    writing = done.catch(() => undefined);
-    return done;
-  };
 
   const storage: UrlStorage = {
     findAllUploads: async () => Object.values(await load()),
