@@ -12,8 +12,8 @@ import { Rate } from './citizen/Rate';
 import { Review } from './citizen/Review';
 import { StepScreen } from './citizen/StepScreen';
 import { Submitted } from './citizen/Submitted';
-import { Queue } from './helper/Queue';
-import { SignIn } from './helper/SignIn';
+import { HelperDesk } from './helper/HelperDesk';
+import { useDeskShortcut } from './helper/deskGestures';
 import { openQueue } from './queue/db';
 import { Attract } from './shell/Attract';
 import { IdleGuard } from './shell/IdleGuard';
@@ -23,7 +23,6 @@ import { useStore, type Store } from './store';
 
 function Route({ route }: { route: Store['route'] }) {
   const step = useStore((state) => state.form?.steps.find((candidate) => candidate.id === state.progress?.current));
-  const helperIn = useStore((state) => state.helper !== null);
   switch (route) {
     case 'attract':
       return <Attract />;
@@ -48,8 +47,6 @@ function Route({ route }: { route: Store['route'] }) {
       return <Submitted />;
     case 'rate':
       return <Rate />;
-    case 'queue':
-      return helperIn ? <Queue /> : <SignIn />;
     case 'check':
       return <CheckDossier />;
     default:
@@ -67,7 +64,8 @@ function useQueueDown(): boolean {
 export function App() {
   const { i18n } = useTranslation();
   const queueDown = useQueueDown();
-  const { route, locale } = useStore();
+  const { route, locale, desk } = useStore();
+  useDeskShortcut();
   useEffect(() => {
     void i18n.changeLanguage(locale);
     document.documentElement.lang = locale;
@@ -75,7 +73,15 @@ export function App() {
   return (
     <>
       <StatusBar />
-      {queueDown ? <Recovery /> : <IdleGuard><Route route={route} /></IdleGuard>}
+      {queueDown ? <Recovery /> : (
+        <IdleGuard>
+          {/* Hidden, not unmounted, under the desk: the citizen's half-typed answer is there when the helper leaves. */}
+          <div hidden={desk !== null} className="route">
+            <Route route={route} />
+          </div>
+          {desk && <HelperDesk />}
+        </IdleGuard>
+      )}
     </>
   );
 }

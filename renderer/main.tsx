@@ -8,10 +8,12 @@ import { provinces } from '../shared/adminUnits';
 import { createI18n } from '../shared/i18n/index';
 import { App } from './App';
 import { catalogue } from './catalogue';
+import { auditAssistedSteps } from './helper/helperSession';
 import { startQueue } from './queue/syncLoop';
 
 const i18n = createI18n();
 startQueue();
+auditAssistedSteps();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

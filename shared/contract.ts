@@ -249,6 +249,14 @@ export const ChipRead = z.object({
 export type ChipRead = z.infer<typeof ChipRead>;
 
 const HelperName = z.object({ id: z.string(), name: z.string() });
+const HelperToken = z.string().max(100);
+
+/**
+ * What a helper does, for the audit log: taking over a citizen's session, then each screen passed
+ * (step: the screen's id); reprinting, resending or cancelling a dossier (step: the cancel reason).
+ */
+export const HelperAction = z.enum(['assist.start', 'assist.step', 'dossier.reprinted', 'dossier.resent', 'dossier.cancelled']);
+export type HelperAction = z.infer<typeof HelperAction>;
 
 interface MethodSpec {
   input: z.ZodType;
@@ -329,7 +337,18 @@ export const hostMethods = {
    */
   'helper.signIn': { input: z.object({ helperId: z.string().max(32), pin: z.string().regex(/^\d{1,12}$/) }), output: z.object({ token: z.string(), helper: HelperName }) },
   /** Ends a helper session; nothing for one already over. */
-  'helper.signOut': { input: z.object({ token: z.string().max(100) }), output: z.void() },
+  'helper.signOut': { input: z.object({ token: HelperToken }), output: z.void() },
+  /**
+   * Records, under the signed-in helper's id, what they did: the screen by its id (a route or a
+   * catalogue step, never an answer) or a reason's id, and the dossier by its id. helper.signedOut
+   * once the session is over.
+   */
+  'helper.record': {
+    input: z.object({ token: HelperToken, action: HelperAction, step: z.string().regex(/^[\w.:-]{1,64}$/).optional(), dossier: z.uuid().optional() }),
+    output: z.void(),
+  },
+  /** One person helped without a dossier ("guidance only"); answers how many the kiosk has recorded today. */
+  'helper.guidance': { input: z.object({ token: HelperToken }), output: z.object({ today: z.number().int().positive() }) },
 } as const satisfies Record<MethodName, MethodSpec>;
 
 /**

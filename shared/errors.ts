@@ -97,6 +97,7 @@ export const errorCodes = [
   'helper.unknown',
   'helper.wrongPin',
   'helper.lockedOut',
+  'helper.signedOut',
   'form.required',
   'form.phoneInvalid',
   'form.textTooLong',

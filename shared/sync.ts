@@ -106,6 +106,8 @@ export interface SyncEngine {
    * which then looks once more for what was queued meanwhile.
    */
   run(): Promise<SyncRun>;
+  /** Resolves once no run is going: at once when none is. */
+  settled(): Promise<void>;
 }
 
 export function createSyncEngine<T extends OutboxItem>({ outbox, portal, random = Math.random, backoff = { baseMs: 2_000, capMs: 5 * 60_000 } }: SyncEngineOptions<T>): SyncEngine {
@@ -169,6 +171,9 @@ export function createSyncEngine<T extends OutboxItem>({ outbox, portal, random 
       if (current) again = true;
       current ??= runUntilNothingNew().finally(() => (current = null));
       return current;
+    },
+    settled: async () => {
+      while (current) await current.catch(() => undefined);
     },
   };
 }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, truncate } from 'node:fs/promises';
 import { z } from 'zod';
+import { HelperAction } from '../../shared/contract';
 import { oneAtATime } from './oneAtATime';
 
-/** What the audit log records: helper sign-in so far; what helpers do for citizens comes next. */
-const AuditAction = z.enum(['helper.signIn', 'helper.wrongPin', 'helper.lockedOut', 'helper.signOut']);
+/** What the audit log records: helpers signing in and out, and what they do for citizens. */
+const AuditAction = z.enum(['helper.signIn', 'helper.wrongPin', 'helper.lockedOut', 'helper.signOut', ...HelperAction.options, 'guidance.given']);
 
 /**
  * One line of the audit log. Who (a helper's id from the kiosk config, never a name), what, and
@@ -25,9 +26,13 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 export interface AuditLog {
   /** Resolves once the line is on disk (fsync'd). */
   append(entry: Pick<AuditEntry, 'action' | 'helper' | 'dossier' | 'step'>): Promise<void>;
+  /** The entries so far, after any append under way (readAuditLog). */
+  read(): ReturnType<typeof readAuditLog>;
 }
 
 const GENESIS = '0'.repeat(64);
+
+const emptyIfMissing = (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? '' : Promise.reject(error));
 
 async function appendDurably(file: string, text: string) {
   const handle = await open(file, 'a', 0o600);
@@ -49,7 +54,7 @@ export function createAuditLog(file: string, now = () => new Date()): AuditLog {
   const serially = oneAtATime();
 
   const readHead = async () => {
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? '' : Promise.reject(error)));
+    const text = await readFile(file, 'utf8').catch(emptyIfMissing);
     const complete = text.slice(0, text.lastIndexOf('\n') + 1);
     if (complete.length < text.length) await truncate(file, Buffer.byteLength(complete));
     const last = complete.trimEnd().split('\n').at(-1);
@@ -71,6 +76,7 @@ export function createAuditLog(file: string, now = () => new Date()): AuditLog {
         }
       });
     },
+    read: () => serially(() => readAuditLog(file)),
   };
 }
 
@@ -84,7 +90,7 @@ const parseJson = (line: string): unknown => {
 
 /** Reads the log and checks its chain: the entries, and the first line that does not follow from the one before. */
 export async function readAuditLog(file: string): Promise<{ entries: AuditEntry[]; brokenAt: number | null }> {
-  const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+  const lines = (await readFile(file, 'utf8').catch(emptyIfMissing)).split('\n').filter(Boolean);
   const entries: AuditEntry[] = [];
   let prev = GENESIS;
   for (const [index, line] of lines.entries()) {

@@ -181,6 +181,8 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
       'helper.list': async () => helpers.list(),
       'helper.signIn': ({ helperId, pin }) => helpers.signIn(helperId, pin),
       'helper.signOut': ({ token }) => helpers.signOut(token),
+      'helper.record': ({ token, ...step }) => helpers.record(token, step),
+      'helper.guidance': async ({ token }) => ({ today: await helpers.guidance(token) }),
       'speech.say': async ({ text, lang }) => {
         speaking?.abort();
         const controller = (speaking = new AbortController());

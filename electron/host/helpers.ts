@@ -2,7 +2,9 @@ import { pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { z } from 'zod';
+import type { HelperAction } from '../../shared/contract';
 import { parsePinHash, PIN_HASH_ITERATIONS, type HelperAccount, type HelperSignInConfig } from '../../shared/config';
+import { vietnamToday } from '../../shared/dossier/formEngine';
 import { KioskError } from '../../shared/errors';
 import { writeFileAtomic } from './atomicFile';
 import type { AuditLog } from './audit';
@@ -45,6 +47,10 @@ export interface HelperDesk {
   signOut(token: string): Promise<void>;
   /** The helper a session token names, while it is fresh; every use keeps it fresh. */
   helperOf(token: string): Helper | null;
+  /** What the helper did (an assisted step, a reprint…), in the audit log under their id; helper.signedOut when the session is over. */
+  record(token: string, step: { action: HelperAction; step?: string; dossier?: string }): Promise<void>;
+  /** A person helped without a dossier; answers how many today (Vietnam time), this one included. */
+  guidance(token: string): Promise<number>;
 }
 
 /**
@@ -91,6 +97,11 @@ export function createHelperDesk({
     session.lastUsed = now();
     return session.helper;
   };
+  const signedIn = (token: string) => {
+    const helper = fresh(token);
+    if (!helper) throw new KioskError('helper.signedOut');
+    return helper;
+  };
 
   return {
     list: () => helpers.map(({ id, name }) => ({ id, name })),
@@ -125,5 +136,12 @@ export function createHelperDesk({
       await audit.append({ action: 'helper.signOut', helper: helper.id });
     },
     helperOf: fresh,
+    record: async (token, step) => audit.append({ ...step, helper: signedIn(token).id }),
+    async guidance(token) {
+      await audit.append({ action: 'guidance.given', helper: signedIn(token).id });
+      const today = vietnamToday(new Date(now()));
+      const { entries } = await audit.read();
+      return entries.filter((entry) => entry.action === 'guidance.given' && vietnamToday(new Date(entry.at)) === today).length;
+    },
   };
 }

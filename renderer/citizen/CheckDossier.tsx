@@ -16,7 +16,7 @@ import { CardFacts } from './CardFacts';
 import { endSession } from './session';
 
 /** The queue states a citizen's dossier can be in once they pressed "Gửi hồ sơ". */
-const SENT = ['queued', 'sending', 'accepted', 'needsHelp', 'rejected'] as const satisfies readonly DossierStatus[];
+const SENT = ['queued', 'sending', 'accepted', 'needsHelp', 'rejected', 'cancelled'] as const satisfies readonly DossierStatus[];
 type SentStatus = (typeof SENT)[number];
 const isSent = (status: DossierStatus): status is SentStatus => (SENT as readonly DossierStatus[]).includes(status);
 

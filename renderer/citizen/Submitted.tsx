@@ -2,14 +2,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { shortReference, type Dossier } from '../../shared/dossier/dossier';
 import type { CompiledForm } from '../../shared/dossier/formEngine';
 import type { Procedure } from '../../shared/dossier/procedures';
-import { expectedResultDate, receiptData, receiptDocuments, receiptKiosk } from '../../shared/dossier/receiptData';
+import { expectedResultDate, receiptDocuments } from '../../shared/dossier/receiptData';
 import { FEE_PAYMENT_ANSWER } from '../../shared/dossier/payment';
 import { resultDelivery } from '../../shared/dossier/resultDelivery';
 import { qrMatrix } from '../../shared/dossier/vietqr';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
 import { errorKey } from '../../shared/i18n/index';
 import { dueDateText, pagesText, receiptQrText } from '../../shared/receipt';
-import { host } from '../host';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { formatVnd } from '../ui/format';
@@ -18,6 +17,7 @@ import { Screen } from '../ui/Screen';
 import { useAppInfo } from '../ui/useAppInfo';
 import { useT } from '../ui/useT';
 import { PaymentQr } from './Fee';
+import { printReceipt } from './printReceipt';
 
 /** Big enough for a phone camera at arm's length; the receipt's own QR holds only `DVC:` and the UUID. */
 const RECEIPT_QR_SIZE_PX = 200;
@@ -58,8 +58,7 @@ function ReceiptPrint({ dossier, procedure, form }: SavedProps) {
   const print = useCallback(async () => {
     setState('printing');
     try {
-      const kiosk = receiptKiosk(await host().call('app.info'));
-      await host().call('printer.print', receiptData({ dossier, procedure, form, kiosk }));
+      await printReceipt({ dossier, procedure, form });
       setState('printed');
     } catch (failure) {
       setState(toKioskError(failure).code);

@@ -7,7 +7,7 @@ import { journeyForm } from '../../shared/dossier/resultDelivery';
 import type { DraftPage } from './documents';
 
 /** The citizen's way: attract → language → procedures → about → consent → identify → step… → review → fee → saved → rate. */
-export type Route = 'attract' | 'language' | 'procedures' | 'about' | 'consent' | 'identify' | 'step' | 'review' | 'fee' | 'saved' | 'rate' | 'queue' | 'check';
+export type Route = 'attract' | 'language' | 'procedures' | 'about' | 'consent' | 'identify' | 'step' | 'review' | 'fee' | 'saved' | 'rate' | 'check';
 
 /** Where the citizen is, and their answers so far. Screen state only: dossiers live in the queue. */
 export interface FlowSlice {

@@ -1,24 +1,59 @@
 import { useEffect, useState } from 'react';
-import { shortReference } from '../../shared/dossier/dossier';
+import { shortReference, type DossierStatus } from '../../shared/dossier/dossier';
 import type { ErrorCode } from '../../shared/errors';
-import { errorKey, type MessageKey } from '../../shared/i18n/index';
+import { errorKey, type MessageKey, type Translate } from '../../shared/i18n/index';
 import { procedureByCode } from '../catalogue';
 import { lastRestore } from '../queue/copies';
 import type { StoredDossier } from '../queue/db';
-import { endSession } from '../citizen/session';
 import { watchDossiers } from '../queue/dossiers';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { Screen } from '../ui/Screen';
+import { useNow } from '../ui/useNow';
 import { useT } from '../ui/useT';
+import { DossierCare } from './DossierCare';
 
-/** The helper's view of what this kiosk holds. Helper sign-in and queue care come with issue 8. */
+/** The queue as a helper reads it: what needs them first, then what waits, then what is done. */
+const STATES = ['needsHelp', 'waiting', 'inProgress', 'accepted', 'rejected', 'cancelled'] as const;
+type QueueState = (typeof STATES)[number];
+const stateOf: Record<DossierStatus, QueueState> = {
+  needsHelp: 'needsHelp',
+  queued: 'waiting',
+  sending: 'waiting',
+  draft: 'inProgress',
+  ready: 'inProgress',
+  accepted: 'accepted',
+  rejected: 'rejected',
+  cancelled: 'cancelled',
+};
+/** Not yet at the portal although the citizen submitted it: the number the province watches. */
+const isUnsent = (dossier: StoredDossier) => stateOf[dossier.status] === 'needsHelp' || stateOf[dossier.status] === 'waiting';
+
+/** By state; the oldest first where something waits, the newest first where it is done. */
+function inQueueOrder(dossiers: readonly StoredDossier[]): StoredDossier[] {
+  const rank = (dossier: StoredDossier) => STATES.indexOf(stateOf[dossier.status]);
+  return [...dossiers].sort((a, b) => rank(a) - rank(b) || (isUnsent(a) ? 1 : -1) * a.createdAt.localeCompare(b.createdAt));
+}
+
+/** "2 ngày 4 giờ", "3 giờ 20 phút", "5 phút". */
+function ageText(ms: number, t: Translate): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  const [days, hours] = [Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60)];
+  if (days > 0) return t('age.days', { days, hours });
+  if (hours > 0) return t('age.hours', { hours, minutes: minutes % 60 });
+  return t('age.minutes', { minutes });
+}
+
+/** The helper's view of what this kiosk holds, and the way into each dossier's care. */
 export function Queue() {
   const t = useT();
   const locale = useStore((state) => state.locale);
+  const openDesk = useStore((state) => state.openDesk);
   const [dossiers, setDossiers] = useState<StoredDossier[] | null>(null);
   const [failure, setFailure] = useState<ErrorCode | null>(null);
   const [restore, setRestore] = useState<{ at: number; count: number } | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const now = useNow(60_000);
 
   useEffect(() => watchDossiers(setDossiers, (error) => setFailure(error.code)), []);
   // Read again with the rows: a restore commits its note with each row it brings back.
@@ -26,9 +61,22 @@ export function Queue() {
 
   const time = new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
   const procedureName = (code: string) => procedureByCode(code)?.name[locale] ?? code;
+  const opened = open && dossiers?.find((dossier) => dossier.id === open);
+  if (opened) return <DossierCare dossier={opened} onBack={() => setOpen(null)} />;
+
+  const unsent = dossiers?.filter(isUnsent) ?? [];
+  const oldestUnsent = Math.min(...unsent.map((dossier) => Date.parse(dossier.createdAt)));
+  const counts = STATES.map((state) => [state, dossiers?.filter((dossier) => stateOf[dossier.status] === state).length ?? 0] as const).filter(([, count]) => count > 0);
 
   return (
-    <Screen title={t('queue.title')} actions={<BigButton onClick={endSession}>{t('nav.home')}</BigButton>}>
+    <Screen
+      title={t('queue.title')}
+      actions={
+        <BigButton variant="secondary" onClick={() => openDesk('home')}>
+          {t('nav.back')}
+        </BigButton>
+      }
+    >
       {failure && (
         <p className="error" role="alert">
           {t(errorKey(failure))}
@@ -38,23 +86,30 @@ export function Queue() {
       {dossiers && dossiers.length === 0 && <p>{t('queue.empty')}</p>}
       {dossiers && dossiers.length > 0 && (
         <>
-          <p>{t('queue.count', { count: dossiers.length })}</p>
+          <p className={unsent.length > 0 ? 'notice' : undefined} data-testid="queue-unsent">
+            {unsent.length > 0 ? t('queue.unsent', { count: unsent.length, age: ageText(now - oldestUnsent, t) }) : t('queue.allSent')}
+          </p>
+          <p data-testid="queue-counts">
+            {t('queue.count', { count: dossiers.length })}: {counts.map(([state, count]) => `${t(`queue.state.${state}`)} ${count}`).join(' · ')}
+          </p>
           <ul className="queue-list" data-testid="queue-list">
-            {dossiers.map((dossier) => (
+            {inQueueOrder(dossiers).map((dossier) => (
               <li key={dossier.id}>
-                <span>
-                  <strong>{shortReference(dossier.id)}</strong> · {procedureName(dossier.procedureCode)}
-                </span>
-                <span>
-                  {t(`queue.status.${dossier.status}`, {
-                    maHoSo: dossier.portal?.maHoSo ?? '',
-                    reason: dossier.sync.lastError ? t(errorKey(dossier.sync.lastError)) : '',
-                  })}
-                  {/* "Rejected" is the portal's status 3 already; the others add to the kiosk's own. */}
-                  {dossier.portalStatus && dossier.status !== 'rejected' && ` · ${t(`portalStatus.${dossier.portalStatus.code}` as MessageKey)}`}
-                  {' · '}
-                  {t('queue.createdAt', { time: time.format(new Date(dossier.createdAt)) })}
-                </span>
+                <button type="button" className="queue-row" onClick={() => setOpen(dossier.id)}>
+                  <span>
+                    <strong>{shortReference(dossier.id)}</strong> · {procedureName(dossier.procedureCode)}
+                  </span>
+                  <span>
+                    {t(`queue.status.${dossier.status}`, {
+                      maHoSo: dossier.portal?.maHoSo ?? '',
+                      reason: dossier.sync.lastError ? t(errorKey(dossier.sync.lastError)) : '',
+                    })}
+                    {/* "Rejected" is the portal's status 3 already; the others add to the kiosk's own. */}
+                    {dossier.portalStatus && dossier.status !== 'rejected' && ` · ${t(`portalStatus.${dossier.portalStatus.code}` as MessageKey)}`}
+                    {' · '}
+                    {t('queue.createdAt', { time: time.format(new Date(dossier.createdAt)) })}
+                  </span>
+                </button>
               </li>
             ))}
           </ul>

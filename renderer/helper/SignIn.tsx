@@ -1,8 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { toKioskError } from '../../shared/errors';
 import { errorKey, type MessageKey } from '../../shared/i18n/index';
-import { endSession } from '../citizen/session';
 import { host } from '../host';
+import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { KeyboardField } from '../ui/keyboard/KeyboardField';
 import { Screen } from '../ui/Screen';
@@ -12,12 +12,13 @@ import { signInHelper } from './helperSession';
 type Helper = { id: string; name: string };
 
 /**
- * The helper's way to the queue: tap your name, then your PIN on the number keys (a PIN, not a password:
+ * The helper's way to the desk: tap your name, then your PIN on the number keys (a PIN, not a password:
  * WCAG 3.3.8 asks for no memory test beyond it). The host checks it and closes sign-in after
  * repeated wrong PINs; the PIN never stays on screen or in the store.
  */
 export function SignIn() {
   const t = useT();
+  const closeDesk = useStore((state) => state.closeDesk);
   const [helpers, setHelpers] = useState<Helper[] | null>(null);
   const [chosen, setChosen] = useState<Helper | null>(null);
   const [pin, setPin] = useState('');
@@ -34,7 +35,7 @@ export function SignIn() {
     event?.preventDefault();
     if (!chosen || checking) return;
     setChecking(true);
-    // Signed in, the queue replaces this screen (App.tsx): only a refusal is this screen's to show.
+    // Signed in, the desk replaces this screen (HelperDesk): only a refusal is this screen's to show.
     signInHelper(chosen.id, pin).catch((error: unknown) => {
       const { code, params } = toKioskError(error);
       setProblem({ key: errorKey(code), params });
@@ -48,7 +49,7 @@ export function SignIn() {
       <Screen
         title={t('helper.whoTitle')}
         actions={
-          <BigButton variant="secondary" onClick={endSession}>
+          <BigButton variant="secondary" onClick={closeDesk}>
             {t('nav.back')}
           </BigButton>
         }

@@ -7,12 +7,33 @@ export interface SignedInHelper {
   name: string;
 }
 
+/** The helper's desk: its first screen, and the queue. */
+export type DeskView = 'home' | 'queue';
+
 export interface HelperSlice {
   helper: SignedInHelper | null;
-  setHelper(helper: SignedInHelper | null): void;
+  /**
+   * The helper's desk, shown over whatever screen the kiosk is on (null: that screen shows). The
+   * citizen's session stays in the store beneath it, untouched.
+   */
+  desk: DeskView | null;
+  /** The helper has taken over the citizen's session: each screen passed is audited under their id. */
+  assisting: boolean;
+  signedIn(helper: SignedInHelper): void;
+  /** Nobody at the desk any more: it closes, and assisting ends. */
+  signedOut(): void;
+  openDesk(view: DeskView): void;
+  closeDesk(): void;
+  startAssisting(): void;
 }
 
 export const createHelperSlice: StateCreator<HelperSlice> = (set) => ({
   helper: null,
-  setHelper: (helper) => set({ helper }),
+  desk: null,
+  assisting: false,
+  signedIn: (helper) => set({ helper }),
+  signedOut: () => set({ helper: null, desk: null, assisting: false }),
+  openDesk: (desk) => set({ desk }),
+  closeDesk: () => set({ desk: null }),
+  startAssisting: () => set({ assisting: true, desk: null }),
 });

@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
-import { newSyncState, type Dossier } from '../../shared/dossier/dossier';
+import { newSyncState, type CancelReason, type Dossier } from '../../shared/dossier/dossier';
 import { KioskError } from '../../shared/errors';
 import type { Sealed, SealedAttachment } from './crypto';
 
@@ -32,8 +32,12 @@ export interface StoredRating {
 export interface DeletionRecord {
   id: string;
   at: string;
-  /** retention: the portal has had it long enough; abandoned: a draft whose session ended without a submit. */
-  reason: 'retention' | 'abandoned';
+  /**
+   * retention: the portal has had it long enough; abandoned: a draft whose session ended without a
+   * submit; cancelled: a helper cancelled it before the portal had it, for `cancelReason`.
+   */
+  reason: 'retention' | 'abandoned' | 'cancelled';
+  cancelReason?: CancelReason;
 }
 
 export const DB_NAME = 'dvc-kiosk';

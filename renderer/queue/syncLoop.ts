@@ -33,6 +33,8 @@ let engine: SyncEngine | undefined;
 /** IndexedDB would not open: the engine sends from the host's sealed copies (R6). */
 let fromCopies = false;
 let timer: number | undefined;
+/** While above zero, no run starts (withSyncHeld). */
+let holds = 0;
 
 /**
  * Runs the sync engine now, then again after the backoff it asks for, or after IDLE_MS. The
@@ -40,7 +42,7 @@ let timer: number | undefined;
  */
 export function syncNow(): void {
   // Before startQueue has opened the queue (or chosen the copies) there is nothing to send from.
-  if (!engine) return;
+  if (!engine || holds > 0) return;
   window.clearTimeout(timer);
   void engine
     .run()
@@ -71,6 +73,21 @@ export function syncNow(): void {
       window.clearTimeout(timer);
       timer = window.setTimeout(syncNow, delay);
     });
+}
+
+/**
+ * Runs `work` with no sync run going: the one under way is waited for and no new one starts until
+ * `work` is done, then one starts at once. For changes to a dossier the engine may be sending.
+ */
+export async function withSyncHeld<T>(work: () => Promise<T>): Promise<T> {
+  holds += 1;
+  try {
+    await engine?.settled();
+    return await work();
+  } finally {
+    holds -= 1;
+    syncNow();
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ import { useIdleEnd } from './IdleGuard';
 export function Attract() {
   const t = useT();
   const go = useStore((state) => state.go);
+  const openDesk = useStore((state) => state.openDesk);
   const [refusal, setRefusal] = useState<ErrorCode | null>(null);
   const ended = useIdleEnd();
   // A queue still opening is waited for: a citizen starts only where the dossier can be saved.
@@ -40,7 +41,7 @@ export function Attract() {
       <BigButton variant="secondary" onClick={() => go('check')}>
         {t('check.start')}
       </BigButton>
-      <BigButton variant="secondary" onClick={() => go('queue')}>
+      <BigButton variant="secondary" onClick={() => openDesk('home')}>
         {t('attract.helper')}
       </BigButton>
     </main>

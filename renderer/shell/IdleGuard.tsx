@@ -39,13 +39,13 @@ function wipeSession(): void {
 
 /**
  * Ends a citizen session nobody is using (quality targets A3, D5): any route but the attract
- * screen is a session, the helper's queue included. After the configured quiet time a warning
+ * screen is a session, and so is the helper's desk. After the configured quiet time a warning
  * counts down; "Tôi vẫn đang dùng" gives the full time again, as often as needed; at zero the
  * session is wiped and the attract screen says so. Read-aloud stops with the route change.
  */
 export function IdleGuard({ children }: { children: ReactNode }) {
   const limits = useIdleLimits();
-  const inSession = useStore((state) => state.route !== 'attract');
+  const inSession = useStore((state) => state.route !== 'attract' || state.desk !== null);
   const submitted = useStore((state) => state.saved !== null);
   const [phase, setPhase] = useState<IdlePhase>({ kind: 'active' });
   const [ended, setEnded] = useState<IdleEnd | null>(null);

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { PortalHealth } from '../../shared/contract';
+import { useDeskHold } from '../helper/deskGestures';
+import { signOutHelper } from '../helper/helperSession';
 import { host } from '../host';
 import { syncNow } from '../queue/syncLoop';
 import { useStore } from '../store';
@@ -16,6 +18,8 @@ export function StatusBar() {
   const t = useT();
   const { locale, setLocale } = useStore();
   const info = useAppInfo();
+  const deskHold = useDeskHold();
+  const assistedBy = useStore((state) => (state.assisting ? state.helper?.name : undefined));
   const [health, setHealth] = useState<PortalHealth | null>(null);
 
   useEffect(() => {
@@ -43,7 +47,19 @@ export function StatusBar() {
       <span role="status" className={online ? 'online' : 'offline'} data-testid="portal-status">
         {t(online ? 'portal.online' : 'portal.offline')}
       </span>
-      {info && <span data-testid="app-version">{t('app.version', { version: info.version })}</span>}
+      {info && (
+        <span data-testid="app-version" {...deskHold}>
+          {t('app.version', { version: info.version })}
+        </span>
+      )}
+      {assistedBy && (
+        <span className="assisting" role="status" data-testid="assisting">
+          {t('desk.assisting', { name: assistedBy })}
+          <BigButton variant="secondary" onClick={signOutHelper}>
+            {t('desk.endAssist')}
+          </BigButton>
+        </span>
+      )}
       <ReadAloud />
       <DisplaySettings />
       <BigButton

@@ -8,10 +8,16 @@ import { AnswerValue } from './formEngine';
  *   (renderer/queue/drafts.ts). Neither is synced, and a session that ends discards it.
  * - needsHelp: the portal refused it for a reason a person must look at (a repair re-queues it).
  * - rejected: the portal reported TrangThaiHoSo 3, "Không được tiếp nhận"; final.
+ * - cancelled: a helper cancelled it before the portal had it, with a reason; its personal data is
+ *   destroyed (renderer/queue/care.ts); final.
  * The portal's other statuses (TrangThaiHoSo) are kept beside, in `portalStatus`.
  */
-export const DossierStatus = z.enum(['draft', 'ready', 'queued', 'sending', 'accepted', 'needsHelp', 'rejected']);
+export const DossierStatus = z.enum(['draft', 'ready', 'queued', 'sending', 'accepted', 'needsHelp', 'rejected', 'cancelled']);
 export type DossierStatus = z.infer<typeof DossierStatus>;
+
+/** Why a helper cancelled a dossier: a choice, never free text, so the record holds no personal data. */
+export const CancelReason = z.enum(['citizenWithdrew', 'duplicate', 'wrongProcedure', 'cannotRepair']);
+export type CancelReason = z.infer<typeof CancelReason>;
 
 /** The sync engine's progress for this dossier (shared/sync.ts). */
 export const SyncState = z.object({

@@ -65,7 +65,7 @@ export function receiptDocuments({ dossier, procedure, form }: SavedDossier, loc
 export const expectedResultDate = ({ dossier, procedure }: Pick<SavedDossier, 'dossier' | 'procedure'>): string =>
   addWorkingDays(vietnamToday(new Date(dossier.createdAt)), procedure.processingTime.workingDays);
 
-/** The stage-1 receipt of a saved dossier, in `locale` (Vietnamese for the printer). */
+/** The receipt of a saved dossier, in `locale` (Vietnamese for the printer): stage 2 once the portal has given its code. */
 export function receiptData(saved: SavedDossier & { kiosk: ReceiptData['kiosk']; locale?: Locale }): ReceiptData {
   const { dossier, procedure, kiosk, locale = 'vi' } = saved;
   return {
@@ -77,6 +77,6 @@ export function receiptData(saved: SavedDossier & { kiosk: ReceiptData['kiosk'];
     delivery: resultDelivery(procedure, dossier.answers),
     kiosk,
     receivedAt: dossier.createdAt,
-    portal: null,
+    portal: dossier.portal,
   };
 }

@@ -5,7 +5,7 @@ import { expect, test } from 'vitest';
 import { auditScreen } from '../support/a11y';
 import { CARD_QR, openProcedure } from '../support/journey';
 import { root, withKiosk } from '../support/kiosk';
-import { openHelperQueue } from '../support/helper';
+import { leaveHelperQueue, openHelperQueue } from '../support/helper';
 
 const env = withKiosk();
 const screensDir = path.join(root, 'test/artifacts/screens');
@@ -57,7 +57,7 @@ async function walk(page: Page, mode: Mode, check: (screen: ScreenName) => Promi
   await page.getByText('Chưa có hồ sơ nào.').waitFor();
   await at('queue');
   // Every way back to the start ends the session, and with it the mode: on again for each part of the walk.
-  await page.getByRole('button', { name: 'Về màn hình chính' }).click();
+  await leaveHelperQueue(page);
   await turnOn(page, mode);
 
   await page.getByRole('button', { name: 'Chạm để bắt đầu' }).click();

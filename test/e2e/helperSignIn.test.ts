@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { readAuditLog } from '../../electron/host/audit';
-import { openHelperQueue, TEST_HELPER } from '../support/helper';
+import { leaveHelperQueue, openHelperQueue, signInTestHelper, TEST_HELPER } from '../support/helper';
 import { withKiosk } from '../support/kiosk';
 
 const env = withKiosk();
@@ -16,7 +16,7 @@ test('the queue is behind a helper PIN: wrong PINs count down to a lockout that 
   // The right PIN opens the queue; leaving it signs the helper out, so the next visit asks again.
   await openHelperQueue(page);
   await page.getByText('Chưa có hồ sơ nào.').waitFor();
-  await page.getByRole('button', { name: 'Về màn hình chính' }).click();
+  await leaveHelperQueue(page);
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
   await page.getByRole('heading', { name: 'Cán bộ hỗ trợ: chọn tên của bạn' }).waitFor();
   expect(await page.getByText('Chưa có hồ sơ nào.').count()).toBe(0);
@@ -44,7 +44,8 @@ test('the queue is behind a helper PIN: wrong PINs count down to a lockout that 
   await signIn();
   await expect.poll(() => alert.textContent()).toBe('Đã nhập sai mã PIN nhiều lần. Xin thử lại sau 5 phút.');
   await page.reload();
-  await openHelperQueue(page);
+  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  await signInTestHelper(page);
   await expect.poll(() => alert.textContent()).toBe('Đã nhập sai mã PIN nhiều lần. Xin thử lại sau 5 phút.');
   expect(await page.getByTestId('queue-list').count()).toBe(0);
 

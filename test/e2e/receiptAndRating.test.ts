@@ -1,38 +1,20 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { KioskConfig } from '../../shared/config';
+import { expect, test } from 'vitest';
 import { vietnamToday } from '../../shared/dossier/formEngine';
 import { addWorkingDays } from '../../shared/dossier/receiptData';
 import { formatVietnamDate, parseReceiptQr } from '../../shared/receipt';
 import { auditScreen, type ScreenAudit } from '../support/a11y';
-import { decodeEscPos, startRawPortListener, type DecodedJob, type RawPortListener } from '../support/escpos';
+import { decodeEscPos, type DecodedJob } from '../support/escpos';
 import { submitCertifiedCopy } from '../support/journey';
-import { openChromium, startKiosk, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
+import { withPrintingKiosk } from '../support/kiosk';
 
-/**
- * The receipt goes to a network printer's raw port (test/support/escpos.ts) that answers status
- * like an Epson printer, so faults are real `DLE EOT` answers. Text mode with Windows-1258, so the
- * decoded job carries the printed words with their diacritics.
- */
-let printer: RawPortListener;
-let kiosk: RunningKiosk;
-let browser: RunningBrowser;
-beforeAll(async () => {
-  printer = await startRawPortListener();
-  const tcp = { driver: 'tcp', host: '127.0.0.1', port: printer.port, paper: '80mm', codePage: { encoding: 'cp1258' } } as const;
-  kiosk = await startKiosk({ devices: { ...KioskConfig.parse({}).devices, printer: tcp } });
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await kiosk?.close();
-  await printer?.close();
-});
+/** The receipt goes to a network printer's raw port, so printer faults are real `DLE EOT` answers. */
+const env = withPrintingKiosk();
 
 /** The jobs that reached the paper: connections that only asked for status printed nothing. */
-const printedJobs = (): DecodedJob[] => printer.connections.map((bytes) => decodeEscPos(bytes)).filter((job) => job.cuts > 0);
+const printedJobs = (): DecodedJob[] => env.printer.connections.map((bytes) => decodeEscPos(bytes)).filter((job) => job.cuts > 0);
 const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
 /** The ratings kept in the kiosk's own queue (IndexedDB), sent or not. */
 const keptRatings = (page: Page) =>
@@ -50,7 +32,7 @@ const keptRatings = (page: Page) =>
   );
 /** The ratings the reference portal stored, read from its database. */
 function portalRatings(): { dossier_uuid: string | null; score: number }[] {
-  const db = new Database(path.join(kiosk.dataDir, 'portal.sqlite'), { readonly: true });
+  const db = new Database(path.join(env.kiosk.dataDir, 'portal.sqlite'), { readonly: true });
   try {
     return db.prepare<[], { dossier_uuid: string | null; score: number }>('SELECT dossier_uuid, score FROM ratings').all();
   } finally {
@@ -60,8 +42,8 @@ function portalRatings(): { dossier_uuid: string | null; score: number }[] {
 const audits: Record<string, ScreenAudit> = {};
 
 test('after submit the receipt prints once with the reference, the procedure and the date; "Hài lòng" reaches the portal', async () => {
-  const { page } = browser;
-  await page.goto(kiosk.webHost.url);
+  const { page } = env.browser;
+  await page.goto(env.kiosk.webHost.url);
   const reference = await submitCertifiedCopy(page);
   await page.getByRole('status').filter({ hasText: 'Đã in biên nhận. Vui lòng lấy giấy ở khe máy in.' }).waitFor();
 
@@ -99,10 +81,10 @@ test('after submit the receipt prints once with the reference, the procedure and
 });
 
 test('out of paper: the screen says so and that the dossier is saved; "In lại" prints once the paper is in; skipping rates nothing', async () => {
-  const { page } = browser;
+  const { page } = env.browser;
   // From a fresh start, whatever screen the test before left.
-  await page.goto(kiosk.webHost.url);
-  printer.setFault('paperOut');
+  await page.goto(env.kiosk.webHost.url);
+  env.printer.setFault('paperOut');
   const reference = await submitCertifiedCopy(page);
   const alert = page.getByRole('alert');
   await expect.poll(() => alert.textContent()).toContain('Máy in đã hết giấy.');
@@ -110,7 +92,7 @@ test('out of paper: the screen says so and that the dossier is saved; "In lại"
   expect(printedJobs()).toHaveLength(1);
   audits.printFailed = await auditScreen(page);
 
-  printer.setFault(null);
+  env.printer.setFault(null);
   await page.getByRole('button', { name: 'In lại' }).click();
   await page.getByRole('status').filter({ hasText: 'Đã in biên nhận.' }).waitFor();
   expect(printedJobs()).toHaveLength(2);
@@ -131,5 +113,5 @@ test('the receipt and rating screens pass axe and the 48 px audit', () => {
     expect(audit.smallTargets, screen).toEqual([]);
   }
   expect(Object.keys(audits).sort()).toEqual(['printFailed', 'printed', 'rate', 'thanks']);
-  expect(browser.cspViolations).toEqual([]);
+  expect(env.browser.cspViolations).toEqual([]);
 });

@@ -119,6 +119,40 @@ describe('helper sign-in', () => {
   });
 });
 
+describe("what helpers do for citizens", () => {
+  test('assisted steps and guidance go to the log under the signed-in helper; a closed session records nothing', async () => {
+    const { desk, clock, auditFile } = await setUp();
+    const helpers = desk();
+    const { token } = await helpers.signIn('lan', '246810');
+    const dossier = '0b7e3f0c-2f5c-4e8a-9b1d-6a1f2c3d4e5f';
+    await helpers.record(token, { action: 'assist.start', step: 'identify' });
+    await helpers.record(token, { action: 'assist.step', step: 'review', dossier });
+    await helpers.signOut(token);
+    expect(await codeOf(helpers.record(token, { action: 'assist.step', step: 'fee', dossier }))).toBe('helper.signedOut');
+    expect(await codeOf(helpers.guidance(token))).toBe('helper.signedOut');
+
+    // Today is Vietnam's day: 16:59 UTC is 23:59 in Vietnam, 17:00 UTC the next day.
+    clock.ms = Date.parse('2026-11-24T16:59:00Z');
+    const minh = await helpers.signIn('minh', '135790');
+    expect(await helpers.guidance(minh.token)).toBe(1);
+    expect(await helpers.guidance(minh.token)).toBe(2);
+    clock.ms = Date.parse('2026-11-24T17:00:00Z');
+    expect(await helpers.guidance(minh.token)).toBe(1);
+
+    const { entries } = await readAuditLog(auditFile);
+    expect(entries.map(({ action, helper, step, dossier: id }) => [action, helper, step, id])).toEqual([
+      ['helper.signIn', 'lan', undefined, undefined],
+      ['assist.start', 'lan', 'identify', undefined],
+      ['assist.step', 'lan', 'review', dossier],
+      ['helper.signOut', 'lan', undefined, undefined],
+      ['helper.signIn', 'minh', undefined, undefined],
+      ['guidance.given', 'minh', undefined, undefined],
+      ['guidance.given', 'minh', undefined, undefined],
+      ['guidance.given', 'minh', undefined, undefined],
+    ]);
+  });
+});
+
 describe('audit log', () => {
   test('sign-ins, wrong PINs, lockouts and sign-outs are logged in order, by helper id, with no PIN or name', async () => {
     const { desk, auditFile } = await setUp();

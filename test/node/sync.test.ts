@@ -196,6 +196,25 @@ describe('the engine', () => {
     expect(calls).toBe(1);
   });
 
+  test('settled waits for the run under way, however it ends, and is at once when none is', async () => {
+    const model = portalModel();
+    const disk = memoryOutbox([dossier], () => 'ok');
+    const portal = faultyPortal(model, () => 'ok', disk.kill);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const engine = createSyncEngine({ outbox: disk.outbox, portal: { ...portal, announce: async (item) => (await held, portal.announce(item)) } });
+    await engine.settled();
+    const run = engine.run();
+    let settled = false;
+    const waiting = engine.settled().then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false);
+    release();
+    await waiting;
+    expect(await run).toEqual({ accepted: 1, needsHelp: 0, retry: null });
+    expect(model.issued).toEqual([dossier.id]);
+  });
+
   test('a dossier saved while a run is going is sent by that run, not left for the next one', async () => {
     const later = { ...dossier, id: '00000000-0000-4000-8000-000000000003' };
     const model = portalModel();

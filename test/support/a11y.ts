@@ -21,6 +21,8 @@ export async function auditScreen(page: Page): Promise<ScreenAudit> {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
     });
     const smallTargets = [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [role="button"]')]
+      // Not on screen, not a target: the citizen's screen hidden under the helper's desk.
+      .filter((element) => element.checkVisibility())
       // A control inside a label is touched through the whole label.
       .map((element) => ({ element, box: (element.closest('label') ?? element).getBoundingClientRect() }))
       .filter(({ box }) => box.width < min || box.height < min)

@@ -10,10 +10,22 @@ let account: Promise<HelperAccount> | undefined;
 export const testHelperAccount = (): Promise<HelperAccount> =>
   (account ??= hashPin(TEST_HELPER.pin, 100_000).then((pinHash) => HelperAccount.parse({ id: TEST_HELPER.id, name: TEST_HELPER.name, pinHash })));
 
-/** From the attract screen into the helper's queue: "Dành cho cán bộ hỗ trợ", the name, the PIN, "Đăng nhập". */
-export async function openHelperQueue(page: Page, pin: string = TEST_HELPER.pin): Promise<void> {
-  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+/** Signs TEST_HELPER in on the sign-in screen: the name, the PIN, "Đăng nhập". */
+export async function signInTestHelper(page: Page, pin: string = TEST_HELPER.pin): Promise<void> {
   await page.getByRole('button', { name: TEST_HELPER.name }).click();
   await page.getByLabel(`Nhập mã PIN của ${TEST_HELPER.name}`).fill(pin);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
+}
+
+/** From the attract screen into the helper's queue: "Dành cho cán bộ hỗ trợ", sign in, "Hồ sơ trên máy". */
+export async function openHelperQueue(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
+  await signInTestHelper(page);
+  await page.getByRole('button', { name: 'Hồ sơ trên máy' }).click();
+}
+
+/** From the helper's queue back to the attract screen: "Quay lại" to the desk, then "Đăng xuất". */
+export async function leaveHelperQueue(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Quay lại' }).click();
+  await page.getByRole('button', { name: 'Đăng xuất', exact: true }).click();
 }

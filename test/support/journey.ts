@@ -45,10 +45,10 @@ export async function openProcedure(page: Page, query: string, name: RegExp): Pr
   await beginProcedure(page);
 }
 
-/** From the attract screen to the question that asks for the paper of a `pages`-page copy. */
-export async function answerCertifiedCopyToScan(page: Page, pages: string): Promise<void> {
+/** From the attract screen to the question that asks for the paper of a `pages`-page copy, with the card of `cardQr`. */
+export async function answerCertifiedCopyToScan(page: Page, pages: string, cardQr = CARD_QR): Promise<void> {
   await openProcedure(page, 'chung thuc ban sao', /^Chứng thực bản sao từ bản chính/);
-  await page.getByLabel('Đưa mã QR trên thẻ căn cước vào máy quét').fill(CARD_QR);
+  await page.getByLabel('Đưa mã QR trên thẻ căn cước vào máy quét').fill(cardQr);
   await page.keyboard.press('Enter');
   await page.getByRole('button', { name: 'Đúng, tiếp tục' }).click();
   for (const [question, value] of [

@@ -9,6 +9,7 @@ import { startWebHost, type WebHost } from '../../electron/webhost';
 import { createLogger } from '../../electron/host/log';
 import { chromiumFlags, CHROMIUM_PATH } from '../../scripts/chromium';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
+import { startRawPortListener, type RawPortListener } from './escpos';
 import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from './faultProxy';
 import { testHelperAccount } from './helper';
 
@@ -133,6 +134,27 @@ export function withKiosk(config: KioskConfigInput = {}, options: KioskOptions =
   afterAll(async () => {
     await env.browser?.close();
     await env.kiosk?.close();
+  });
+  return env;
+}
+
+/**
+ * withKiosk whose receipt printer is a network printer's raw port (test/support/escpos.ts) that
+ * answers status like an Epson printer, in text mode with Windows-1258, so each decoded job carries
+ * the printed words with their diacritics.
+ */
+export function withPrintingKiosk(options: KioskOptions = {}) {
+  const env = {} as { kiosk: RunningKiosk; browser: RunningBrowser; printer: RawPortListener };
+  beforeAll(async () => {
+    env.printer = await startRawPortListener();
+    const tcp = { driver: 'tcp', host: '127.0.0.1', port: env.printer.port, paper: '80mm', codePage: { encoding: 'cp1258' } } as const;
+    env.kiosk = await startKiosk({ devices: { ...KioskConfig.parse({}).devices, printer: tcp } }, options);
+    env.browser = await openChromium();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.kiosk?.close();
+    await env.printer?.close();
   });
   return env;
 }
