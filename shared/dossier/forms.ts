@@ -17,6 +17,13 @@ const A4 = { width: 595.28, height: 841.89 } as const;
 const MARGIN = 56;
 const LINE_GAP = 1.45;
 const DOTS = '……………………………………';
+const CELL_PADDING = 3;
+
+/** A column of `A4Writer.table`: its share of the line's width, and which side its cells keep to. */
+export interface TableColumn {
+  weight: number;
+  align?: 'left' | 'right';
+}
 
 /**
  * A top-to-bottom writer on A4 pages: wrapped paragraphs, "label: value" lines and a signature
@@ -103,6 +110,50 @@ export class A4Writer {
     centre('(Ký, ghi rõ họ tên)', top - 34, this.regular, 10.5);
     if (name) centre(name.normalize('NFC'), top - height + 12, this.bold, 12);
     this.y = top - height;
+  }
+
+  /**
+   * Rows of wrapped cells, a rule under each. A row is never split across pages, and the header
+   * row opens every page the table reaches, so each printed page reads on its own.
+   */
+  table(columns: readonly TableColumn[], header: readonly string[], rows: ReadonlyArray<readonly string[]>, size = 10): void {
+    const totalWeight = columns.reduce((sum, column) => sum + column.weight, 0);
+    const widths = columns.map((column) => (column.weight / totalWeight) * (A4.width - 2 * MARGIN));
+    const layout = (cells: readonly string[], font: PDFFont) => ({
+      font,
+      lines: cells.map((cell, i) => this.wrap(cell.normalize('NFC'), font, size, widths[i]! - 2 * CELL_PADDING)),
+    });
+    const heightOf = ({ lines }: ReturnType<typeof layout>) => Math.max(...lines.map((cell) => cell.length)) * size * LINE_GAP + CELL_PADDING;
+    const rule = () => this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: A4.width - MARGIN, y: this.y }, thickness: 0.4, color: rgb(0.4, 0.4, 0.4) });
+    const draw = (row: ReturnType<typeof layout>) => {
+      let left = MARGIN;
+      row.lines.forEach((cell, i) => {
+        cell.forEach((line, n) => {
+          const x = columns[i]!.align === 'right' ? left + widths[i]! - CELL_PADDING - row.font.widthOfTextAtSize(line, size) : left + CELL_PADDING;
+          this.page.drawText(line, { x, y: this.y - (n + 1) * size * LINE_GAP, size, font: row.font });
+        });
+        left += widths[i]!;
+      });
+      this.y -= heightOf(row);
+      rule();
+    };
+    const headerRow = layout(header, this.bold);
+    let pageWithHeader: PDFPage | null = null;
+    for (const cells of rows) {
+      const row = layout(cells, this.regular);
+      if (pageWithHeader === this.page) this.ensureRoom(heightOf(row));
+      if (pageWithHeader !== this.page) {
+        // The table's start, or the row went over: the header goes on top, with its first row under it,
+        // and the top rule as far below the text above as paragraphs keep their lines apart.
+        const gap = size * (LINE_GAP - 1);
+        this.ensureRoom(gap + heightOf(headerRow) + heightOf(row));
+        this.space(gap);
+        rule();
+        draw(headerRow);
+        pageWithHeader = this.page;
+      }
+      draw(row);
+    }
   }
 
   async save(): Promise<Uint8Array> {
