@@ -5,6 +5,7 @@ import { afterAll, expect, test } from 'vitest';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { checkHistory, killPoint, packageHasher, PageHistory, settledState, submittedRow } from '../support/crashHistory';
 import { bundleWebHostProcess, closeCrashRig, freePort, type HostProcess, type KioskChromium, launchKioskChromium, sleep, startHostProcess } from '../support/crashProcesses';
+import { leaveHelperQueue } from '../support/helper';
 import { fillCertifiedCopyToReview, pressSubmit } from '../support/journey';
 import { buildQueueHarness, projectTempBase, rendererDir, root, tempDir } from '../support/kiosk';
 import { rawQueueRows } from '../support/queue';
@@ -263,7 +264,7 @@ test(
       const state = await settledState({ page: browser!.page, dataDir: hostOptions.dataDir, portal: portal!.store, history });
       const problems = checkHistory({ confirmed: [...history.confirmed.keys()], kiosk: state.kiosk, portal: state.portal, hash });
       if (state.acceptedOnScreen !== state.kiosk.length) problems.push(`the queue screen shows ${state.acceptedOnScreen} of ${state.kiosk.length} as received by the portal`);
-      await browser!.page.getByRole('button', { name: 'Về màn hình chính' }).click();
+      await leaveHelperQueue(browser!.page);
       await browser!.page.getByRole('button', { name: 'Chạm để bắt đầu' }).waitFor();
       return problems;
     };

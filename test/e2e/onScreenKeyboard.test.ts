@@ -64,7 +64,7 @@ test('a citizen without a scannable card certifies a copy typing only on the on-
   await expect.poll(() => heading(page)).toBe('Số định danh cá nhân của bạn');
   await expectDocked('Số định danh cá nhân của bạn');
   expect(await keyboard.getByRole('button', { name: 'a', exact: true }).count()).toBe(0);
-  await press(page, '0', '5', '6', '1', '9', '0', '0', '1', '2', '3', '4', '9', 'Xoá', '5');
+  await press(page, '0', '5', '6', '1', '9', '0', '0', '1', '2', '3', '4', '9', 'Xóa', '5');
   audits.numericKeys = await auditScreen(page);
   await press(page, 'Xong');
 

@@ -57,8 +57,8 @@ test('pages are previewed as they come and sealed into the draft; retake, reorde
   // Scan one more sheet (the feeder gives two), delete the last, retake the first.
   await page.getByRole('button', { name: 'Quét thêm trang' }).click();
   await expect.poll(() => pageCards(page).count(), SCAN).toBe(4);
-  await page.getByRole('button', { name: 'Xoá trang 4' }).click();
-  await page.getByRole('button', { name: 'Xoá trang 3' }).click();
+  await page.getByRole('button', { name: 'Xóa trang 4' }).click();
+  await page.getByRole('button', { name: 'Xóa trang 3' }).click();
   await expect.poll(() => draftPageIds(page), SCAN).toEqual([scanned[1], scanned[0]]);
   await page.getByRole('button', { name: 'Quét lại trang 1' }).click();
   await expect.poll(async () => (await draftPageIds(page))[0], SCAN).not.toBe(scanned[1]);
