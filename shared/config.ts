@@ -239,6 +239,11 @@ export const KioskConfig = z.object({
   helperSignIn: HelperSignInConfig.prefault({}),
   /** Without one, fees are paid at the counter. */
   payee: Payee.nullable().default(null),
+  /**
+   * Where files for people (reports) are written besides the data folder: USB sticks. Null: every
+   * drive mounted under /media or /run/media, as Linux desktops and udisks mount them.
+   */
+  usbDirs: z.array(z.string().min(1)).nullable().default(null),
   portal: z.object({
     url: z.url(),
     timeoutMs: z.number().int().positive().default(5000),

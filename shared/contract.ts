@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Payee } from './config';
-import { Attachment, Dossier } from './dossier/dossier';
+import { Attachment, Dossier, DossierStatus } from './dossier/dossier';
 import { DossierPackage } from './dossier/portalPackage';
 import { ReceiptData } from './receipt';
+import { Report, ReportPeriod } from './reports/report';
 import { KioskError, KioskErrorShape, toKioskError } from './errors';
 import type { EventName, MethodName } from './contractNames';
 
@@ -253,9 +254,10 @@ const HelperToken = z.string().max(100);
 
 /**
  * What a helper does, for the audit log: taking over a citizen's session, then each screen passed
- * (step: the screen's id); reprinting, resending or cancelling a dossier (step: the cancel reason).
+ * (step: the screen's id); reprinting, resending, cancelling (step: the reason) or carrying a
+ * dossier out on a USB stick.
  */
-export const HelperAction = z.enum(['assist.start', 'assist.step', 'dossier.reprinted', 'dossier.resent', 'dossier.cancelled']);
+export const HelperAction = z.enum(['assist.start', 'assist.step', 'dossier.reprinted', 'dossier.resent', 'dossier.cancelled', 'dossier.exported']);
 export type HelperAction = z.infer<typeof HelperAction>;
 
 interface MethodSpec {
@@ -349,6 +351,29 @@ export const hostMethods = {
   },
   /** One person helped without a dossier ("guidance only"); answers how many the kiosk has recorded today. */
   'helper.guidance': { input: z.object({ token: HelperToken }), output: z.object({ today: z.number().int().positive() }) },
+  /**
+   * The day's or month's report, from the queue's non-personal fields and the ratings (the
+   * renderer's) and the helpers' log (the host's), written in Vietnamese as PDF and CSV to the data
+   * folder and to each USB drive. helper.signedOut without a helper's session.
+   */
+  'reports.make': {
+    input: z.object({
+      token: HelperToken,
+      period: ReportPeriod,
+      dossiers: z.array(z.object({ procedureCode: z.string().max(40), status: DossierStatus, createdAt: z.iso.datetime(), receivedAt: z.string().nullable() })),
+      ratings: z.array(Rating.pick({ score: true, at: true })),
+    }),
+    output: z.object({ report: Report, files: z.array(z.string()), failedDrives: z.array(z.string()) }),
+  },
+  /**
+   * Writes an unsent dossier, sealed for the portal and signed by the kiosk, to each USB drive, for
+   * the portal to import when the link is down for days (shared/sneakernet.ts); answers the files
+   * written. sneakernet.noDrive without a drive; helper.signedOut without a helper's session.
+   */
+  'sneakernet.export': {
+    input: z.object({ token: HelperToken, package: DossierPackage, packageSha256: Sha256Hex, files: z.array(z.object({ id: z.string(), bytes: Bytes })) }),
+    output: z.object({ files: z.array(z.string()) }),
+  },
 } as const satisfies Record<MethodName, MethodSpec>;
 
 /**

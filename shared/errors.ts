@@ -98,6 +98,7 @@ export const errorCodes = [
   'helper.wrongPin',
   'helper.lockedOut',
   'helper.signedOut',
+  'sneakernet.noDrive',
   'form.required',
   'form.phoneInvalid',
   'form.textTooLong',

@@ -11,7 +11,11 @@ import { digitise, fillDeclaration } from './documents';
 import { loadFonts } from './fonts';
 import { cleanScan } from './imaging';
 import { createAuditLog } from './audit';
+import { receiptKiosk } from '../../shared/dossier/receiptData';
 import { createHelperDesk } from './helpers';
+import { createReports } from './reports';
+import { createSneakernet } from './sneakernet';
+import { usbDrives } from './usbDrives';
 import { createJobs } from './jobs';
 import { createOcrEngine, tessdataDir, type OcrEngine } from './ocr';
 import type { DocumentScanner, ScanOptions } from './devices/scanner/index';
@@ -23,6 +27,9 @@ import { createSealedCopies } from './sealedCopies';
 import { createEspeakEngine } from './speech';
 import { createVault, plainFile, type KeyProtection } from './vault';
 import { createLogger, type Logger } from './log';
+
+/** The app's name, as the portal, the receipt and the reports know the kiosk until the setup wizard names it. */
+const KIOSK_NAME = 'DVC Kiosk';
 
 /** The services behind the contract, the same under Electron and under the web host. */
 export interface Host {
@@ -85,7 +92,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
   // Enrols on first use and remembers it; a failed attempt is tried again on the next call.
   let identity: Promise<PortalIdentity> | undefined;
   const currentIdentity = () =>
-    (identity ??= ensureIdentity({ file: path.join(dataDir, 'identity.json'), config, kiosk: { name: 'DVC Kiosk', version }, protect: keyProtection }).catch((error: unknown) => {
+    (identity ??= ensureIdentity({ file: path.join(dataDir, 'identity.json'), config, kiosk: { name: KIOSK_NAME, version }, protect: keyProtection }).catch((error: unknown) => {
       identity = undefined;
       throw error;
     }));
@@ -108,17 +115,22 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     uploadUrlsFile: path.join(dataDir, 'upload-urls.json'),
   });
   const startedAt = new Date().toISOString();
-  const helpers = createHelperDesk({
-    helpers: config.helpers,
-    policy: config.helperSignIn,
-    lockoutFile: path.join(dataDir, 'helper-lockout.json'),
-    audit: createAuditLog(path.join(dataDir, 'audit.jsonl')),
+  const audit = createAuditLog(path.join(dataDir, 'audit.jsonl'));
+  const helpers = createHelperDesk({ helpers: config.helpers, policy: config.helperSignIn, lockoutFile: path.join(dataDir, 'helper-lockout.json'), audit });
+  const reports = createReports({
+    dataDir,
+    fonts,
+    catalogue: declarations.catalogue,
+    kiosk: receiptKiosk({ name: KIOSK_NAME, commune: config.commune }),
+    audit,
+    usbDrives: () => usbDrives(config.usbDirs),
   });
+  const sneakernet = createSneakernet({ identity: currentIdentity, usbDrives: () => usbDrives(config.usbDirs) });
 
   return {
     handlers: {
       'app.info': async () => ({
-        name: 'DVC Kiosk',
+        name: KIOSK_NAME,
         version,
         host: kind,
         portalUrl: config.portal.url,
@@ -183,6 +195,14 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
       'helper.signOut': ({ token }) => helpers.signOut(token),
       'helper.record': ({ token, ...step }) => helpers.record(token, step),
       'helper.guidance': async ({ token }) => ({ today: await helpers.guidance(token) }),
+      'reports.make': async ({ token, ...request }) => {
+        helpers.signedIn(token);
+        return reports.make(request);
+      },
+      'sneakernet.export': async ({ token, package: pkg, packageSha256, files }) => {
+        helpers.signedIn(token);
+        return { files: await sneakernet.export(pkg, packageSha256, files) };
+      },
       'speech.say': async ({ text, lang }) => {
         speaking?.abort();
         const controller = (speaking = new AbortController());

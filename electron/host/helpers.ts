@@ -47,6 +47,8 @@ export interface HelperDesk {
   signOut(token: string): Promise<void>;
   /** The helper a session token names, while it is fresh; every use keeps it fresh. */
   helperOf(token: string): Helper | null;
+  /** The same, or helper.signedOut: for what only a signed-in helper may do. */
+  signedIn(token: string): Helper;
   /** What the helper did (an assisted step, a reprint…), in the audit log under their id; helper.signedOut when the session is over. */
   record(token: string, step: { action: HelperAction; step?: string; dossier?: string }): Promise<void>;
   /** A person helped without a dossier; answers how many today (Vietnam time), this one included. */
@@ -136,6 +138,7 @@ export function createHelperDesk({
       await audit.append({ action: 'helper.signOut', helper: helper.id });
     },
     helperOf: fresh,
+    signedIn,
     record: async (token, step) => audit.append({ ...step, helper: signedIn(token).id }),
     async guidance(token) {
       await audit.append({ action: 'guidance.given', helper: signedIn(token).id });

@@ -9,6 +9,7 @@ import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
 import { signOutHelper, startAssisting } from './helperSession';
 import { Queue } from './Queue';
+import { Reports } from './Reports';
 import { SignIn } from './SignIn';
 
 /** The helper's desk over the kiosk's screen: sign-in first, then the desk's own screens. */
@@ -16,12 +17,13 @@ export function HelperDesk() {
   const signedIn = useStore((state) => state.helper !== null);
   const view = useStore((state) => state.desk);
   if (!signedIn) return <SignIn />;
-  return view === 'queue' ? <Queue /> : <DeskHome />;
+  if (view === 'queue') return <Queue />;
+  return view === 'reports' ? <Reports /> : <DeskHome />;
 }
 
 /**
  * What a helper can do from here: take over the citizen's session in progress, look after the
- * queue, or count a person helped without a dossier. Leaving signs out, so a citizen who opens the
+ * queue, count a person helped without a dossier, or make the reports. Leaving signs out, so a citizen who opens the
  * desk after them finds the PIN screen.
  */
 function DeskHome() {
@@ -69,6 +71,9 @@ function DeskHome() {
         </BigButton>
         <BigButton variant="secondary" onClick={recordGuidance}>
           {t('desk.guidance')}
+        </BigButton>
+        <BigButton variant="secondary" onClick={() => openDesk('reports')}>
+          {t('desk.reports')}
         </BigButton>
       </div>
       {guidedToday !== null && (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { shortReference, type DossierStatus } from '../../shared/dossier/dossier';
-import type { ErrorCode } from '../../shared/errors';
+import { toKioskError, type ErrorCode } from '../../shared/errors';
 import { errorKey, type MessageKey, type Translate } from '../../shared/i18n/index';
 import { procedureByCode } from '../catalogue';
 import { lastRestore } from '../queue/copies';
@@ -11,17 +11,19 @@ import { BigButton } from '../ui/BigButton';
 import { Screen } from '../ui/Screen';
 import { useNow } from '../ui/useNow';
 import { useT } from '../ui/useT';
+import { carryUnsentToUsb } from './carryOut';
 import { DossierCare } from './DossierCare';
 
 /** The queue as a helper reads it: what needs them first, then what waits, then what is done. */
-const STATES = ['needsHelp', 'waiting', 'inProgress', 'accepted', 'rejected', 'cancelled'] as const;
+const STATES = ['needsHelp', 'waiting', 'accepted', 'rejected', 'cancelled'] as const;
 type QueueState = (typeof STATES)[number];
-const stateOf: Record<DossierStatus, QueueState> = {
+/** Drafts are the citizen's at the kiosk, not the queue's: listDossiers leaves them out. */
+const stateOf: Record<DossierStatus, QueueState | null> = {
+  draft: null,
+  ready: null,
   needsHelp: 'needsHelp',
   queued: 'waiting',
   sending: 'waiting',
-  draft: 'inProgress',
-  ready: 'inProgress',
   accepted: 'accepted',
   rejected: 'rejected',
   cancelled: 'cancelled',
@@ -31,7 +33,7 @@ const isUnsent = (dossier: StoredDossier) => stateOf[dossier.status] === 'needsH
 
 /** By state; the oldest first where something waits, the newest first where it is done. */
 function inQueueOrder(dossiers: readonly StoredDossier[]): StoredDossier[] {
-  const rank = (dossier: StoredDossier) => STATES.indexOf(stateOf[dossier.status]);
+  const rank = (dossier: StoredDossier) => STATES.indexOf(stateOf[dossier.status] ?? 'waiting');
   return [...dossiers].sort((a, b) => rank(a) - rank(b) || (isUnsent(a) ? 1 : -1) * a.createdAt.localeCompare(b.createdAt));
 }
 
@@ -89,6 +91,7 @@ export function Queue() {
           <p className={unsent.length > 0 ? 'notice' : undefined} data-testid="queue-unsent">
             {unsent.length > 0 ? t('queue.unsent', { count: unsent.length, age: ageText(now - oldestUnsent, t) }) : t('queue.allSent')}
           </p>
+          {unsent.some((dossier) => stateOf[dossier.status] === 'waiting') && <CarryToUsb />}
           <p data-testid="queue-counts">
             {t('queue.count', { count: dossiers.length })}: {counts.map(([state, count]) => `${t(`queue.state.${state}`)} ${count}`).join(' · ')}
           </p>
@@ -116,5 +119,39 @@ export function Queue() {
         </>
       )}
     </Screen>
+  );
+}
+
+/** For a link down for days: the waiting dossiers onto a USB stick, for the one-stop office to import. */
+function CarryToUsb() {
+  const t = useT();
+  const helper = useStore((state) => state.helper);
+  const [state, setState] = useState<'idle' | 'carrying' | { carried: number } | ErrorCode>('idle');
+  const carry = async () => {
+    if (!helper) return;
+    setState('carrying');
+    try {
+      setState({ carried: await carryUnsentToUsb(helper.token) });
+    } catch (error) {
+      setState(toKioskError(error).code);
+    }
+  };
+  return (
+    <div className="choices">
+      <BigButton variant="secondary" disabled={state === 'carrying'} onClick={() => void carry()}>
+        {t('queue.carry')}
+      </BigButton>
+      {state === 'carrying' && <p role="status">{t('queue.carrying')}</p>}
+      {typeof state === 'object' && (
+        <p role="status" data-testid="queue-carried">
+          {t('queue.carried', { count: state.carried })}
+        </p>
+      )}
+      {typeof state === 'string' && state !== 'idle' && state !== 'carrying' && (
+        <p className="error" role="alert">
+          {t(errorKey(state))}
+        </p>
+      )}
+    </div>
   );
 }

@@ -7,8 +7,8 @@ export interface SignedInHelper {
   name: string;
 }
 
-/** The helper's desk: its first screen, and the queue. */
-export type DeskView = 'home' | 'queue';
+/** The helper's desk: its first screen, the queue and the reports. */
+export type DeskView = 'home' | 'queue' | 'reports';
 
 export interface HelperSlice {
   helper: SignedInHelper | null;

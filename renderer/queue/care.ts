@@ -31,8 +31,9 @@ export function cancelDossier(id: string, reason: CancelReason, database: KioskD
 }
 
 /**
- * Sends a dossier that needed a helper again from the start: announced again (the portal answers
- * the same package as before) and every page uploaded again, under the same id.
+ * Sends a dossier that needed a helper again from the start, under the same id: announced again
+ * (the portal answers the same package as before), and each page the portal has not verified
+ * uploaded again (it deletes one that failed its check, so tus starts that one afresh).
  */
 export async function resendDossier(id: string, database: KioskDb = db): Promise<boolean> {
   const requeued = await database.transaction('rw', database.dossiers, async () => {

@@ -1,12 +1,17 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { headerRecord, importPublicKeyJwk, signResponse } from '../../electron/host/portal/signing';
 import { parseLookupCode } from '../../shared/contract';
 import { ENROLMENT_KEY_ID } from '../../shared/httpSignature';
+import { MANIFEST_FILE } from '../../shared/sneakernet';
 import { renderAdmin, TRANG_THAI_HO_SO, type Faults } from './admin';
 import { authenticate, NONCE_RETENTION_SECONDS, requestNonce } from './auth';
 import { openPortalStore, type Commune, type PortalStore } from './store';
+import { importSneakernet, type SneakernetImport } from './sneakernet';
 import { createUploads, KIOSK_HEADER } from './uploads';
 
 export const PROTOCOL_VERSION = 'v1';
@@ -92,6 +97,11 @@ export interface ReferencePortal {
   faults(): Faults;
   /** Moves a submitted dossier to a TrangThaiHoSo status (1–10); false if it has no MaHoSo yet. */
   setDossierStatus(uuid: string, status: number): boolean;
+  /**
+   * Imports dossiers carried on a USB stick (sneakernet.ts): a kiosk's folder
+   * (`…/chuyen-tay/<kioskId>`, with its manifest) or the folder of several.
+   */
+  importSneakernet(folder: string): Promise<SneakernetImport>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -418,6 +428,19 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
     setFaults,
     faults: () => faults,
     setDossierStatus: (uuid, status) => TRANG_THAI_HO_SO[status] !== undefined && store.setStatus(uuid.toLowerCase(), status, now()),
+    async importSneakernet(folder) {
+      const one = (kioskFolder: string) => importSneakernet({ store, uploadDir: options.uploadDir, portalKey: privateKey, now }, kioskFolder);
+      if (existsSync(path.join(folder, MANIFEST_FILE))) return one(folder);
+      const total: SneakernetImport = { imported: [], already: [], refused: [] };
+      for (const entry of await readdir(folder, { withFileTypes: true })) {
+        if (!entry.isDirectory()) continue;
+        const { imported, already, refused } = await one(path.join(folder, entry.name));
+        total.imported.push(...imported);
+        total.already.push(...already);
+        total.refused.push(...refused.map((refusal) => ({ ...refusal, file: path.join(entry.name, refusal.file) })));
+      }
+      return total;
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { DossierStatus } from '../dossier/dossier';
 import { vietnamToday } from '../dossier/formEngine';
 import type { Translate } from '../i18n/index';
@@ -10,8 +11,7 @@ import { formatVietnamDate, formatVietnamDateTime } from '../receipt';
 export interface ReportInput {
   /** The support point, as the receipt names it. */
   kiosk: { name: string; commune: string };
-  /** A calendar day (YYYY-MM-DD) or month (YYYY-MM) in Vietnam time. */
-  period: { kind: 'day'; date: string } | { kind: 'month'; month: string };
+  period: ReportPeriod;
   /** When the report is made (ISO 8601): the oldest unsent dossier's age is measured to it. */
   generatedAt: string;
   /** Every dossier on the kiosk, of any time and state: the report picks out the period's. */
@@ -22,7 +22,12 @@ export interface ReportInput {
   helped: ReadonlyArray<{ kind: 'assisted' | 'guidance'; at: string }>;
 }
 
-export type ReportPeriod = ReportInput['period'];
+/** A calendar day (YYYY-MM-DD) or month (YYYY-MM) in Vietnam time. */
+export const ReportPeriod = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('day'), date: z.iso.date() }),
+  z.object({ kind: z.literal('month'), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }),
+]);
+export type ReportPeriod = z.infer<typeof ReportPeriod>;
 
 /**
  * A submitted dossier's state as the report counts it: queued and sending are both still waiting.
@@ -30,7 +35,7 @@ export type ReportPeriod = ReportInput['period'];
  */
 export const REPORT_STATES = ['waiting', 'accepted', 'needsHelp', 'rejected', 'cancelled'] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
-export type StateCounts = Record<ReportState, number>;
+type StateCounts = Record<ReportState, number>;
 
 /** Drafts and ready dossiers were never submitted (abandoned, or the citizen is still at it). */
 const REPORT_STATE: Record<DossierStatus, ReportState | null> = {
@@ -50,37 +55,35 @@ const UNSENT: ReadonlySet<DossierStatus> = new Set(['queued', 'sending', 'needsH
 export const RATING_SCORES = [1, 2, 3, 4, 5] as const;
 export type RatingScore = (typeof RATING_SCORES)[number];
 
-export interface ProcedureTotals {
-  code: string;
-  /** The name the first of its dossiers carried, should the catalogue have renamed it since. */
-  name: string;
-  count: number;
-  byState: StateCounts;
-}
+const count = z.number().int().nonnegative();
+const StateCounts = z.object(Object.fromEntries(REPORT_STATES.map((state) => [state, count])) as Record<ReportState, typeof count>);
 
-export interface Report {
-  kiosk: ReportInput['kiosk'];
-  period: ReportPeriod;
-  generatedAt: string;
+/** A report as made and as it crosses the host contract. */
+export const Report = z.object({
+  kiosk: z.object({ name: z.string(), commune: z.string() }),
+  period: ReportPeriod,
+  generatedAt: z.iso.datetime({ offset: true }),
   /**
    * Helper sessions and guidance in the audit log. A citizen who submitted alone is not in the log,
    * so is not knowable as a person; dossiers are counted on their own in `dossiersSubmitted`.
    */
-  peopleHelped: { total: number; assisted: number; guidance: number };
-  dossiersSubmitted: number;
-  byState: StateCounts;
-  /** Most dossiers first, then by procedure code. */
-  byProcedure: ProcedureTotals[];
+  peopleHelped: z.object({ total: count, assisted: count, guidance: count }),
+  dossiersSubmitted: count,
+  byState: StateCounts,
+  /** Most dossiers first, then by procedure code; the name the first of its dossiers carried, should the catalogue have renamed it since. */
+  byProcedure: z.array(z.object({ code: z.string(), name: z.string(), count, byState: StateCounts })),
   /** `average` to one decimal; null when nobody rated. */
-  ratings: { count: number; average: number | null; byScore: Record<RatingScore, number> };
+  ratings: z.object({ count, average: z.number().nullable(), byScore: z.object(Object.fromEntries(RATING_SCORES.map((score) => [score, count])) as Record<RatingScore, typeof count>) }),
   /** Mean minutes from saving to the portal's receipt, over the dossiers it received, rounded; null when none. */
-  averageWaitMinutes: number | null;
+  averageWaitMinutes: count.nullable(),
   /**
    * The oldest dossier still queued, sending or needing help, whatever the period: it is the state
    * of the queue when the report is made. `ageHours` counts whole hours to `generatedAt`.
    */
-  oldestUnsent: { createdAt: string; ageHours: number } | null;
-}
+  oldestUnsent: z.object({ createdAt: z.string(), ageHours: z.number().int() }).nullable(),
+});
+export type Report = z.infer<typeof Report>;
+export type ProcedureTotals = Report['byProcedure'][number];
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -155,6 +158,13 @@ export interface ReportLine {
   value: number | string | null;
   part: boolean;
 }
+
+/** A number the reader's way, as the PDF and the screen write it: 4,2 in Vietnamese. */
+export const formatReportNumber = (value: number, t: Translate): string => t('report.number', { value });
+
+/** A total as the PDF and the screen write it: "none" for null. */
+export const reportValueText = (value: ReportLine['value'], t: Translate): string =>
+  value === null ? t('report.none') : typeof value === 'number' ? formatReportNumber(value, t) : value;
 
 /** The totals in the order both the CSV and the PDF give them, so the two always agree. */
 export function reportLines(report: Report, t: Translate): ReportLine[] {

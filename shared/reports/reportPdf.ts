@@ -2,7 +2,7 @@ import { A4Writer, type PdfFonts, type TableColumn } from '../dossier/forms';
 import { KioskError } from '../errors';
 import type { Translate } from '../i18n/index';
 import { formatVietnamDateTime } from '../receipt';
-import { procedureTable, REPORT_STATES, reportLines, reportTitle, type Report, type ReportLine } from './report';
+import { formatReportNumber, procedureTable, REPORT_STATES, reportLines, reportTitle, reportValueText, type Report } from './report';
 
 /**
  * Code, name, count, then one narrow column per state; the name takes what is left. At 9 pt a count
@@ -18,8 +18,6 @@ const PROCEDURE_COLUMNS: readonly TableColumn[] = [{ weight: 56 }, { weight: 127
  * sign on paper. Numbers are written the reader's way (4,2 in Vietnamese).
  */
 export async function buildReportPdf(report: Report, fonts: PdfFonts, t: Translate): Promise<Uint8Array> {
-  const formatNumber = (value: number) => t('report.number', { value });
-  const valueText = (value: ReportLine['value']) => (value === null ? t('report.none') : typeof value === 'number' ? formatNumber(value) : value);
   try {
     const title = reportTitle(report.period, t);
     const writer = await A4Writer.create(fonts, `${title} — ${report.kiosk.name}`);
@@ -29,11 +27,11 @@ export async function buildReportPdf(report: Report, fonts: PdfFonts, t: Transla
     writer.space(8);
     writer.paragraph(title, { size: 16, bold: true, align: 'center' });
     writer.space(8);
-    for (const line of reportLines(report, t)) writer.field(line.label, valueText(line.value), { indent: line.part ? 14 : 0 });
+    for (const line of reportLines(report, t)) writer.field(line.label, reportValueText(line.value, t), { indent: line.part ? 14 : 0 });
     writer.space(8);
     writer.paragraph(t('report.byProcedure'), { bold: true });
     if (report.byProcedure.length === 0) writer.paragraph(t('report.noDossiers'));
-    const procedures = procedureTable(report, t, formatNumber);
+    const procedures = procedureTable(report, t, (value) => formatReportNumber(value, t));
     writer.table(PROCEDURE_COLUMNS, procedures.header, procedures.rows, TABLE_TEXT_SIZE);
     writer.space(12);
     writer.field(t('report.generatedAt'), formatVietnamDateTime(report.generatedAt));

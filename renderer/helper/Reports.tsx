@@ -1,0 +1,119 @@
+import { useState } from 'react';
+import type { MethodOutput } from '../../shared/contract';
+import { vietnamToday } from '../../shared/dossier/formEngine';
+import { toKioskError, type ErrorCode } from '../../shared/errors';
+import { errorKey } from '../../shared/i18n/index';
+import { formatReportNumber, procedureTable, reportLines, reportTitle, reportValueText, type ReportPeriod } from '../../shared/reports/report';
+import { CardFacts } from '../citizen/CardFacts';
+import { host } from '../host';
+import { reportFacts } from '../queue/reportFacts';
+import { useStore } from '../store';
+import { BigButton } from '../ui/BigButton';
+import { Screen } from '../ui/Screen';
+import { useT } from '../ui/useT';
+import { signOutHelper } from './helperSession';
+
+type Made = MethodOutput<'reports.make'>;
+
+/** Today, this month and last month, in Vietnam. */
+function periods(): Array<{ label: 'report.today' | 'report.thisMonth' | 'report.lastMonth'; period: ReportPeriod }> {
+  const today = vietnamToday();
+  const [year, month] = today.split('-').map(Number) as [number, number];
+  const last = month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+  return [
+    { label: 'report.today', period: { kind: 'day', date: today } },
+    { label: 'report.thisMonth', period: { kind: 'month', month: today.slice(0, 7) } },
+    { label: 'report.lastMonth', period: { kind: 'month', month: last } },
+  ];
+}
+
+/**
+ * The day's or month's report for the commune and the Department of Home Affairs: its totals on
+ * screen, its PDF and CSV saved on the kiosk and copied to a USB stick when one is in.
+ */
+export function Reports() {
+  const t = useT();
+  const helper = useStore((state) => state.helper);
+  const openDesk = useStore((state) => state.openDesk);
+  const [made, setMade] = useState<Made | null>(null);
+  const [making, setMaking] = useState(false);
+  const [failure, setFailure] = useState<ErrorCode | null>(null);
+
+  const make = async (period: ReportPeriod) => {
+    if (!helper) return;
+    setMaking(true);
+    setFailure(null);
+    try {
+      setMade(await host().call('reports.make', { token: helper.token, period, ...(await reportFacts()) }));
+    } catch (error) {
+      const { code } = toKioskError(error);
+      if (code === 'helper.signedOut') signOutHelper();
+      setFailure(code);
+    } finally {
+      setMaking(false);
+    }
+  };
+
+  const table = made && procedureTable(made.report, t, (value) => formatReportNumber(value, t));
+  return (
+    <Screen
+      title={made ? reportTitle(made.report.period, t) : t('report.screenTitle')}
+      actions={
+        <BigButton variant="secondary" onClick={() => (made ? setMade(null) : openDesk('home'))}>
+          {t('nav.back')}
+        </BigButton>
+      }
+    >
+      {failure && (
+        <p className="error" role="alert">
+          {t(errorKey(failure))}
+        </p>
+      )}
+      {!made && (
+        <div className="choices">
+          {periods().map(({ label, period }) => (
+            <BigButton key={label} variant="secondary" disabled={making} onClick={() => void make(period)}>
+              {t(label)}
+            </BigButton>
+          ))}
+          {making && <p role="status">{t('report.making')}</p>}
+        </div>
+      )}
+      {made && table && (
+        <>
+          <p role="status" data-testid="report-files">
+            {t('report.saved')} {made.files.join(', ')}
+          </p>
+          {made.failedDrives.map((drive) => (
+            <p key={drive} className="error" role="alert">
+              {t('report.usbFailed', { drive })}
+            </p>
+          ))}
+          <CardFacts testId="report-totals" rows={reportLines(made.report, t).map(({ label, value }) => [label, reportValueText(value, t)] as const)} />
+          {table.rows.length > 0 && (
+            <table className="report-table" data-testid="report-procedures">
+              <thead>
+                <tr>
+                  {table.header.map((cell) => (
+                    <th key={cell} scope="col">
+                      {cell}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {table.rows.map((row) => (
+                  <tr key={row[0]}>
+                    {row.map((cell, i) => (
+                      <td key={table.header[i]}>{cell}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </Screen>
+  );
+}
