@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { HostHandlers, ScannedPage } from '../../shared/contract';
 import type { KioskConfig } from '../../shared/config';
+import { receiptKiosk } from '../../shared/dossier/receiptData';
 import { KioskError } from '../../shared/errors';
 import { cccdAccessKey } from '../../shared/icao9303/mrz';
 import { cccdCan } from '../../shared/icao9303/pace';
@@ -11,7 +12,6 @@ import { digitise, fillDeclaration } from './documents';
 import { loadFonts } from './fonts';
 import { cleanScan } from './imaging';
 import { createAuditLog } from './audit';
-import { receiptKiosk } from '../../shared/dossier/receiptData';
 import { createHelperDesk } from './helpers';
 import { createReports } from './reports';
 import { createSneakernet } from './sneakernet';
@@ -116,6 +116,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
   });
   const startedAt = new Date().toISOString();
   const audit = createAuditLog(path.join(dataDir, 'audit.jsonl'));
+  const drives = () => usbDrives(config.usbDirs);
   const helpers = createHelperDesk({ helpers: config.helpers, policy: config.helperSignIn, lockoutFile: path.join(dataDir, 'helper-lockout.json'), audit });
   const reports = createReports({
     dataDir,
@@ -123,9 +124,9 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     catalogue: declarations.catalogue,
     kiosk: receiptKiosk({ name: KIOSK_NAME, commune: config.commune }),
     audit,
-    usbDrives: () => usbDrives(config.usbDirs),
+    usbDrives: drives,
   });
-  const sneakernet = createSneakernet({ identity: currentIdentity, usbDrives: () => usbDrives(config.usbDirs) });
+  const sneakernet = createSneakernet({ identity: currentIdentity, usbDrives: drives });
 
   return {
     handlers: {
