@@ -5,9 +5,9 @@ import { dossierAnswers, type Step } from '../../shared/dossier/formEngine';
 import { quoteFee, type FeePayment } from '../../shared/dossier/payment';
 import { buildVietQr, qrMatrix } from '../../shared/dossier/vietqr';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
-import { errorKey } from '../../shared/i18n/index';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
+import { ErrorAlert } from '../ui/ErrorAlert';
 import { formatVnd } from '../ui/format';
 import { QrCode } from '../ui/QrCode';
 import { Screen } from '../ui/Screen';
@@ -84,11 +84,7 @@ export function Fee() {
         </>
       }
     >
-      {problem && (
-        <p className="error" role="alert">
-          {t(errorKey(problem))}
-        </p>
-      )}
+      <ErrorAlert code={problem} />
       {info === undefined ? null : payee ? (
         <>
           <SelectField step={choice} value={feePayment ?? undefined} onChange={(value) => setFeePayment(value as FeePayment)} inputId="fee-payment" describedBy="" invalid={false} />

@@ -1,9 +1,10 @@
 import { provinceByCode, unitByCode } from '../../shared/adminUnits';
 import { AT_COUNTER, checkAnswers, dossierAnswers, editStep, vietnamToday, type AnswerValue, type Step } from '../../shared/dossier/formEngine';
 import { quoteFee } from '../../shared/dossier/payment';
-import { errorKey, type Locale, type Translate } from '../../shared/i18n/index';
+import type { Locale, Translate } from '../../shared/i18n/index';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
+import { ErrorAlert } from '../ui/ErrorAlert';
 import { formatVnd } from '../ui/format';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
@@ -57,11 +58,7 @@ export function Review() {
         )
       }
     >
-      {(problem || error) && (
-        <p className="error" role="alert">
-          {t(errorKey(problem?.code ?? error!))}
-        </p>
-      )}
+      <ErrorAlert code={problem?.code ?? error} />
       <dl className="answers">
         {rows.map(({ step, value, fromIdCard }) => (
           <div key={step.id} className="answer">

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
-import { errorKey } from '../../shared/i18n/index';
 import { endSession } from '../citizen/session';
 import { host } from '../host';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
+import { ErrorAlert } from '../ui/ErrorAlert';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
 import { signOutHelper, startAssisting } from './helperSession';
@@ -59,11 +59,7 @@ function DeskHome() {
         </BigButton>
       }
     >
-      {failure && (
-        <p className="error" role="alert">
-          {t(errorKey(failure))}
-        </p>
-      )}
+      <ErrorAlert code={failure} />
       <div className="choices">
         {citizenPresent && <BigButton onClick={startAssisting}>{t('desk.assist')}</BigButton>}
         <BigButton variant="secondary" onClick={() => openDesk('queue')}>

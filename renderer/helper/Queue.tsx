@@ -8,6 +8,7 @@ import type { StoredDossier } from '../queue/db';
 import { watchDossiers } from '../queue/dossiers';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
+import { ErrorAlert } from '../ui/ErrorAlert';
 import { Screen } from '../ui/Screen';
 import { useNow } from '../ui/useNow';
 import { useT } from '../ui/useT';
@@ -79,11 +80,7 @@ export function Queue() {
         </BigButton>
       }
     >
-      {failure && (
-        <p className="error" role="alert">
-          {t(errorKey(failure))}
-        </p>
-      )}
+      <ErrorAlert code={failure} />
       {restore && <p data-testid="queue-restored">{t('queue.restored', { count: restore.count, time: time.format(new Date(restore.at)) })}</p>}
       {dossiers && dossiers.length === 0 && <p>{t('queue.empty')}</p>}
       {dossiers && dossiers.length > 0 && (
@@ -147,11 +144,7 @@ function CarryToUsb() {
           {t('queue.carried', { count: state.carried })}
         </p>
       )}
-      {typeof state === 'string' && state !== 'idle' && state !== 'carrying' && (
-        <p className="error" role="alert">
-          {t(errorKey(state))}
-        </p>
-      )}
+      <ErrorAlert code={typeof state === 'string' && state !== 'idle' && state !== 'carrying' ? state : null} />
     </div>
   );
 }

@@ -2,13 +2,13 @@ import { useState } from 'react';
 import type { MethodOutput } from '../../shared/contract';
 import { vietnamToday } from '../../shared/dossier/formEngine';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
-import { errorKey } from '../../shared/i18n/index';
 import { formatReportNumber, procedureTable, reportLines, reportTitle, reportValueText, type ReportPeriod } from '../../shared/reports/report';
 import { CardFacts } from '../citizen/CardFacts';
 import { host } from '../host';
 import { reportFacts } from '../queue/reportFacts';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
+import { ErrorAlert } from '../ui/ErrorAlert';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
 import { signOutHelper } from './helperSession';
@@ -64,11 +64,7 @@ export function Reports() {
         </BigButton>
       }
     >
-      {failure && (
-        <p className="error" role="alert">
-          {t(errorKey(failure))}
-        </p>
-      )}
+      <ErrorAlert code={failure} />
       {!made && (
         <div className="choices">
           {periods().map(({ label, period }) => (

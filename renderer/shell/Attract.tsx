@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
-import { errorKey } from '../../shared/i18n/index';
 import { openQueue } from '../queue/db';
 import { ensureRoomForNewDossier } from '../queue/storage';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
+import { ErrorAlert } from '../ui/ErrorAlert';
 import { useT } from '../ui/useT';
 import { useIdleEnd } from './IdleGuard';
 
@@ -32,11 +32,7 @@ export function Attract() {
           {t('idle.ended')} {ended.submitted && t('idle.submittedSafe')}
         </p>
       )}
-      {refusal && (
-        <p className="error" role="alert">
-          {t(errorKey(refusal))}
-        </p>
-      )}
+      <ErrorAlert code={refusal} />
       <BigButton onClick={start}>{t('attract.touchToStart')}</BigButton>
       <BigButton variant="secondary" onClick={() => go('check')}>
         {t('check.start')}

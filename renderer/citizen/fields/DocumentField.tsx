@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { AT_COUNTER, type Step } from '../../../shared/dossier/formEngine';
 import { toKioskError, type ErrorCode } from '../../../shared/errors';
-import { errorKey } from '../../../shared/i18n/index';
 import { useStore } from '../../store';
 import { BigButton } from '../../ui/BigButton';
+import { ErrorAlert } from '../../ui/ErrorAlert';
 import { useT } from '../../ui/useT';
 import { cancelScan, digitise, LEGIBLE, movePage, removePage, retakePage, scanDocument, type DraftPage } from '../documents';
 import type { FieldProps } from './FieldProps';
@@ -84,11 +84,7 @@ export function DocumentField({ step, value, onChange, inputId, describedBy, inv
               </BigButton>
             )}
           </div>
-          {error && (
-            <p className="error" role="alert">
-              {t(errorKey(error))}
-            </p>
-          )}
+          <ErrorAlert code={error} />
           {pages.length > 0 && (
             <ol className="scan-pages" aria-label={t('review.pages', { count: pages.length })}>
               {pages.map((page, index) => {
