@@ -33,7 +33,9 @@ const adviceFor = (code: ErrorCode | null): Advice => (code && advice[code]) ?? 
 /** Why the dossier is where it is, in plain words, for the states where something waits. */
 function whyText(dossier: StoredDossier, t: Translate): string | null {
   const { status, sync } = dossier;
-  const attempts = sync.attempts > 0 && sync.lastAttemptAt ? ` ${t('care.attempts', { count: sync.attempts, time: formatVietnamDateTime(sync.lastAttemptAt) })}` : '';
+  const attempts =
+    (sync.attempts > 0 && sync.lastAttemptAt ? ` ${t('care.attempts', { count: sync.attempts, time: formatVietnamDateTime(sync.lastAttemptAt) })}` : '') +
+    (sync.carriedAt ? ` ${t('care.carried', { time: formatVietnamDateTime(sync.carriedAt) })}` : '');
   const reason = sync.lastError ? t(errorKey(sync.lastError)) : '';
   switch (status) {
     case 'needsHelp':

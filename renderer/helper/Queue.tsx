@@ -106,6 +106,7 @@ export function Queue() {
                     })}
                     {/* "Rejected" is the portal's status 3 already; the others add to the kiosk's own. */}
                     {dossier.portalStatus && dossier.status !== 'rejected' && ` · ${t(`portalStatus.${dossier.portalStatus.code}` as MessageKey)}`}
+                    {dossier.sync.carriedAt && isUnsent(dossier) && ` · ${t('queue.carriedAt', { time: time.format(new Date(dossier.sync.carriedAt)) })}`}
                     {' · '}
                     {t('queue.createdAt', { time: time.format(new Date(dossier.createdAt)) })}
                   </span>

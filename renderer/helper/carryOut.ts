@@ -1,4 +1,5 @@
 import { host } from '../host';
+import { markCarried } from '../queue/care';
 import { createOutbox } from '../queue/outbox';
 import { recordHelperAction } from './helperSession';
 
@@ -18,6 +19,7 @@ export async function carryUnsentToUsb(token: string): Promise<number> {
       packageSha256: item.packageSha256,
       files: item.attachments.map(({ id }, i) => ({ id, bytes: pages[i]! })),
     });
+    await markCarried(item.id);
     await recordHelperAction('dossier.exported', { dossier: item.id });
     carried += 1;
   }

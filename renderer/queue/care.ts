@@ -45,3 +45,11 @@ export async function resendDossier(id: string, database: KioskDb = db): Promise
   if (requeued) syncNow();
   return requeued;
 }
+
+/** Notes that the dossier went on a USB stick (renderer/helper/carryOut.ts), for the helper's queue. */
+export async function markCarried(id: string, database: KioskDb = db): Promise<void> {
+  await database.transaction('rw', database.dossiers, async () => {
+    const row = await database.dossiers.get(id);
+    if (row) await database.dossiers.put({ ...row, sync: { ...row.sync, carriedAt: new Date().toISOString() } });
+  });
+}

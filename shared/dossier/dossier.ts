@@ -26,6 +26,8 @@ export const SyncState = z.object({
   attempts: z.number().int().nonnegative(),
   lastError: KioskErrorShape.shape.code.nullable(),
   lastAttemptAt: z.iso.datetime().nullable(),
+  /** When a helper last copied it to a USB stick for the portal (sneakernet); it stays queued. */
+  carriedAt: z.iso.datetime().optional(),
 });
 export type SyncState = z.infer<typeof SyncState>;
 export const newSyncState = (): SyncState => ({ announced: false, uploaded: [], attempts: 0, lastError: null, lastAttemptAt: null });

@@ -41,6 +41,9 @@ test('link down for days: the waiting dossiers go on a USB stick sealed and sign
   await openHelperQueue(page);
   await page.getByRole('button', { name: 'Chép các hồ sơ đang chờ gửi ra USB' }).click();
   await expect.poll(() => page.getByTestId('queue-carried').textContent(), SLOW).toMatch(/^Đã chép 2 hồ sơ ra USB\./);
+  // The queue says which went on the stick, and when.
+  const rows = page.getByTestId('queue-list').getByRole('listitem');
+  await expect.poll(async () => (await rows.allTextContents()).filter((text) => /Đang chờ gửi · đã chép ra USB lúc /.test(text)).length).toBe(2);
 
   // On the stick: one sealed file per dossier and a manifest, ids and hashes only.
   const [kioskFolder] = readdirSync(path.join(usb.dir, 'DVC-Kiosk', 'chuyen-tay')).map((name) => path.join(usb.dir, 'DVC-Kiosk', 'chuyen-tay', name));
