@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { open, readFile, truncate } from 'node:fs/promises';
 import { z } from 'zod';
 import { HelperAction } from '../../shared/contract';
 import { oneAtATime } from './oneAtATime';
+import { sha256Hex } from './sha256';
 
 /** What the audit log records: helpers signing in and out, and what they do for citizens. */
 const AuditAction = z.enum(['helper.signIn', 'helper.wrongPin', 'helper.lockedOut', 'helper.signOut', ...HelperAction.options, 'guidance.given']);
@@ -43,7 +43,6 @@ async function appendDurably(file: string, text: string) {
     await handle.close();
   }
 }
-const sha256 = (line: string) => createHash('sha256').update(line).digest('hex');
 
 /**
  * The kiosk's append-only audit log (issue 8), one JSON line per entry, chained by hash. A line
@@ -58,7 +57,7 @@ export function createAuditLog(file: string, now = () => new Date()): AuditLog {
     const complete = text.slice(0, text.lastIndexOf('\n') + 1);
     if (complete.length < text.length) await truncate(file, Buffer.byteLength(complete));
     const last = complete.trimEnd().split('\n').at(-1);
-    return last ? { seq: AuditEntry.parse(JSON.parse(last)).seq, prev: sha256(last) } : { seq: 0, prev: GENESIS };
+    return last ? { seq: AuditEntry.parse(JSON.parse(last)).seq, prev: sha256Hex(last) } : { seq: 0, prev: GENESIS };
   };
 
   return {
@@ -68,7 +67,7 @@ export function createAuditLog(file: string, now = () => new Date()): AuditLog {
           const { seq, prev } = await (head ??= readHead());
           const line = JSON.stringify(AuditEntry.parse({ seq: seq + 1, at: now().toISOString(), ...entry, prev }));
           await appendDurably(file, `${line}\n`);
-          head = Promise.resolve({ seq: seq + 1, prev: sha256(line) });
+          head = Promise.resolve({ seq: seq + 1, prev: sha256Hex(line) });
         } catch (error) {
           // A failed append (a full disk) fails its caller; the next one starts from the file again.
           head = undefined;
@@ -97,7 +96,7 @@ export async function readAuditLog(file: string): Promise<{ entries: AuditEntry[
     const parsed = AuditEntry.safeParse(parseJson(line));
     if (!parsed.success || parsed.data.prev !== prev || parsed.data.seq !== index + 1) return { entries, brokenAt: index + 1 };
     entries.push(parsed.data);
-    prev = sha256(line);
+    prev = sha256Hex(line);
   }
   return { entries, brokenAt: null };
 }

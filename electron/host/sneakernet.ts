@@ -1,4 +1,4 @@
-import { createCipheriv, createHash, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, sign } from 'node:crypto';
+import { createCipheriv, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, sign } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DossierPackage } from '../../shared/dossier/portalPackage';
@@ -7,8 +7,8 @@ import { Manifest, MANIFEST_FILE, PackageFile, packageFileName, SEAL_INFO, sealA
 import { writeFileAtomic } from './atomicFile';
 import { checkPackageHash } from './portal/http';
 import type { PortalIdentity } from './portal/index';
+import { sha256Hex } from './sha256';
 
-const sha256Hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 const signWith = (identity: PortalIdentity, file: PackageFile | Manifest) => sign('sha256', Buffer.from(signedBytes(file)), { key: identity.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64');
 
 /** ECIES to the portal's key (shared/sneakernet.ts PackageFile): only the portal opens it. */

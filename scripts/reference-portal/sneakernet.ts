@@ -1,12 +1,12 @@
-import { createDecipheriv, createHash, diffieHellman, hkdfSync, randomBytes, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createDecipheriv, diffieHellman, hkdfSync, randomBytes, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '../../shared/dossier/portalPackage';
 import { Manifest, MANIFEST_FILE, PackageFile, SEAL_INFO, sealAad, SealedContent, signedBytes } from '../../shared/sneakernet';
 import { importPublicKeyJwk } from '../../electron/host/portal/signing';
 import type { PortalStore } from './store';
+import { sha256Hex } from '../../electron/host/sha256';
 
-const sha256Hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 export interface SneakernetImport {
   /** Stored and submitted now, with the MaHoSo each was given. */

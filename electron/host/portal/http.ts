@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { AnnounceOutcome, PortalChanges, PortalDossierStatus, PortalReceipt, type PortalHealth } from '../../../shared/contract';
 import { canonicalJson, type DossierPackage } from '../../../shared/dossier/portalPackage';
@@ -9,6 +9,7 @@ import { networkFailure, refusalCode } from './failures';
 import { createTusUploader, createUploadUrls } from './tus';
 import type { Portal, PortalIdentity } from './index';
 import { importPublicKeyJwk, signRequest, verifyResponse, type RequestSigner } from './signing';
+import { sha256Hex } from '../sha256';
 
 /** The portal's answer to `GET /v1/health` (docs/portal-protocol.md). */
 const HealthResponse = z.object({ status: z.literal('ok'), protocol: z.string() });
@@ -34,7 +35,6 @@ interface Answer {
   nonce: string;
 }
 
-const sha256Hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** The package hash the kiosk declares must be the hash of the package it sends. */
 export function checkPackageHash(pkg: DossierPackage, packageSha256: string): void {
