@@ -1,5 +1,5 @@
 import { createCipheriv, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, sign } from 'node:crypto';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DossierPackage } from '../../shared/dossier/portalPackage';
 import { KioskError } from '../../shared/errors';
@@ -31,17 +31,18 @@ function seal(identity: PortalIdentity, head: Pick<PackageFile, 'kioskId' | 'uui
  * carried twice, is stored once.
  */
 export function createSneakernet({ identity, usbDrives }: { identity: () => Promise<PortalIdentity>; usbDrives: () => Promise<string[]> }) {
-  async function writeManifest(folder: string, kiosk: PortalIdentity) {
-    const names = (await readdir(folder)).filter((name) => name.endsWith('.dvcpkg')).sort();
-    const dossiers = await Promise.all(
-      names.map(async (file) => {
-        const text = await readFile(path.join(folder, file), 'utf8');
-        const { uuid, packageSha256 } = PackageFile.parse(JSON.parse(text));
-        return { uuid, packageSha256, file, fileSha256: sha256Hex(text) };
-      }),
-    );
+  /**
+   * The folder's manifest with this file's entry in place of any earlier one for its dossier. The
+   * other entries come from the manifest already there, not from re-reading every package (a stick
+   * may hold hundreds of megabytes); one that does not parse is started afresh.
+   */
+  async function writeManifest(folder: string, kiosk: PortalIdentity, entry: Manifest['dossiers'][number]) {
+    const file = path.join(folder, MANIFEST_FILE);
+    const before = Manifest.safeParse(await readFile(file, 'utf8').then(JSON.parse, () => null));
+    const kept = before.success && before.data.kioskId === kiosk.kioskId ? before.data.dossiers.filter((earlier) => earlier.uuid !== entry.uuid) : [];
+    const dossiers = [...kept, entry].sort((a, b) => a.file.localeCompare(b.file));
     const manifest = { format: SNEAKERNET_FORMAT, kioskId: kiosk.kioskId, writtenAt: new Date().toISOString(), dossiers, signature: '' } as const;
-    await writeFileAtomic(path.join(folder, MANIFEST_FILE), JSON.stringify({ ...manifest, signature: signWith(kiosk, manifest) }), 0o644);
+    await writeFileAtomic(file, JSON.stringify({ ...manifest, signature: signWith(kiosk, manifest) }), 0o644);
   }
 
   return {
@@ -66,7 +67,7 @@ export function createSneakernet({ identity, usbDrives }: { identity: () => Prom
         await mkdir(folder, { recursive: true });
         const file = path.join(folder, packageFileName(pkg.uuid));
         await writeFileAtomic(file, text, 0o644);
-        await writeManifest(folder, kiosk);
+        await writeManifest(folder, kiosk, { uuid: pkg.uuid, packageSha256, file: path.basename(file), fileSha256: sha256Hex(text) });
         written.push(file);
       }
       return written;

@@ -78,7 +78,7 @@ test('the portal refuses a tampered file, a kiosk it never enrolled, and a dossi
   // The manifest edited: its signature no longer holds, so nothing from this kiosk is taken.
   expect((await portal.importSneakernet(folder('kiosk-a'))).refused).toEqual([{ file: 'manifest.json', reason: 'not signed by an enrolled kiosk' }]);
 
-  // The kiosk's next export signs a manifest of the folder as it is: the edited file's own signature still fails.
+  // The kiosk's next export signs the manifest again, the edited entry with it: the file's own signature still fails.
   const fresh = dossier();
   await kiosk.export(fresh.pkg, fresh.packageSha256, fresh.files);
   const result = await portal.importSneakernet(folder('kiosk-a'));
