@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { CancelReason, shortReference } from '../../shared/dossier/dossier';
+import { CancelReason, isUnsent, shortReference } from '../../shared/dossier/dossier';
 import { journeyForm } from '../../shared/dossier/resultDelivery';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
 import { errorKey, type MessageKey, type Translate } from '../../shared/i18n/index';
@@ -7,7 +7,7 @@ import { formatVietnamDateTime } from '../../shared/receipt';
 import { procedureByCode } from '../catalogue';
 import { CardFacts } from '../citizen/CardFacts';
 import { printReceipt } from '../citizen/printReceipt';
-import { CANCELLABLE, cancelDossier, resendDossier } from '../queue/care';
+import { cancelDossier, resendDossier } from '../queue/care';
 import type { StoredDossier } from '../queue/db';
 import { openDossier } from '../queue/dossiers';
 import { syncNow } from '../queue/syncLoop';
@@ -129,7 +129,7 @@ export function DossierCare({ dossier, onBack }: { dossier: StoredDossier; onBac
           </BigButton>
         )}
         {dossier.shreddedAt && <p>{t('care.shredded')}</p>}
-        {CANCELLABLE.includes(dossier.status) && (
+        {isUnsent(dossier.status) && (
           <BigButton variant="secondary" onClick={() => setCancelling(true)}>
             {t('care.cancel')}
           </BigButton>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { shortReference, type DossierStatus } from '../../shared/dossier/dossier';
+import { isUnsent, shortReference, type DossierStatus } from '../../shared/dossier/dossier';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
 import { errorKey, type MessageKey, type Translate } from '../../shared/i18n/index';
 import { procedureByCode } from '../catalogue';
@@ -29,13 +29,11 @@ const stateOf: Record<DossierStatus, QueueState | null> = {
   rejected: 'rejected',
   cancelled: 'cancelled',
 };
-/** Not yet at the portal although the citizen submitted it: the number the province watches. */
-const isUnsent = (dossier: StoredDossier) => stateOf[dossier.status] === 'needsHelp' || stateOf[dossier.status] === 'waiting';
 
 /** By state; the oldest first where something waits, the newest first where it is done. */
 function inQueueOrder(dossiers: readonly StoredDossier[]): StoredDossier[] {
   const rank = (dossier: StoredDossier) => STATES.indexOf(stateOf[dossier.status] ?? 'waiting');
-  return [...dossiers].sort((a, b) => rank(a) - rank(b) || (isUnsent(a) ? 1 : -1) * a.createdAt.localeCompare(b.createdAt));
+  return [...dossiers].sort((a, b) => rank(a) - rank(b) || (isUnsent(a.status) ? 1 : -1) * a.createdAt.localeCompare(b.createdAt));
 }
 
 /** "2 ngày 4 giờ", "3 giờ 20 phút", "5 phút". */
@@ -67,7 +65,7 @@ export function Queue() {
   const opened = open && dossiers?.find((dossier) => dossier.id === open);
   if (opened) return <DossierCare dossier={opened} onBack={() => setOpen(null)} />;
 
-  const unsent = dossiers?.filter(isUnsent) ?? [];
+  const unsent = dossiers?.filter((dossier) => isUnsent(dossier.status)) ?? [];
   const oldestUnsent = Math.min(...unsent.map((dossier) => Date.parse(dossier.createdAt)));
   const counts = STATES.map((state) => [state, dossiers?.filter((dossier) => stateOf[dossier.status] === state).length ?? 0] as const).filter(([, count]) => count > 0);
 
@@ -106,7 +104,7 @@ export function Queue() {
                     })}
                     {/* "Rejected" is the portal's status 3 already; the others add to the kiosk's own. */}
                     {dossier.portalStatus && dossier.status !== 'rejected' && ` · ${t(`portalStatus.${dossier.portalStatus.code}` as MessageKey)}`}
-                    {dossier.sync.carriedAt && isUnsent(dossier) && ` · ${t('queue.carriedAt', { time: time.format(new Date(dossier.sync.carriedAt)) })}`}
+                    {dossier.sync.carriedAt && isUnsent(dossier.status) && ` · ${t('queue.carriedAt', { time: time.format(new Date(dossier.sync.carriedAt)) })}`}
                     {' · '}
                     {t('queue.createdAt', { time: time.format(new Date(dossier.createdAt)) })}
                   </span>

@@ -1,10 +1,7 @@
-import { newSyncState, type CancelReason, type DossierStatus } from '../../shared/dossier/dossier';
+import { isUnsent, newSyncState, type CancelReason } from '../../shared/dossier/dossier';
 import { host } from '../host';
 import { db, type KioskDb } from './db';
 import { syncNow, withSyncHeld } from './syncLoop';
-
-/** Saved by the citizen and not yet at the portal: what a helper may cancel. */
-export const CANCELLABLE: readonly DossierStatus[] = ['queued', 'sending', 'needsHelp'];
 
 /**
  * Cancels a dossier the portal does not have yet: its key, answers and pages go in one transaction
@@ -17,7 +14,7 @@ export function cancelDossier(id: string, reason: CancelReason, database: KioskD
     const at = new Date().toISOString();
     const cancelled = await database.transaction('rw', database.dossiers, database.attachments, database.deletions, async () => {
       const row = await database.dossiers.get(id);
-      if (!row || !CANCELLABLE.includes(row.status)) return false;
+      if (!row || !isUnsent(row.status)) return false;
       const { sealed: _sealed, answers: _answers, ...kept } = row;
       await database.dossiers.put({ ...kept, status: 'cancelled', shreddedAt: at });
       await database.attachments.where('dossierId').equals(id).delete();

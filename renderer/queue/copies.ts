@@ -1,5 +1,5 @@
 import type { SealedCopy } from '../../shared/contract';
-import { Dossier } from '../../shared/dossier/dossier';
+import { Dossier, isUnsent } from '../../shared/dossier/dossier';
 import { host } from '../host';
 import { db, type KioskDb, type StoredAttachment, type StoredDossier } from './db';
 
@@ -8,7 +8,7 @@ import { db, type KioskDb, type StoredAttachment, type StoredDossier } from './d
  * once the portal has the dossier (accepted, or rejected after it) the copy goes.
  */
 export const needsCopy = (row: StoredDossier): boolean =>
-  Boolean(row.sealed) && (row.status === 'queued' || row.status === 'sending' || row.status === 'needsHelp');
+  Boolean(row.sealed) && isUnsent(row.status);
 
 /** The fields of a stored row besides its sealed answers; checked when a copy comes back. */
 const RowFields = Dossier.omit({ answers: true });

@@ -1,13 +1,11 @@
 import type { QueueHealth } from '../../shared/contract';
+import { isUnsent, UNSENT_STATUSES } from '../../shared/dossier/dossier';
 import { host } from '../host';
 import { copyRows } from './copyOutbox';
 import { db, type KioskDb } from './db';
 
 const EVERY_MS = 5 * 60_000;
 let lastSent = 0;
-
-// A dossier waiting for a helper is unsent too, and the one the province most needs to hear about.
-const UNSENT = ['queued', 'sending', 'needsHelp'];
 
 /** The unsent dossiers' number and the oldest one's age, and free space, wherever the rows are read from. */
 async function healthOf(unsent: ReadonlyArray<{ createdAt: string }>, queueStore: QueueHealth['queueStore'], now: number): Promise<QueueHealth> {
@@ -23,12 +21,12 @@ async function healthOf(unsent: ReadonlyArray<{ createdAt: string }>, queueStore
 
 /** The queue as the province's dashboard needs it: depth, the oldest unsent dossier's age, free space. */
 export async function queueHealth(database: KioskDb = db, now = Date.now()): Promise<QueueHealth> {
-  return healthOf(await database.dossiers.where('status').anyOf(UNSENT).toArray(), 'indexedDb', now);
+  return healthOf(await database.dossiers.where('status').anyOf([...UNSENT_STATUSES]).toArray(), 'indexedDb', now);
 }
 
 /** The same from the host's sealed copies, when IndexedDB would not open: the province learns the kiosk needs a technician. */
 export async function copiesHealth(now = Date.now()): Promise<QueueHealth> {
-  return healthOf((await copyRows()).filter((row) => UNSENT.includes(row.status)), 'sealedCopies', now);
+  return healthOf((await copyRows()).filter((row) => isUnsent(row.status)), 'sealedCopies', now);
 }
 
 /** At most every five minutes, whenever the sync loop has just reached the portal. */

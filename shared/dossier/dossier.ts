@@ -15,6 +15,14 @@ import { AnswerValue } from './formEngine';
 export const DossierStatus = z.enum(['draft', 'ready', 'queued', 'sending', 'accepted', 'needsHelp', 'rejected', 'cancelled']);
 export type DossierStatus = z.infer<typeof DossierStatus>;
 
+/**
+ * Submitted by the citizen and not yet at the portal: what the province's dashboard and the reports
+ * count as unsent (one waiting for a helper too: the one the province most needs to hear about),
+ * what the host keeps a sealed copy of, and what a helper may still cancel.
+ */
+export const UNSENT_STATUSES = ['queued', 'sending', 'needsHelp'] as const satisfies readonly DossierStatus[];
+export const isUnsent = (status: DossierStatus): boolean => (UNSENT_STATUSES as readonly DossierStatus[]).includes(status);
+
 /** Why a helper cancelled a dossier: a choice, never free text, so the record holds no personal data. */
 export const CancelReason = z.enum(['citizenWithdrew', 'duplicate', 'wrongProcedure', 'cannotRepair']);
 export type CancelReason = z.infer<typeof CancelReason>;

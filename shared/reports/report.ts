@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DossierStatus } from '../dossier/dossier';
+import { isUnsent, type DossierStatus } from '../dossier/dossier';
 import { vietnamToday } from '../dossier/formEngine';
 import type { Translate } from '../i18n/index';
 import { formatVietnamDate, formatVietnamDateTime } from '../receipt';
@@ -49,8 +49,6 @@ const REPORT_STATE: Record<DossierStatus, ReportState | null> = {
   cancelled: 'cancelled',
 };
 
-/** Saved on the kiosk and not yet at the portal. */
-const UNSENT: ReadonlySet<DossierStatus> = new Set(['queued', 'sending', 'needsHelp']);
 
 export const RATING_SCORES = [1, 2, 3, 4, 5] as const;
 export type RatingScore = (typeof RATING_SCORES)[number];
@@ -126,7 +124,7 @@ export function buildReport(input: ReportInput): Report {
   const averageWait = mean(waits);
 
   const oldest = input.dossiers
-    .filter((dossier) => UNSENT.has(dossier.status))
+    .filter((dossier) => isUnsent(dossier.status))
     .reduce<string | null>((first, { createdAt }) => (first === null || Date.parse(createdAt) < Date.parse(first) ? createdAt : first), null);
 
   return {
