@@ -194,7 +194,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
       'helper.list': async () => helpers.list(),
       'helper.signIn': ({ helperId, pin }) => helpers.signIn(helperId, pin),
       'helper.signOut': ({ token }) => helpers.signOut(token),
-      'helper.record': ({ token, ...step }) => helpers.record(token, step),
+      'helper.record': ({ token, ...entry }) => helpers.record(token, entry),
       'helper.guidance': async ({ token }) => ({ today: await helpers.guidance(token) }),
       'reports.make': async ({ token, ...request }) => {
         helpers.signedIn(token);

@@ -45,12 +45,10 @@ export interface HelperDesk {
   /** helper.unknown, helper.wrongPin {attemptsLeft}, helper.lockedOut {minutes}. */
   signIn(helperId: string, pin: string): Promise<HelperSession>;
   signOut(token: string): Promise<void>;
-  /** The helper a session token names, while it is fresh; every use keeps it fresh. */
-  helperOf(token: string): Helper | null;
-  /** The same, or helper.signedOut: for what only a signed-in helper may do. */
+  /** The helper a session token names while it is fresh (every use keeps it fresh), or helper.signedOut: for what only a signed-in helper may do. */
   signedIn(token: string): Helper;
   /** What the helper did (an assisted step, a reprint…), in the audit log under their id; helper.signedOut when the session is over. */
-  record(token: string, step: { action: HelperAction; step?: string; dossier?: string }): Promise<void>;
+  record(token: string, entry: { action: HelperAction; step?: string; dossier?: string }): Promise<void>;
   /** A person helped without a dossier; answers how many today (Vietnam time), this one included. */
   guidance(token: string): Promise<number>;
 }
@@ -137,9 +135,8 @@ export function createHelperDesk({
       sessions.delete(token);
       await audit.append({ action: 'helper.signOut', helper: helper.id });
     },
-    helperOf: fresh,
     signedIn,
-    record: async (token, step) => audit.append({ ...step, helper: signedIn(token).id }),
+    record: async (token, entry) => audit.append({ ...entry, helper: signedIn(token).id }),
     async guidance(token) {
       await audit.append({ action: 'guidance.given', helper: signedIn(token).id });
       const today = vietnamToday(new Date(now()));

@@ -57,9 +57,9 @@ describe('helper sign-in', () => {
     expect(await codeOf(helpers.signIn('lan', '135790'))).toBe('helper.wrongPin');
     const session = await helpers.signIn('lan', '246810');
     expect(session.helper).toEqual({ id: 'lan', name: 'Nguyễn Thị Lan' });
-    expect(helpers.helperOf(session.token)).toEqual(session.helper);
+    expect(helpers.signedIn(session.token)).toEqual(session.helper);
     await helpers.signOut(session.token);
-    expect(helpers.helperOf(session.token)).toBeNull();
+    expect(() => helpers.signedIn(session.token)).toThrow(expect.objectContaining({ code: 'helper.signedOut' }));
     expect(await codeOf(helpers.signIn('nobody', '246810'))).toBe('helper.unknown');
   });
 
@@ -111,11 +111,11 @@ describe('helper sign-in', () => {
     const helpers = desk();
     const { token } = await helpers.signIn('minh', '135790');
     clock.ms += 29 * 60_000;
-    expect(helpers.helperOf(token)?.id).toBe('minh');
+    expect(helpers.signedIn(token).id).toBe('minh');
     clock.ms += 29 * 60_000;
-    expect(helpers.helperOf(token)?.id).toBe('minh');
+    expect(helpers.signedIn(token).id).toBe('minh');
     clock.ms += 31 * 60_000;
-    expect(helpers.helperOf(token)).toBeNull();
+    expect(() => helpers.signedIn(token)).toThrow(expect.objectContaining({ code: 'helper.signedOut' }));
   });
 });
 
