@@ -8,6 +8,7 @@ import type { KioskConfig } from '../shared/config';
 import { KioskError } from '../shared/errors';
 import { createHost, type Host } from './host/createHost';
 import { dispatch } from './host/dispatch';
+import { createSetupHost } from './host/setup';
 import { createLogger, type Logger } from './host/log';
 import { readRendererFile, securityHeaders } from './host/rendererFiles';
 
@@ -24,6 +25,8 @@ const MAX_BODY_BYTES = 128 << 20;
 
 export interface WebHostOptions {
   config: KioskConfig;
+  /** Where the setup wizard writes the config: given, a kiosk without that file opens on the wizard. */
+  configFile?: string;
   rendererDir: string;
   /** The kiosk's own files (its enrolment with the portal). */
   dataDir: string;
@@ -43,8 +46,9 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-export async function startWebHost({ config, rendererDir, dataDir, assetsDir, version, port = 0, log = createLogger() }: WebHostOptions): Promise<WebHost> {
-  const host = createHost({ config, kind: 'web', version, dataDir, assetsDir, log });
+export async function startWebHost({ config, configFile, rendererDir, dataDir, assetsDir, version, port = 0, log = createLogger() }: WebHostOptions): Promise<WebHost> {
+  const hostOptions = { config, kind: 'web' as const, version, dataDir, assetsDir, log };
+  const host = configFile ? createSetupHost({ ...hostOptions, configFile }) : createHost(hostOptions);
   const token = randomBytes(32).toString('base64url');
   const server = createServer();
   const sockets = new WebSocketServer({

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { assertNever } from '../shared/errors';
 import { CheckDossier } from './citizen/CheckDossier';
@@ -20,6 +20,10 @@ import { IdleGuard } from './shell/IdleGuard';
 import { Recovery } from './shell/Recovery';
 import { StatusBar } from './shell/StatusBar';
 import { useStore, type Store } from './store';
+import { useAppInfo } from './ui/useAppInfo';
+
+// Only a kiosk never set up needs the wizard (and the 2025 units and catalogue it lists): its own chunk.
+const SetupWizard = lazy(() => import('./setup/SetupWizard'));
 
 function Route({ route }: { route: Store['route'] }) {
   const step = useStore((state) => state.form?.steps.find((candidate) => candidate.id === state.progress?.current));
@@ -64,6 +68,7 @@ function useQueueDown(): boolean {
 export function App() {
   const { i18n } = useTranslation();
   const queueDown = useQueueDown();
+  const info = useAppInfo();
   const { route, locale, desk } = useStore();
   useDeskShortcut();
   useEffect(() => {
@@ -73,7 +78,11 @@ export function App() {
   return (
     <>
       <StatusBar />
-      {queueDown ? <Recovery /> : (
+      {info?.setupNeeded ? (
+        <Suspense>
+          <SetupWizard portalUrl={info.portalUrl} />
+        </Suspense>
+      ) : queueDown ? <Recovery /> : (
         <IdleGuard>
           {/* Hidden, not unmounted, under the desk: the citizen's half-typed answer is there when the helper leaves. */}
           <div hidden={desk !== null} className="route">

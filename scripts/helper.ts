@@ -8,7 +8,7 @@ import { hashPin } from '../electron/host/helpers';
 /**
  * `npm run helper -- add <id> "<name>"`, `remove <id>`, `list`: the helpers who may sign in at this
  * kiosk, in its config file (`kiosk-config.json` in KIOSK_DATA_DIR, `.data` by default, or the
- * file KIOSK_CONFIG names, such as Electron's), until the setup wizard does it.
+ * file KIOSK_CONFIG names, such as Electron's), after the setup wizard named the first ones.
  * The PIN (6 to 12 digits) is asked twice, hidden, or read as one line from a pipe; only its
  * PBKDF2 hash is written. The kiosk reads the file at its next start.
  */

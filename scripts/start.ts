@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { createFileLogger } from '../electron/host/log';
 import { loadConfig } from '../electron/host/provisioning';
 import { startWebHost } from '../electron/webhost';
 import { DEFAULT_PORTAL_URL } from '../shared/config';
@@ -74,15 +75,18 @@ if (electron) {
   watch(spawn(electron, [root], { stdio: 'inherit' }), 'Electron');
 } else {
   const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
-  // A one-time code lets a kiosk not yet enrolled with this portal enrol on its first sync; PORTAL_PORT
-  // moves the reference portal, and the kiosk follows it.
+  // The portal operator's one-time code: typed into the setup wizard on a kiosk's first start, and
+  // given to an already set-up kiosk not yet enrolled with this portal, which enrols on its first
+  // sync. PORTAL_PORT moves the reference portal, and a set-up kiosk follows it.
   const { code } = portal.createEnrolmentCode();
-  const stored = await loadConfig(path.join(dataDir, 'kiosk-config.json'));
-  const config = await loadConfig(path.join(dataDir, 'kiosk-config.json'), {
-    portal: { ...stored.portal, ...(portalPort ? { url: portal.url } : {}), enrolmentCode: code },
-  });
-  const webHost = await startWebHost({ config, rendererDir: path.join(root, 'renderer/dist'), dataDir, assetsDir: path.join(root, 'assets'), version, port: webHostPort });
-  stops.push(() => webHost.close());
+  const configFile = path.join(dataDir, 'kiosk-config.json');
+  const stored = await loadConfig(configFile);
+  const setUp = existsSync(configFile);
+  const config = await loadConfig(configFile, { portal: { ...stored.portal, ...(portalPort ? { url: portal.url } : {}), ...(setUp ? { enrolmentCode: code } : {}) } });
+  if (!setUp) console.log(`setup wizard: portal ${portal.url}, enrolment code ${code}`);
+  const log = createFileLogger({ dataDir });
+  const webHost = await startWebHost({ config, configFile, rendererDir: path.join(root, 'renderer/dist'), dataDir, assetsDir: path.join(root, 'assets'), version, port: webHostPort, log });
+  stops.push(() => webHost.close().finally(() => log.close()));
   const display = process.env.DISPLAY || process.env.WAYLAND_DISPLAY;
   if (display && existsSync(CHROMIUM_PATH)) {
     const mode = process.env.KIOSK_FULLSCREEN === '1' ? '--kiosk' : '--new-window';

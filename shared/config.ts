@@ -197,13 +197,20 @@ export function parsePinHash(hash: string): { iterations: number; salt: string; 
   return { iterations: Number(iterations), salt: salt!, key: key! };
 }
 
-/** A volunteer who may sign in at this kiosk: the audit log names them by `id` only. */
+/**
+ * Someone who may sign in at this kiosk, named in the audit log by `id` only: a volunteer helper,
+ * or a technician, who may also change the kiosk's setup and test its devices.
+ */
 export const HelperAccount = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and "-"'),
   name: z.string().trim().min(1).max(80),
   pinHash: PinHash,
+  role: z.enum(['helper', 'technician']).default('helper'),
 });
 export type HelperAccount = z.infer<typeof HelperAccount>;
+/** A helper or technician as screens and sessions know them: never the PIN hash. */
+export const Helper = HelperAccount.pick({ id: true, name: true, role: true });
+export type Helper = z.infer<typeof Helper>;
 
 export const HelperSignInConfig = z.object({
   /** Wrong PINs in a row, whoever's name was chosen, before sign-in closes. */
@@ -214,8 +221,15 @@ export const HelperSignInConfig = z.object({
 });
 export type HelperSignInConfig = z.infer<typeof HelperSignInConfig>;
 
+/** The app's name: how a kiosk the setup wizard has not named yet is known on receipts, reports and at the portal. */
+export const APP_NAME = 'DVC Kiosk';
+
 export const KioskConfig = z.object({
+  /** This support point's name, given in the setup wizard. */
+  name: z.string().trim().min(1).max(60).default(APP_NAME),
   commune: z.object({ code: z.string(), name: z.string() }).nullable().default(null),
+  /** The catalogue's procedures offered here, by code; null offers all of them. */
+  procedures: z.array(z.string().min(1)).min(1).nullable().default(null),
   /**
    * Below this much free browser storage the kiosk takes no new dossier (quality target R5: about
    * 70 dossiers of 7 MB), so a citizen never fills in a form that cannot be saved.

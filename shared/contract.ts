@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { Payee } from './config';
+import { Helper, Payee } from './config';
 import { Attachment, Dossier, DossierStatus } from './dossier/dossier';
 import { DossierPackage } from './dossier/portalPackage';
 import { ReceiptData } from './receipt';
 import { Report, ReportPeriod } from './reports/report';
+import { SelfTestRequest, SelfTestResult } from './selfTest';
+import { SetupAnswers, SetupOutcome } from './setup';
 import { KioskError, KioskErrorShape, toKioskError } from './errors';
 import type { EventName, MethodName } from './contractNames';
 
@@ -18,6 +20,10 @@ export const AppInfo = z.object({
   name: z.string(),
   version: z.string(),
   host: z.enum(['electron', 'web']),
+  /** A kiosk never set up opens on the setup wizard instead of the citizen's start screen. */
+  setupNeeded: z.boolean(),
+  /** The procedures offered here, by code; null offers the whole catalogue. */
+  procedures: z.array(z.string()).nullable(),
   portalUrl: z.url(),
   commune: z.object({ code: z.string(), name: z.string() }).nullable(),
   /** Where fees go by VietQR; null when they are paid at the counter. */
@@ -249,7 +255,6 @@ export const ChipRead = z.object({
 });
 export type ChipRead = z.infer<typeof ChipRead>;
 
-const HelperName = z.object({ id: z.string(), name: z.string() });
 const HelperToken = z.string().max(100);
 
 /**
@@ -322,6 +327,11 @@ export const hostMethods = {
    * and repeat. The text is what to say (shared/speechText.ts: numbers in words, ID numbers hidden
    * unless the citizen asked). A new call stops the one before: speech.cancelled.
    */
+  /**
+   * The first-run wizard's answers: enrols with the portal (setup.communeMismatch when its code is
+   * for another commune), writes the config and restarts the host on it. setup.done once set up.
+   */
+  'setup.save': { input: SetupAnswers, output: SetupOutcome },
   'speech.say': { input: z.object({ text: z.string().min(1).max(4000), lang: z.enum(['vi', 'en']) }), output: z.object({ wav: Bytes, durationMs: z.number().nonnegative() }) },
   /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */
   'queue.keepCopy': { input: SealedCopy, output: z.void() },
@@ -332,12 +342,12 @@ export const hostMethods = {
   /** Removes the sealed copy of a dossier whose key was destroyed; idempotent. */
   'queue.dropCopy': { input: z.object({ id: z.uuid() }), output: z.void() },
   /** The helpers who may sign in here, for the sign-in screen: ids and names, never their PIN hashes. */
-  'helper.list': { input: z.void(), output: z.array(HelperName) },
+  'helper.list': { input: z.void(), output: z.array(Helper) },
   /**
    * Checks a helper's PIN; answers a session token for the helper's calls. helper.wrongPin
    * {attemptsLeft}, helper.lockedOut {minutes} once too many wrong PINs came in a row, helper.unknown.
    */
-  'helper.signIn': { input: z.object({ helperId: z.string().max(32), pin: z.string().regex(/^\d{1,12}$/) }), output: z.object({ token: z.string(), helper: HelperName }) },
+  'helper.signIn': { input: z.object({ helperId: z.string().max(32), pin: z.string().regex(/^\d{1,12}$/) }), output: z.object({ token: z.string(), helper: Helper }) },
   /** Ends a helper session; nothing for one already over. */
   'helper.signOut': { input: z.object({ token: HelperToken }), output: z.void() },
   /**
@@ -373,6 +383,26 @@ export const hostMethods = {
   'sneakernet.export': {
     input: z.object({ token: HelperToken, package: DossierPackage, packageSha256: Sha256Hex, files: z.array(z.object({ id: z.string(), bytes: Bytes })) }),
     output: z.object({ files: z.array(z.string()) }),
+  },
+  /**
+   * One device's self-test, run for real through its driver (shared/selfTest.ts): a result, never a
+   * failure, so the report holds what failed. A technician's only (helper.technicianOnly);
+   * `selfTest.cancel` ends it as skipped.
+   */
+  'selfTest.run': { input: z.object({ token: HelperToken, request: SelfTestRequest }), output: SelfTestResult },
+  'selfTest.cancel': { input: z.object({ testId: z.uuid() }), output: z.void() },
+  /** The report of the results, dated and naming the kiosk, on the receipt printer. */
+  'selfTest.print': { input: z.object({ token: HelperToken, results: z.array(SelfTestResult).max(20) }), output: z.void() },
+  /** The same as an A4 PDF, to the data folder and each USB drive; answers the files and the drives that failed. */
+  'selfTest.save': { input: z.object({ token: HelperToken, results: z.array(SelfTestResult).max(20) }), output: z.object({ files: z.array(z.string()), failedDrives: z.array(z.string()) }) },
+  /**
+   * The technician's diagnostics bundle (electron/host/diagnostics.ts): logs with personal data
+   * masked, the config without secrets, devices and the queue's figures, to the data folder and each
+   * USB drive. helper.technicianOnly for a helper's session.
+   */
+  'diagnostics.export': {
+    input: z.object({ token: HelperToken, queue: QueueHealth.extend({ byStatus: z.partialRecord(DossierStatus, z.number().int().nonnegative()) }) }),
+    output: z.object({ name: z.string(), folders: z.array(z.string()), failedDrives: z.array(z.string()) }),
   },
 } as const satisfies Record<MethodName, MethodSpec>;
 

@@ -2,7 +2,7 @@
  * The contract's method and event names as plain arrays, so that the sandboxed preload can be
  * built from them without bundling zod. `shared/contract.ts` checks that its tables match.
  */
-export const hostMethodNames = ['app.info', 'devices.list', 'portal.health', 'portal.announce', 'portal.upload', 'portal.submit', 'portal.changes', 'portal.heartbeat', 'portal.ratings', 'portal.lookup', 'vault.keys', 'vault.rotate', 'vault.retire', 'queue.keepCopy', 'queue.copies', 'queue.copy', 'queue.dropCopy', 'cardReader.readChip', 'scanner.scan', 'scanner.cancel', 'documents.digitise', 'documents.cancel', 'documents.declaration', 'printer.print', 'speech.say', 'helper.list', 'helper.signIn', 'helper.signOut', 'helper.record', 'helper.guidance', 'reports.make', 'sneakernet.export'] as const;
+export const hostMethodNames = ['app.info', 'devices.list', 'portal.health', 'portal.announce', 'portal.upload', 'portal.submit', 'portal.changes', 'portal.heartbeat', 'portal.ratings', 'portal.lookup', 'vault.keys', 'vault.rotate', 'vault.retire', 'queue.keepCopy', 'queue.copies', 'queue.copy', 'queue.dropCopy', 'cardReader.readChip', 'scanner.scan', 'scanner.cancel', 'documents.digitise', 'documents.cancel', 'documents.declaration', 'printer.print', 'speech.say', 'helper.list', 'helper.signIn', 'helper.signOut', 'helper.record', 'helper.guidance', 'reports.make', 'sneakernet.export', 'setup.save', 'selfTest.run', 'selfTest.cancel', 'selfTest.print', 'selfTest.save', 'diagnostics.export'] as const;
 export const hostEventNames = ['devices.status', 'qr.scanned', 'scanner.page', 'documents.progress'] as const;
 
 export type MethodName = (typeof hostMethodNames)[number];

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { HostHandlers, ScannedPage } from '../../shared/contract';
+import type { SetupAnswers, SetupOutcome } from '../../shared/setup';
 import type { KioskConfig } from '../../shared/config';
 import { receiptKiosk } from '../../shared/dossier/receiptData';
 import { KioskError } from '../../shared/errors';
@@ -15,6 +16,10 @@ import { createAuditLog } from './audit';
 import { createHelperDesk } from './helpers';
 import { createReports } from './reports';
 import { createSneakernet } from './sneakernet';
+import { createDiagnostics } from './diagnostics';
+import { runSelfTest } from './devices/selfTest';
+import { createSelfTestReports } from './selfTestReport';
+import { createT } from '../../shared/i18n/index';
 import { usbDrives } from './usbDrives';
 import { createJobs } from './jobs';
 import { createOcrEngine, tessdataDir, type OcrEngine } from './ocr';
@@ -22,14 +27,11 @@ import type { DocumentScanner, ScanOptions } from './devices/scanner/index';
 import { createEventHub, type EventHub } from './events';
 import { createHttpPortal } from './portal/http';
 import type { PortalIdentity } from './portal/index';
-import { ensureIdentity } from './provisioning';
+import { ensureIdentity, identityFile } from './provisioning';
 import { createSealedCopies } from './sealedCopies';
 import { createEspeakEngine } from './speech';
 import { createVault, plainFile, type KeyProtection } from './vault';
 import { createLogger, type Logger } from './log';
-
-/** The app's name, as the portal, the receipt and the reports know the kiosk until the setup wizard names it. */
-const KIOSK_NAME = 'DVC Kiosk';
 
 /** The services behind the contract, the same under Electron and under the web host. */
 export interface Host {
@@ -51,10 +53,12 @@ export interface HostOptions {
   /** How the vault key is protected at rest: safeStorage under Electron, a plain 0600 file in the web host. */
   keyProtection?: KeyProtection;
   log?: Logger;
+  /** Whether the kiosk still needs its first-run setup, and how the wizard's answers are saved (electron/host/setup.ts); absent for a kiosk configured otherwise. */
+  setup?: { needed: boolean; save(answers: SetupAnswers): Promise<SetupOutcome> };
 }
 
 /** The composition root of the host: picks the real driver or the simulator for each device. */
-export function createHost({ config, kind, version, dataDir, assetsDir, keyProtection = plainFile, log = createLogger() }: HostOptions): Host {
+export function createHost({ config, kind, version, dataDir, assetsDir, keyProtection = plainFile, log = createLogger(), setup }: HostOptions): Host {
   const vault = createVault({ dataDir, protect: keyProtection });
   const copies = createSealedCopies({ dir: path.join(dataDir, 'outbox'), log });
   const events = createEventHub();
@@ -92,7 +96,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
   // Enrols on first use and remembers it; a failed attempt is tried again on the next call.
   let identity: Promise<PortalIdentity> | undefined;
   const currentIdentity = () =>
-    (identity ??= ensureIdentity({ file: path.join(dataDir, 'identity.json'), config, kiosk: { name: KIOSK_NAME, version }, protect: keyProtection }).catch((error: unknown) => {
+    (identity ??= ensureIdentity({ file: identityFile(dataDir), config, kiosk: { name: config.name, version }, protect: keyProtection }).catch((error: unknown) => {
       identity = undefined;
       throw error;
     }));
@@ -115,25 +119,38 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     uploadUrlsFile: path.join(dataDir, 'upload-urls.json'),
   });
   const startedAt = new Date().toISOString();
-  const audit = createAuditLog(path.join(dataDir, 'audit.jsonl'));
+  const auditFile = path.join(dataDir, 'audit.jsonl');
+  const audit = createAuditLog(auditFile);
   const drives = () => usbDrives(config.usbDirs);
   const helpers = createHelperDesk({ helpers: config.helpers, policy: config.helperSignIn, lockoutFile: path.join(dataDir, 'helper-lockout.json'), audit });
   const reports = createReports({
     dataDir,
     fonts,
     catalogue: declarations.catalogue,
-    kiosk: receiptKiosk({ name: KIOSK_NAME, commune: config.commune }),
+    kiosk: receiptKiosk(config),
     audit,
     usbDrives: drives,
   });
   const sneakernet = createSneakernet({ identity: currentIdentity, usbDrives: drives });
+  const selfTests = createSelfTestReports({ dataDir, fonts, devices, kiosk: receiptKiosk(config), version, usbDrives: drives });
+  const diagnostics = createDiagnostics({
+    dataDir,
+    config,
+    app: { name: config.name, version, host: kind, startedAt },
+    kioskId: documents.kioskId,
+    devices: () => devices.all.map((device) => device.status()),
+    auditFile,
+    usbDrives: drives,
+  });
 
   return {
     handlers: {
       'app.info': async () => ({
-        name: KIOSK_NAME,
+        name: config.name,
         version,
         host: kind,
+        setupNeeded: setup?.needed ?? false,
+        procedures: config.procedures,
         portalUrl: config.portal.url,
         commune: config.commune,
         payee: config.payee,
@@ -203,6 +220,27 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
       'sneakernet.export': async ({ token, package: pkg, packageSha256, files }) => {
         helpers.signedIn(token);
         return { files: await sneakernet.export(pkg, packageSha256, files) };
+      },
+      'selfTest.run': async ({ token, request }) => {
+        helpers.signedIn(token, 'technician');
+        return jobs.run(request.testId, 'host.badInput', (signal) => runSelfTest(devices, request, { kiosk: receiptKiosk(config), signal, t: createT('vi') }));
+      },
+      'selfTest.cancel': async ({ testId }) => jobs.cancel(testId),
+      'selfTest.print': async ({ token, results }) => {
+        helpers.signedIn(token, 'technician');
+        await selfTests.print(results);
+      },
+      'selfTest.save': async ({ token, results }) => {
+        helpers.signedIn(token, 'technician');
+        return selfTests.save(results);
+      },
+      'diagnostics.export': async ({ token, queue }) => {
+        helpers.signedIn(token, 'technician');
+        return diagnostics.export(queue);
+      },
+      'setup.save': async (answers) => {
+        if (!setup?.needed) throw new KioskError('setup.done');
+        return setup.save(answers);
       },
       'speech.say': async ({ text, lang }) => {
         speaking?.abort();

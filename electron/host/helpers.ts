@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import type { HelperAction } from '../../shared/contract';
-import { parsePinHash, PIN_HASH_ITERATIONS, type HelperAccount, type HelperSignInConfig } from '../../shared/config';
+import { parsePinHash, PIN_HASH_ITERATIONS, type Helper, type HelperAccount, type HelperSignInConfig } from '../../shared/config';
 import { vietnamToday } from '../../shared/dossier/formEngine';
 import { KioskError } from '../../shared/errors';
 import { writeFileAtomic } from './atomicFile';
@@ -31,8 +31,6 @@ export async function verifyPin(pin: string, stored: string): Promise<boolean> {
 const LockoutState = z.object({ failures: z.number().int().nonnegative(), lockedUntil: z.number().nullable() });
 type LockoutState = z.infer<typeof LockoutState>;
 
-/** A helper as screens and sessions know them: no PIN hash. */
-type Helper = Pick<HelperAccount, 'id' | 'name'>;
 
 export interface HelperSession {
   readonly token: string;
@@ -45,8 +43,12 @@ export interface HelperDesk {
   /** helper.unknown, helper.wrongPin {attemptsLeft}, helper.lockedOut {minutes}. */
   signIn(helperId: string, pin: string): Promise<HelperSession>;
   signOut(token: string): Promise<void>;
-  /** The helper a session token names while it is fresh (every use keeps it fresh), or helper.signedOut: for what only a signed-in helper may do. */
-  signedIn(token: string): Helper;
+  /**
+   * The helper a session token names while it is fresh (every use keeps it fresh), or
+   * helper.signedOut: for what only a signed-in helper may do. With `role`, only a technician
+   * passes (helper.technicianOnly).
+   */
+  signedIn(token: string, role?: 'technician'): Helper;
   /** What the helper did (an assisted step, a reprint…), in the audit log under their id; helper.signedOut when the session is over. */
   record(token: string, entry: { action: HelperAction; step?: string; dossier?: string }): Promise<void>;
   /** A person helped without a dossier; answers how many today (Vietnam time), this one included. */
@@ -97,14 +99,15 @@ export function createHelperDesk({
     session.lastUsed = now();
     return session.helper;
   };
-  const signedIn = (token: string) => {
+  const signedIn = (token: string, role?: 'technician') => {
     const helper = fresh(token);
     if (!helper) throw new KioskError('helper.signedOut');
+    if (role && helper.role !== role) throw new KioskError('helper.technicianOnly');
     return helper;
   };
 
   return {
-    list: () => helpers.map(({ id, name }) => ({ id, name })),
+    list: () => helpers.map(({ id, name, role }) => ({ id, name, role })),
     signIn: (helperId, pin) =>
       serially(async () => {
         const state = await readLockout();
@@ -116,7 +119,7 @@ export function createHelperDesk({
         if (await verifyPin(pin, account.pinHash)) {
           await writeLockout({ failures: 0, lockedUntil: null });
           const token = randomBytes(32).toString('base64url');
-          const helper = { id: account.id, name: account.name };
+          const helper = { id: account.id, name: account.name, role: account.role };
           sessions.set(token, { helper, lastUsed: now() });
           await audit.append({ action: 'helper.signIn', helper: account.id });
           return { token, helper };

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { KioskConfig, type KioskConfigInput } from '../../shared/config';
 import { KioskError } from '../../shared/errors';
@@ -11,8 +12,9 @@ import type { KeyProtection } from './vault';
 
 /**
  * Loads the kiosk's config file. A kiosk that was never set up runs on the defaults (the bundled
- * reference portal, simulated devices); a file that exists but is broken stops the start with a
- * clear error instead of silently falling back. Enrolment and atomic save come with issue 8.
+ * reference portal, simulated devices) and shows the setup wizard, which writes the file
+ * (electron/host/setup.ts); a file that exists but is broken stops the start with a clear error
+ * instead of silently falling back.
  */
 export async function loadConfig(file: string, overrides: KioskConfigInput = {}): Promise<KioskConfig> {
   let stored: unknown = {};
@@ -30,6 +32,9 @@ export async function loadConfig(file: string, overrides: KioskConfigInput = {})
   if (!parsed.success) throw new KioskError('config.invalid', { file }, { cause: parsed.error });
   return parsed.data;
 }
+
+/** Where a kiosk's enrolment with its portal is kept, in its data folder. */
+export const identityFile = (dataDir: string): string => path.join(dataDir, 'identity.json');
 
 const Jwk = z.record(z.string(), z.unknown());
 
@@ -60,7 +65,10 @@ interface IdentityOptions {
   protect: KeyProtection;
 }
 
-const inFlight = new Map<string, Promise<PortalIdentity>>();
+/** The kiosk's identity at its portal, and the commune the portal enrolled it for (its enrolment code's). */
+export type Enrolment = PortalIdentity & { commune: { code: string; name: string } };
+
+const inFlight = new Map<string, Promise<Enrolment>>();
 
 /**
  * The kiosk's enrolment with its portal: read from `file`, or made with the config's one-time
@@ -76,7 +84,7 @@ const inFlight = new Map<string, Promise<PortalIdentity>>();
  * The file holds the device's signing key, so it is protected like the vault key: safeStorage under
  * Electron, a 0600 file in the web host.
  */
-export function ensureIdentity(options: IdentityOptions): Promise<PortalIdentity> {
+export function ensureIdentity(options: IdentityOptions): Promise<Enrolment> {
   // One call per file at a time: two first calls must not each make a key, nor one overwrite the other's identity.
   const next = (inFlight.get(options.file) ?? Promise.resolve()).catch(() => undefined).then(() => loadOrEnrol(options));
   inFlight.set(options.file, next);
@@ -87,7 +95,7 @@ export function ensureIdentity(options: IdentityOptions): Promise<PortalIdentity
   return next;
 }
 
-async function loadOrEnrol(options: IdentityOptions): Promise<PortalIdentity> {
+async function loadOrEnrol(options: IdentityOptions): Promise<Enrolment> {
   const stored = await readFile(options.file).then(
     (sealed) => IdentityFile.parse(JSON.parse(options.protect.decrypt(sealed).toString('utf8'))),
     (error: NodeJS.ErrnoException) => {
@@ -101,6 +109,7 @@ async function loadOrEnrol(options: IdentityOptions): Promise<PortalIdentity> {
       kioskId: stored.kioskId,
       privateKey: createPrivateKey({ key: stored.privateKeyJwk as JsonWebKey, format: 'jwk' }),
       portalPublicKey: createPublicKey({ key: stored.portalPublicKeyJwk as JsonWebKey, format: 'jwk' }),
+      commune: stored.commune,
     };
   }
   if (!enrolmentCode) throw new KioskError('portal.notEnrolled');
@@ -114,5 +123,5 @@ async function loadOrEnrol(options: IdentityOptions): Promise<PortalIdentity> {
   const privateKey = createPrivateKey({ key: pending.privateKeyJwk as JsonWebKey, format: 'jwk' });
   const enrolled = await enrol({ baseUrl: url, timeoutMs, enrolmentCode, privateKey, kiosk: options.kiosk });
   await save({ portalUrl: url, kioskId: enrolled.identity.kioskId, commune: enrolled.commune, privateKeyJwk: pending.privateKeyJwk, portalPublicKeyJwk: enrolled.portalPublicKeyJwk });
-  return enrolled.identity;
+  return { ...enrolled.identity, commune: enrolled.commune };
 }

@@ -8,6 +8,7 @@ import { buildReportPdf } from '../../shared/reports/reportPdf';
 import { writeFileAtomic } from './atomicFile';
 import type { AuditLog } from './audit';
 import type { KioskFonts } from './fonts';
+import { writeHereAndOnDrives } from './usbDrives';
 
 /** "bao-cao-ngay-2026-11-24", "bao-cao-thang-2026-11": one file per period, replaced by a later one. */
 const fileName = (period: ReportPeriod) => (period.kind === 'day' ? `bao-cao-ngay-${period.date}` : `bao-cao-thang-${period.month}`);
@@ -60,19 +61,12 @@ export function createReports({
       });
       const t = createT('vi');
       const contents = { pdf: await buildReportPdf(report, fonts, t), csv: reportCsv(report, t) };
-      const files: string[] = [];
-      const write = async (folder: string) => {
+      const written = await writeHereAndOnDrives(usbDrives, { local: path.join(dataDir, 'reports'), onDrive: 'bao-cao' }, async (folder) => {
         await mkdir(folder, { recursive: true });
-        for (const [extension, data] of Object.entries(contents)) {
-          const file = path.join(folder, `${fileName(period)}.${extension}`);
-          await writeFileAtomic(file, data, 0o644);
-          files.push(file);
-        }
-      };
-      await write(path.join(dataDir, 'reports'));
-      // A stick pulled out or read-only fails on its own: the kiosk's copy is written already.
-      const failedDrives: string[] = [];
-      for (const drive of await usbDrives()) await write(path.join(drive, 'DVC-Kiosk', 'bao-cao')).catch(() => failedDrives.push(drive));
+        for (const [extension, data] of Object.entries(contents)) await writeFileAtomic(path.join(folder, `${fileName(period)}.${extension}`), data, 0o644);
+      });
+      const files = written.folders.flatMap((folder) => Object.keys(contents).map((extension) => path.join(folder, `${fileName(period)}.${extension}`)));
+      const { failedDrives } = written;
       return { report, files, failedDrives };
     },
   };

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 /** Where Linux desktops and udisks mount removable drives: /media/<user>/<label>, /run/media/<user>/<label>. */
 const REMOVABLE_ROOTS = ['/media/', '/run/media/'];
@@ -18,4 +19,24 @@ export async function usbDrives(configured: readonly string[] | null, mountsFile
     .split('\n')
     .map((line) => unescapeMountPath(line.split(' ')[1] ?? ''))
     .filter((mountPoint) => REMOVABLE_ROOTS.some((root) => mountPoint.startsWith(root)));
+}
+
+/**
+ * Files for people (reports, diagnostics, a self-test report): written to the kiosk's own folder
+ * first, then under `DVC-Kiosk/<onDrive>` on each USB drive. A stick pulled out, read-only or full
+ * fails on its own, after the kiosk's copy is safe. Answers the folders written and the drives that failed.
+ */
+export async function writeHereAndOnDrives(
+  drives: () => Promise<string[]>,
+  folders: { local: string; onDrive: string },
+  write: (folder: string) => Promise<void>,
+): Promise<{ folders: string[]; failedDrives: string[] }> {
+  await write(folders.local);
+  const written = [folders.local];
+  const failedDrives: string[] = [];
+  for (const drive of await drives()) {
+    const folder = path.join(drive, 'DVC-Kiosk', folders.onDrive);
+    await write(folder).then(() => written.push(folder), () => failedDrives.push(drive));
+  }
+  return { folders: written, failedDrives };
 }

@@ -5,20 +5,23 @@ import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { KeyboardField } from '../ui/keyboard/KeyboardField';
 import { Screen } from '../ui/Screen';
+import { useAppInfo } from '../ui/useAppInfo';
 import { useT } from '../ui/useT';
 import { feeText } from './procedureFacts';
 import { dropDraft, endSession } from './session';
 
-/** The procedures, most asked first, with a search that forgives missing diacritics and case. */
+/** The procedures this support point offers, most asked first, with a search that forgives missing diacritics and case. */
 export function PickProcedure() {
   const t = useT();
+  const offered = useAppInfo()?.procedures;
   const { locale, pickProcedure } = useStore();
   const [query, setQuery] = useState('');
   // Most citizens touch a procedure in the list: the keys come up only when the search box is
   // touched, and "Xong" puts them away; never on blur, which would move the list under a finger.
   const [typing, setTyping] = useState(false);
   const searchId = useId();
-  const found = search(query, catalogue().procedures, (procedure) => [procedure.name.vi, procedure.name.en, procedure.code]);
+  const procedures = catalogue().procedures.filter((procedure) => !offered || offered.includes(procedure.code));
+  const found = search(query, procedures, (procedure) => [procedure.name.vi, procedure.name.en, procedure.code]);
 
   return (
     <Screen

@@ -11,6 +11,7 @@ import { signOutHelper, startAssisting } from './helperSession';
 import { Queue } from './Queue';
 import { Reports } from './Reports';
 import { SignIn } from './SignIn';
+import { TechnicianDesk } from '../setup/TechnicianDesk';
 
 /** The helper's desk over the kiosk's screen: sign-in first, then the desk's own screens. */
 export function HelperDesk() {
@@ -18,6 +19,7 @@ export function HelperDesk() {
   const view = useStore((state) => state.desk);
   if (!signedIn) return <SignIn />;
   if (view === 'queue') return <Queue />;
+  if (view === 'technician') return <TechnicianDesk />;
   return view === 'reports' ? <Reports /> : <DeskHome />;
 }
 
@@ -71,6 +73,11 @@ function DeskHome() {
         <BigButton variant="secondary" onClick={() => openDesk('reports')}>
           {t('desk.reports')}
         </BigButton>
+        {helper?.role === 'technician' && (
+          <BigButton variant="secondary" onClick={() => openDesk('technician')}>
+            {t('desk.technician')}
+          </BigButton>
+        )}
       </div>
       {guidedToday !== null && (
         <p role="status" data-testid="guidance-today">

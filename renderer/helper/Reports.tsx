@@ -8,6 +8,7 @@ import { host } from '../host';
 import { reportFacts } from '../queue/reportFacts';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
+import { DriveFailures } from '../ui/DriveFailures';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
@@ -80,11 +81,7 @@ export function Reports() {
           <p role="status" data-testid="report-files">
             {t('report.saved')} {made.files.join(', ')}
           </p>
-          {made.failedDrives.map((drive) => (
-            <p key={drive} className="error" role="alert">
-              {t('report.usbFailed', { drive })}
-            </p>
-          ))}
+          <DriveFailures drives={made.failedDrives} />
           <CardFacts testId="report-totals" rows={reportLines(made.report, t).map(({ label, value }) => [label, reportValueText(value, t)] as const)} />
           {table.rows.length > 0 && (
             <table className="report-table" data-testid="report-procedures">

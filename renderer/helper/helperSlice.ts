@@ -5,10 +5,11 @@ export interface SignedInHelper {
   token: string;
   id: string;
   name: string;
+  role: 'helper' | 'technician';
 }
 
-/** The helper's desk: its first screen, the queue and the reports. */
-export type DeskView = 'home' | 'queue' | 'reports';
+/** The helper's desk: its first screen, the queue, the reports, and a technician's tools. */
+export type DeskView = 'home' | 'queue' | 'reports' | 'technician';
 
 export interface HelperSlice {
   helper: SignedInHelper | null;

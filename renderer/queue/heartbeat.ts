@@ -1,5 +1,5 @@
 import type { QueueHealth } from '../../shared/contract';
-import { isUnsent, UNSENT_STATUSES } from '../../shared/dossier/dossier';
+import { isUnsent, UNSENT_STATUSES, type DossierStatus } from '../../shared/dossier/dossier';
 import { host } from '../host';
 import { copyRows } from './copyOutbox';
 import { db, type KioskDb } from './db';
@@ -22,6 +22,13 @@ async function healthOf(unsent: ReadonlyArray<{ createdAt: string }>, queueStore
 /** The queue as the province's dashboard needs it: depth, the oldest unsent dossier's age, free space. */
 export async function queueHealth(database: KioskDb = db, now = Date.now()): Promise<QueueHealth> {
   return healthOf(await database.dossiers.where('status').anyOf([...UNSENT_STATUSES]).toArray(), 'indexedDb', now);
+}
+
+/** The heartbeat's figures and how many dossiers are in each state, for the technician's diagnostics bundle. */
+export async function queueDiagnostics(database: KioskDb = db, now = Date.now()): Promise<QueueHealth & { byStatus: Partial<Record<DossierStatus, number>> }> {
+  const byStatus: Partial<Record<DossierStatus, number>> = {};
+  await database.dossiers.each(({ status }) => void (byStatus[status] = (byStatus[status] ?? 0) + 1));
+  return { ...(await queueHealth(database, now)), byStatus };
 }
 
 /** The same from the host's sealed copies, when IndexedDB would not open: the province learns the kiosk needs a technician. */

@@ -19,6 +19,7 @@ async function setUp(clock = { ms: Date.parse('2026-11-24T08:00:00Z') }) {
   const helpers = [
     HelperAccount.parse({ id: 'lan', name: 'Nguyễn Thị Lan', pinHash: await hashPin('246810', ITERATIONS) }),
     HelperAccount.parse({ id: 'minh', name: 'Trần Văn Minh', pinHash: await hashPin('135790', ITERATIONS) }),
+    HelperAccount.parse({ id: 'ky', name: 'Lê Văn Kỹ', pinHash: await hashPin('975310', ITERATIONS), role: 'technician' }),
   ];
   const auditFile = path.join(data.dir, 'audit.jsonl');
   const desk = () =>
@@ -56,7 +57,7 @@ describe('helper sign-in', () => {
     const helpers = desk();
     expect(await codeOf(helpers.signIn('lan', '135790'))).toBe('helper.wrongPin');
     const session = await helpers.signIn('lan', '246810');
-    expect(session.helper).toEqual({ id: 'lan', name: 'Nguyễn Thị Lan' });
+    expect(session.helper).toEqual({ id: 'lan', name: 'Nguyễn Thị Lan', role: 'helper' });
     expect(helpers.signedIn(session.token)).toEqual(session.helper);
     await helpers.signOut(session.token);
     expect(() => helpers.signedIn(session.token)).toThrow(expect.objectContaining({ code: 'helper.signedOut' }));
@@ -104,6 +105,16 @@ describe('helper sign-in', () => {
     const helpers = desk();
     const codes = await Promise.all(Array.from({ length: 6 }, () => codeOf(helpers.signIn('lan', '975310'))));
     expect(codes.sort()).toEqual(['helper.lockedOut', 'helper.lockedOut', 'helper.wrongPin', 'helper.wrongPin', 'helper.wrongPin', 'helper.wrongPin']);
+  });
+
+  test("a technician's tools open to a technician's session only", async () => {
+    const { desk } = await setUp();
+    const helpers = desk();
+    expect(helpers.list().map(({ id, role }) => [id, role])).toEqual([['lan', 'helper'], ['minh', 'helper'], ['ky', 'technician']]);
+    const helper = await helpers.signIn('lan', '246810');
+    const technician = await helpers.signIn('ky', '975310');
+    expect(() => helpers.signedIn(helper.token, 'technician')).toThrow(expect.objectContaining({ code: 'helper.technicianOnly' }));
+    expect(helpers.signedIn(technician.token, 'technician').id).toBe('ky');
   });
 
   test('a session unused for the session time is gone', async () => {

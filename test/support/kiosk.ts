@@ -6,7 +6,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
 import { KioskConfig, type KioskConfigInput } from '../../shared/config';
 import { startWebHost, type WebHost } from '../../electron/webhost';
-import { createLogger } from '../../electron/host/log';
+import { createFileLogger, createLogger } from '../../electron/host/log';
 import { chromiumFlags, CHROMIUM_PATH } from '../../scripts/chromium';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { startRawPortListener, type RawPortListener } from './escpos';
@@ -48,6 +48,13 @@ export interface KioskOptions {
   link?: boolean | Omit<FaultProxyOptions, 'target'>;
   /** Serve the queue harness (test/harness) instead of the kiosk's screens. */
   harness?: boolean;
+  /**
+   * A kiosk never set up, as a fresh install is: no config file (the setup wizard writes
+   * `<dataDir>/kiosk-config.json`), no helpers, no enrolment code; only the portal's address.
+   */
+  fresh?: boolean;
+  /** Log to daily files in the data folder, as `npm start` and Electron do, rather than to memory. */
+  fileLog?: boolean;
 }
 
 /**
@@ -60,14 +67,17 @@ export async function startKiosk(config: KioskConfigInput = {}, options: KioskOp
   const link = options.link
     ? await startFaultProxy({ ...(options.link === true ? {} : options.link), target: { host: '127.0.0.1', port: Number(new URL(portal.url).port) } })
     : null;
-  const { code } = portal.createEnrolmentCode();
+  const portalUrl = link?.url ?? portal.url;
+  const fileLog = options.fileLog ? createFileLogger({ dataDir: data.dir, echo: () => undefined }) : null;
   const webHost = await startWebHost({
-    config: KioskConfig.parse({ portal: { url: link?.url ?? portal.url, enrolmentCode: code }, helpers: [await testHelperAccount()], ...config }),
+    ...(options.fresh
+      ? { config: KioskConfig.parse({ portal: { url: portalUrl }, ...config }), configFile: path.join(data.dir, 'kiosk-config.json') }
+      : { config: KioskConfig.parse({ portal: { url: portalUrl, enrolmentCode: portal.createEnrolmentCode().code }, helpers: [await testHelperAccount()], ...config }) }),
     rendererDir: options.harness ? await buildQueueHarness() : rendererDir,
     dataDir: data.dir,
     assetsDir,
     version: '0.0.0-test',
-    log: memoryLogger().log,
+    log: fileLog ?? memoryLogger().log,
   });
   return {
     portalUrl: portal.url,
@@ -77,6 +87,7 @@ export async function startKiosk(config: KioskConfigInput = {}, options: KioskOp
     webHost,
     async close() {
       await webHost.close();
+      await fileLog?.close();
       await link?.close();
       await portal.app.close();
       data.remove();

@@ -1,12 +1,12 @@
 import { useRef, useState } from 'react';
-import { communesOf, provinces, searchCommunes, unitByCode } from '../../../shared/adminUnits';
+import { unitByCode } from '../../../shared/adminUnits';
 import type { AddressAnswer } from '../../../shared/dossier/formEngine';
+import { CommunePicker } from '../../ui/CommunePicker';
 import { KeyboardDock, KeyboardInput, submitFormOf } from '../../ui/keyboard/KeyboardField';
 import { useT } from '../../ui/useT';
 import type { FieldProps } from './FieldProps';
 
 const emptyAddress: AddressAnswer = { provinceCode: '', communeCode: '', detail: '' };
-const MAX_SHOWN = 8;
 /** The engine's limit for the detail. */
 const DETAIL_MAX = 200;
 
@@ -21,7 +21,6 @@ export function AddressField({ value, onChange, inputId, describedBy, invalid }:
   const address = typeof value === 'object' ? value : emptyAddress;
   const [query, setQuery] = useState('');
   const set = (patch: Partial<AddressAnswer>) => onChange({ ...address, ...patch });
-  const communes = address.provinceCode ? searchCommunes(query, { provinceCode: address.provinceCode }).slice(0, MAX_SHOWN) : [];
   const chosen = address.communeCode ? unitByCode(address.communeCode) : undefined;
   // The keys type into the commune search while it is on screen, until the detail box is touched.
   const [typingDetail, setTypingDetail] = useState(false);
@@ -39,57 +38,17 @@ export function AddressField({ value, onChange, inputId, describedBy, invalid }:
   return (
     <>
       <div className="address-field">
-        <label htmlFor={inputId}>{t('field.address.province')}</label>
-        <select
-          id={inputId}
-          className="text-input"
-          value={address.provinceCode}
-          aria-describedby={describedBy}
-          aria-invalid={invalid}
-          onChange={(event) => searchAgain({ provinceCode: event.target.value })}
-        >
-          <option value="">{t('field.address.choose')}</option>
-          {provinces().map((province) => (
-            <option key={province.code} value={province.code}>
-              {province.name}
-            </option>
-          ))}
-        </select>
-        {address.provinceCode && (
-          <>
-            <label htmlFor={`${inputId}-commune`}>{t('field.address.commune')}</label>
-            {chosen ? (
-              <p className="chosen">
-                <strong>{chosen.name}</strong>{' '}
-                <button type="button" className="link-button" onClick={() => searchAgain({})}>
-                  {t('field.address.change')}
-                </button>
-              </p>
-            ) : (
-              <>
-                <KeyboardInput
-                  id={`${inputId}-commune`}
-                  className="text-input"
-                  type="search"
-                  value={query}
-                  active={keysOnSearch}
-                  onFocus={() => setTypingDetail(false)}
-                  onChange={setQuery}
-                />
-                <ul className="commune-list">
-                  {communes.map((commune) => (
-                    <li key={commune.code}>
-                      <button type="button" className="choice" onClick={() => set({ communeCode: commune.code })}>
-                        {commune.name}
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-                {communesOf(address.provinceCode).length > 0 && communes.length === 0 && <p>{t('field.address.noCommune')}</p>}
-              </>
-            )}
-          </>
-        )}
+        <CommunePicker
+          inputId={inputId}
+          value={address}
+          onChange={(choice) => (choice.communeCode ? set(choice) : searchAgain(choice))}
+          query={query}
+          onQuery={setQuery}
+          keysActive={keysOnSearch}
+          onSearchFocus={() => setTypingDetail(false)}
+          describedBy={describedBy}
+          invalid={invalid}
+        />
         <label htmlFor={`${inputId}-detail`}>{t('field.address.detail')}</label>
         <KeyboardInput
           ref={detailBox}

@@ -32,8 +32,8 @@ export interface ReceiptFonts {
   regular: Uint8Array;
 }
 
-type RenderMode = 'text' | 'raster';
-const renderModeFor = (profile: PrinterProfile): RenderMode => (profile.codePage ? 'text' : 'raster');
+export type RenderMode = 'text' | 'raster';
+export const renderModeFor = (profile: PrinterProfile): RenderMode => (profile.codePage ? 'text' : 'raster');
 
 export async function renderReceipt(markup: string, profile: PrinterProfile, fonts: ReceiptFonts): Promise<Uint8Array> {
   return renderModeFor(profile) === 'text' ? renderText(markup, profile) : renderRaster(markup, profile, fonts);

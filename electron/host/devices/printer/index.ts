@@ -2,9 +2,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeviceStatus } from '../../../../shared/contract';
 import { shortReference } from '../../../../shared/dossier/dossier';
+import type { ErrorParams } from '../../../../shared/errors';
 import { receiptMarkup, type ReceiptData } from '../../../../shared/receipt';
 import type { Device } from '../index';
-import type { ReceiptPrinterConfig } from '../../../../shared/config';
+import type { PrinterProfile, ReceiptPrinterConfig } from '../../../../shared/config';
 import { createCupsTransport } from './cups';
 import { renderReceipt, type ReceiptFonts } from './escpos';
 import { createSimulatedPrinterLine } from './simulator';
@@ -19,7 +20,14 @@ import { createWindowsTransport } from './windows';
  * fails with a `printer.*` code the citizen's screen can show.
  */
 export interface ReceiptPrinter extends Device {
+  /** The paper and code page it renders for; the self-test's test receipt states them. */
+  readonly profile: PrinterProfile;
   print(receipt: ReceiptData): Promise<void>;
+  /**
+   * Prints any receiptline document the same way (the self-test's test receipt and report);
+   * `params` go into a failure's params, to name what was being printed.
+   */
+  printMarkup(markup: string, params?: ErrorParams): Promise<void>;
 }
 
 /** How long a two-way printer gets to answer each status request before it counts as offline. */
@@ -63,25 +71,28 @@ export function printerOn(
     for (const listener of listeners) listener(status);
   };
   const connecting = options.connectDelayMs ? setTimeout(() => setState('ready'), options.connectDelayMs) : undefined;
+  const printMarkup = async (markup: string, params: ErrorParams = {}) => {
+    setState('busy');
+    try {
+      const job = await renderReceipt(markup, config, fonts);
+      await sendJob(transport, job, options.statusTimeoutMs);
+      setState('ready');
+    } catch (error) {
+      const failure = asPrinterError(error, params);
+      setState(failure.code === 'printer.notFound' || failure.code === 'printer.offline' ? 'offline' : 'error');
+      throw failure;
+    }
+  };
 
   return {
+    profile: { paper: config.paper, codePage: config.codePage, upsideDown: config.upsideDown },
     status: () => status,
     onStatus(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async print(receipt) {
-      setState('busy');
-      try {
-        const job = await renderReceipt(receiptMarkup(receipt), config, fonts);
-        await sendJob(transport, job, options.statusTimeoutMs);
-        setState('ready');
-      } catch (error) {
-        const failure = asPrinterError(error, { dossier: shortReference(receipt.dossierId) });
-        setState(failure.code === 'printer.notFound' || failure.code === 'printer.offline' ? 'offline' : 'error');
-        throw failure;
-      }
-    },
+    print: (receipt) => printMarkup(receiptMarkup(receipt), { dossier: shortReference(receipt.dossierId) }),
+    printMarkup,
     async close() {
       clearTimeout(connecting);
       listeners.clear();

@@ -1,4 +1,4 @@
-import { KioskError } from '../../../../shared/errors';
+import { KioskError, type ErrorParams } from '../../../../shared/errors';
 import { statusProblem, statusRequest, type RealTimeStatus, type StatusRequest } from './status';
 
 /** A two-way line to the printer, open for one job: write bytes, read the printer's answers. */
@@ -50,5 +50,5 @@ export async function sendJob(transport: PrinterTransport, job: Uint8Array, stat
 }
 
 /** Errors from a transport are codes; anything unexpected is `printer.failed`, its cause kept for the log. */
-export const asPrinterError = (error: unknown, params: Record<string, string> = {}): KioskError =>
+export const asPrinterError = (error: unknown, params: ErrorParams = {}): KioskError =>
   error instanceof KioskError ? error : new KioskError('printer.failed', params, { cause: error });

@@ -1,0 +1,282 @@
+import { useState } from 'react';
+import { provinceByCode, searchCommunes, unitByCode } from '../../shared/adminUnits';
+import type { PaperWidth } from '../../shared/config';
+import { toKioskError, type KioskErrorShape } from '../../shared/errors';
+import { SetupAnswers, type SetupOutcome, type SetupPerson } from '../../shared/setup';
+import { catalogue } from '../catalogue';
+import { signOutHelper } from '../helper/helperSession';
+import { host } from '../host';
+import { useStore } from '../store';
+import { BigButton } from '../ui/BigButton';
+import { CommunePicker, type CommuneChoice } from '../ui/CommunePicker';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import { KeyboardDock } from '../ui/keyboard/KeyboardField';
+import { Screen } from '../ui/Screen';
+import { useT } from '../ui/useT';
+import { DeviceTest } from './DeviceTest';
+import { PinStep, StepForm, TextStep } from './steps';
+
+const STEPS = ['welcome', 'commune', 'name', 'portalUrl', 'enrolmentCode', 'technicianName', 'technicianPin', 'helpers', 'procedures', 'paper', 'review'] as const;
+type Step = (typeof STEPS)[number] | 'helperName' | 'helperPin' | 'done' | 'devices';
+
+interface Draft {
+  commune: CommuneChoice;
+  name: string;
+  portalUrl: string;
+  enrolmentCode: string;
+  technician: SetupPerson;
+  helpers: SetupPerson[];
+  /** A helper being added: the name is typed before the PIN. */
+  newHelperName: string;
+  procedures: string[];
+  paper: PaperWidth;
+}
+
+const isUrl = (text: string) => SetupAnswers.shape.portal.shape.url.safeParse(text.trim()).success;
+
+/**
+ * The technician's first-run setup (issue 8): where the kiosk serves, what it is called, which portal
+ * it sends to and the one-time code that enrols it, the technician's and helpers' PINs, the
+ * procedures offered and the printer's paper. One thing per screen, in order; the review lists it
+ * all, each line with its way back to change it. Saving enrols at once where the portal can be
+ * reached, and otherwise on the first sync; the kiosk then starts afresh on its new config.
+ */
+export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
+  const t = useT();
+  const locale = useStore((state) => state.locale);
+  const procedures = catalogue().procedures;
+  const [step, setStep] = useState<Step>('welcome');
+  // From the review, a changed answer returns to the review rather than walking every step again.
+  const [reviewing, setReviewing] = useState(false);
+  const [draft, setDraft] = useState<Draft>({
+    commune: { provinceCode: '', communeCode: '' },
+    name: '',
+    portalUrl,
+    enrolmentCode: '',
+    technician: { name: '', pin: '' },
+    helpers: [],
+    newHelperName: '',
+    procedures: procedures.map((procedure) => procedure.code),
+    paper: '80mm',
+  });
+  const [communeQuery, setCommuneQuery] = useState('');
+  const [saving, setSaving] = useState(false);
+  const [problem, setProblem] = useState<KioskErrorShape | null>(null);
+  const [outcome, setOutcome] = useState<SetupOutcome | null>(null);
+
+  const update = (patch: Partial<Draft>) => setDraft((current) => ({ ...current, ...patch }));
+  const go = (to: Step) => () => setStep(to);
+  const following = (from: (typeof STEPS)[number]): Step => (reviewing ? 'review' : STEPS[STEPS.indexOf(from) + 1]!);
+  const preceding = (from: (typeof STEPS)[number]): Step => (reviewing ? 'review' : STEPS[Math.max(0, STEPS.indexOf(from) - 1)]!);
+  const nav = (from: (typeof STEPS)[number]) => ({ onBack: go(preceding(from)), onNext: go(following(from)) });
+  const unit = unitByCode(draft.commune.communeCode);
+
+  const save = () => {
+    setSaving(true);
+    setProblem(null);
+    const answers: SetupAnswers = {
+      communeCode: draft.commune.communeCode,
+      name: draft.name,
+      portal: { url: draft.portalUrl.trim(), enrolmentCode: draft.enrolmentCode.trim() },
+      technician: draft.technician,
+      helpers: draft.helpers,
+      procedures: draft.procedures,
+      paper: draft.paper,
+    };
+    host()
+      .call('setup.save', answers)
+      .then(
+        (saved) => {
+          // The technician stays signed in to test the devices before the kiosk opens.
+          useStore.getState().signedIn({ token: saved.technician.token, ...saved.technician.helper });
+          setOutcome(saved);
+          setStep('done');
+        },
+        (error: unknown) => setProblem(toKioskError(error).toShape()),
+      )
+      .finally(() => setSaving(false));
+  };
+
+  switch (step) {
+    case 'welcome':
+      return (
+        <Screen title={t('setup.welcomeTitle')} caption={t('setup.caption')} actions={<BigButton onClick={go('commune')}>{t('setup.begin')}</BigButton>}>
+          <p>{t('setup.welcomeText')}</p>
+          <ul>
+            <li>{t('setup.needCommune')}</li>
+            <li>{t('setup.needPortal')}</li>
+            <li>{t('setup.needPeople')}</li>
+          </ul>
+        </Screen>
+      );
+    case 'commune': {
+      const searching = draft.commune.provinceCode !== '' && !unit;
+      // "Xong" on the keys takes the commune once the search leaves only one.
+      const onlyMatch = () => {
+        const matches = searchCommunes(communeQuery, { provinceCode: draft.commune.provinceCode });
+        if (matches.length === 1) update({ commune: { ...draft.commune, communeCode: matches[0]!.code } });
+      };
+      return (
+        <StepForm
+          title={t('setup.communeTitle')}
+          titleFor="setup-commune"
+          onBack={nav('commune').onBack}
+          ready={unit !== undefined}
+          onSubmit={() => {
+            // The kiosk's name starts from its commune; the technician may change it on the next screen.
+            if (unit && draft.name === '') update({ name: t('setup.defaultName', { commune: `${unit.type} ${unit.shortName}` }) });
+            setStep(following('commune'));
+          }}
+        >
+          <div className="address-field">
+            <CommunePicker inputId="setup-commune" value={draft.commune} onChange={(commune) => update({ commune })} query={communeQuery} onQuery={setCommuneQuery} keysActive={searching} />
+          </div>
+          {searching && <KeyboardDock value={communeQuery} onChange={setCommuneQuery} mode="text" onDone={onlyMatch} />}
+        </StepForm>
+      );
+    }
+    case 'name':
+      return <TextStep {...nav('name')} title={t('setup.nameTitle')} help={t('setup.nameHelp')} value={draft.name} onChange={(name) => update({ name })} problem={(name) => (name.trim() === '' ? 'setup.required' : null)} />;
+    case 'portalUrl':
+      return (
+        <TextStep {...nav('portalUrl')} title={t('setup.portalTitle')} help={t('setup.portalHelp')} type="url" value={draft.portalUrl} onChange={(url) => update({ portalUrl: url })} problem={(url) => (isUrl(url) ? null : 'setup.badUrl')} />
+      );
+    case 'enrolmentCode':
+      return (
+        <TextStep {...nav('enrolmentCode')} title={t('setup.codeTitle')} help={t('setup.codeHelp')} value={draft.enrolmentCode} onChange={(code) => update({ enrolmentCode: code })} problem={(code) => (code.trim() === '' ? 'setup.required' : null)} />
+      );
+    case 'technicianName':
+      return (
+        <TextStep {...nav('technicianName')} title={t('setup.technicianTitle')} help={t('setup.technicianHelp')} value={draft.technician.name} onChange={(name) => update({ technician: { ...draft.technician, name } })} problem={(name) => (name.trim() === '' ? 'setup.required' : null)} />
+      );
+    case 'technicianPin':
+      return <PinStep name={draft.technician.name} onBack={nav('technicianPin').onBack} onPin={(pin) => {
+        update({ technician: { ...draft.technician, pin } });
+        setStep(following('technicianPin'));
+      }} />;
+    case 'helpers':
+      return (
+        <StepForm title={t('setup.helpersTitle')} onBack={nav('helpers').onBack} onSubmit={nav('helpers').onNext}>
+          <p>{t('setup.helpersHelp')}</p>
+          <ul className="setup-people">
+            {draft.helpers.map((helper, index) => (
+              <li key={index}>
+                <strong>{helper.name}</strong>{' '}
+                <button type="button" className="link-button" onClick={() => update({ helpers: draft.helpers.filter((_, i) => i !== index) })}>
+                  {t('setup.removeHelper', { name: helper.name })}
+                </button>
+              </li>
+            ))}
+          </ul>
+          <BigButton variant="secondary" onClick={() => { update({ newHelperName: '' }); setStep('helperName'); }}>
+            {t('setup.addHelper')}
+          </BigButton>
+        </StepForm>
+      );
+    case 'helperName':
+      return (
+        <TextStep onBack={go('helpers')} onNext={go('helperPin')} title={t('setup.helperNameTitle')} value={draft.newHelperName} onChange={(name) => update({ newHelperName: name })} problem={(name) => (name.trim() === '' ? 'setup.required' : null)} />
+      );
+    case 'helperPin':
+      return <PinStep name={draft.newHelperName} onBack={go('helperName')} onPin={(pin) => {
+        update({ helpers: [...draft.helpers, { name: draft.newHelperName.trim(), pin }] });
+        setStep('helpers');
+      }} />;
+    case 'procedures':
+      return (
+        <StepForm title={t('setup.proceduresTitle')} onBack={nav('procedures').onBack} onSubmit={nav('procedures').onNext} ready={draft.procedures.length > 0}>
+          {draft.procedures.length === 0 && <p className="error" role="alert">{t('setup.noProcedure')}</p>}
+          <div className="choices">
+            {procedures.map((procedure) => (
+              <label key={procedure.code} className="choice">
+                <input
+                  type="checkbox"
+                  checked={draft.procedures.includes(procedure.code)}
+                  onChange={(event) =>
+                    update({ procedures: event.target.checked ? [...draft.procedures, procedure.code] : draft.procedures.filter((code) => code !== procedure.code) })
+                  }
+                />
+                {procedure.name[locale]}
+              </label>
+            ))}
+          </div>
+        </StepForm>
+      );
+    case 'paper':
+      return (
+        <StepForm title={t('setup.paperTitle')} onBack={nav('paper').onBack} onSubmit={nav('paper').onNext}>
+          <p>{t('setup.paperHelp')}</p>
+          <div className="choices" role="radiogroup" aria-labelledby="step-title">
+            {(['80mm', '58mm'] as const).map((paper) => (
+              <label key={paper} className="choice">
+                <input type="radio" name="paper" checked={draft.paper === paper} onChange={() => update({ paper })} />
+                {t(paper === '80mm' ? 'setup.paper80' : 'setup.paper58')}
+              </label>
+            ))}
+          </div>
+        </StepForm>
+      );
+    case 'review': {
+      const edit = (to: Step) => () => {
+        setReviewing(true);
+        setProblem(null);
+        setStep(to);
+      };
+      const rows: Array<[string, string, Step]> = [
+        [t('setup.reviewCommune'), unit ? `${unit.name}, ${provinceByCode(unit.provinceCode)?.name ?? ''}` : '', 'commune'],
+        [t('setup.reviewName'), draft.name, 'name'],
+        [t('setup.reviewPortal'), draft.portalUrl, 'portalUrl'],
+        [t('setup.reviewCode'), draft.enrolmentCode, 'enrolmentCode'],
+        [t('setup.reviewTechnician'), draft.technician.name, 'technicianName'],
+        [t('setup.reviewHelpers'), draft.helpers.map((helper) => helper.name).join(', ') || t('setup.noHelpers'), 'helpers'],
+        [t('setup.reviewProcedures'), t('setup.procedureCount', { count: draft.procedures.length, total: procedures.length }), 'procedures'],
+        [t('setup.reviewPaper'), draft.paper, 'paper'],
+      ];
+      return (
+        <StepForm title={t('setup.reviewTitle')} onBack={go('paper')} onSubmit={save} ready={!saving} nextLabel={saving ? t('setup.saving') : t('setup.save')}>
+          <ErrorAlert code={problem?.code} params={problem?.params} />
+          <dl className="answers" data-testid="setup-review">
+            {rows.map(([label, value, to]) => (
+              <div key={to} className="answer">
+                <dt>{label}</dt>
+                <dd>{value}</dd>
+                <dd>
+                  <BigButton variant="secondary" aria-label={t('review.changeLabel', { label })} onClick={edit(to)}>
+                    {t('review.change')}
+                  </BigButton>
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </StepForm>
+      );
+    }
+    case 'done':
+      return (
+        <Screen
+          title={t('setup.doneTitle')}
+          caption={t('setup.caption')}
+          actions={
+            <>
+              <BigButton variant="secondary" onClick={go('devices')}>
+                {t('setup.testDevices')}
+              </BigButton>
+              {/* The host now runs on the new config: the page starts again on it, at the start screen. */}
+              <BigButton
+                onClick={() => {
+                  signOutHelper();
+                  window.location.reload();
+                }}
+              >
+                {t('setup.startServing')}
+              </BigButton>
+            </>
+          }
+        >
+          <p role="status">{outcome?.enrolment.state === 'enrolled' ? t('setup.enrolled', { kioskId: outcome.enrolment.kioskId }) : t('setup.enrolWaiting')}</p>
+        </Screen>
+      );
+    case 'devices':
+      return <DeviceTest onBack={go('done')} />;
+  }
+}

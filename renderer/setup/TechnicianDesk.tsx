@@ -1,0 +1,74 @@
+import { useState } from 'react';
+import type { MethodOutput } from '../../shared/contract';
+import { toKioskError, type ErrorCode } from '../../shared/errors';
+import { signOutHelper } from '../helper/helperSession';
+import { host } from '../host';
+import { queueDiagnostics } from '../queue/heartbeat';
+import { useStore } from '../store';
+import { BigButton } from '../ui/BigButton';
+import { DriveFailures } from '../ui/DriveFailures';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import { Screen } from '../ui/Screen';
+import { useT } from '../ui/useT';
+import { DeviceTest } from './DeviceTest';
+
+/**
+ * A technician's tools on the desk: the device self-test, and the diagnostics bundle to a USB
+ * stick, to send to whoever looks after the kiosks (logs with personal data masked, the config
+ * without secrets, devices and the queue's figures).
+ */
+export function TechnicianDesk() {
+  const t = useT();
+  const helper = useStore((state) => state.helper);
+  const openDesk = useStore((state) => state.openDesk);
+  const [exported, setExported] = useState<MethodOutput<'diagnostics.export'> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<ErrorCode | null>(null);
+  const [testing, setTesting] = useState(false);
+
+  const exportDiagnostics = async () => {
+    if (!helper) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      setExported(await host().call('diagnostics.export', { token: helper.token, queue: await queueDiagnostics() }));
+    } catch (error) {
+      const { code } = toKioskError(error);
+      if (code === 'helper.signedOut') signOutHelper();
+      setFailure(code);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (testing) return <DeviceTest onBack={() => setTesting(false)} />;
+  return (
+    <Screen
+      title={t('technician.title')}
+      actions={
+        <BigButton variant="secondary" onClick={() => openDesk('home')}>
+          {t('nav.back')}
+        </BigButton>
+      }
+    >
+      <ErrorAlert code={failure} />
+      <div className="choices">
+        <BigButton variant="secondary" onClick={() => setTesting(true)}>
+          {t('technician.devices')}
+        </BigButton>
+        <BigButton variant="secondary" disabled={busy} onClick={() => void exportDiagnostics()}>
+          {t('technician.diagnostics')}
+        </BigButton>
+      </div>
+      {busy && <p role="status">{t('technician.exporting')}</p>}
+      {exported && (
+        <>
+          <p role="status" data-testid="diagnostics-folders">
+            {t(exported.folders.length > 1 ? 'technician.exported' : 'technician.exportedNoUsb')} {exported.folders.slice(1).join(', ')}
+          </p>
+          <DriveFailures drives={exported.failedDrives} />
+        </>
+      )}
+    </Screen>
+  );
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { Helper, PaperWidth } from './config';
+import { fold } from './text';
+
+/** A helper's or technician's PIN as typed: digits only, long enough that the lockout makes guessing hopeless. */
+export const Pin = z.string().regex(/^\d{6,12}$/, '6 to 12 digits');
+
+const Person = z.object({ name: z.string().trim().min(1).max(80), pin: Pin });
+export type SetupPerson = z.infer<typeof Person>;
+
+/**
+ * What the technician answers in the first-run setup wizard (renderer/setup/), which the host turns
+ * into the kiosk's config file (electron/host/setup.ts). PINs cross to the host once, here, and
+ * only their hashes are kept.
+ */
+export const SetupAnswers = z.object({
+  /** A commune, ward or special zone of the 2025 units (shared/adminUnits.ts): 5 digits. */
+  communeCode: z.string().regex(/^\d{5}$/),
+  /** How receipts, reports and the portal name this support point. */
+  name: z.string().trim().min(1).max(60),
+  portal: z.object({
+    url: z.url({ protocol: /^https?$/ }),
+    /** The portal operator's one-time code, handed to the technician for this kiosk. */
+    enrolmentCode: z.string().trim().min(1).max(100),
+  }),
+  technician: Person,
+  helpers: z.array(Person).max(30),
+  /** The catalogue's procedure codes this support point offers; at least one. */
+  procedures: z.array(z.string().min(1)).min(1),
+  paper: PaperWidth,
+});
+export type SetupAnswers = z.infer<typeof SetupAnswers>;
+
+/**
+ * How the enrolment went (done, or left for the first sync because the portal could not be reached
+ * today), and the technician, signed in to test the devices before the kiosk opens.
+ */
+export const SetupOutcome = z.object({
+  enrolment: z.discriminatedUnion('state', [
+    z.object({ state: z.literal('enrolled'), kioskId: z.string().min(1) }),
+    z.object({ state: z.literal('waiting') }),
+  ]),
+  technician: z.object({ token: z.string(), helper: Helper }),
+});
+export type SetupOutcome = z.infer<typeof SetupOutcome>;
+
+/**
+ * An audit-log id for a person, from their name: "Nguyễn Thị Lan" → `nguyen-thi-lan`, then
+ * `nguyen-thi-lan-2` when that is taken. Ids, not names, go in the audit log.
+ */
+export function personId(name: string, taken: ReadonlySet<string>): string {
+  const base = fold(name).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 28) || 'nguoi';
+  let id = base;
+  for (let n = 2; taken.has(id); n += 1) id = `${base}-${n}`;
+  return id;
+}

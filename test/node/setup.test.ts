@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { KioskConfig, type KioskConfigInput } from '../../shared/config';
+import { personId, type SetupAnswers } from '../../shared/setup';
+import { verifyPin } from '../../electron/host/helpers';
+import { loadCatalogue } from '../../electron/host/catalogue';
+import { configFileFromAnswers, createSetupHost } from '../../electron/host/setup';
+import { startReferencePortal } from '../../scripts/reference-portal/server';
+import { assetsDir, memoryLogger, tempDir } from '../support/kiosk';
+import { codeOf } from '../support/errors';
+import { startFaultProxy } from '../support/faultProxy';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const answers = (patch: Partial<SetupAnswers> = {}): SetupAnswers => ({
+  communeCode: '22651',
+  name: 'Điểm hỗ trợ dịch vụ công xã Diên Khánh',
+  portal: { url: 'http://127.0.0.1:9', enrolmentCode: 'unused' },
+  technician: { name: 'Trần Văn Kỹ', pin: '135790' },
+  helpers: [
+    { name: 'Nguyễn Thị Lan', pin: '246810' },
+    { name: 'Nguyễn  Thị Lan', pin: '975310' },
+  ],
+  procedures: ['1.001193'],
+  paper: '58mm',
+  ...patch,
+});
+
+/** A fresh kiosk (no config file) beside a reference portal, and how to read what the wizard wrote. */
+async function setUp(config: KioskConfigInput = {}) {
+  const data = tempDir('setup');
+  const portal = await startReferencePortal({ dbFile: path.join(data.dir, 'portal.sqlite'), port: 0, uploadDir: path.join(data.dir, 'uploads') });
+  const configFile = path.join(data.dir, 'kiosk-config.json');
+  const host = createSetupHost({
+    config: KioskConfig.parse({ portal: { url: portal.url }, devices: { printer: { driver: 'simulator', connectDelayMs: 10 } }, ...config }),
+    configFile,
+    kind: 'web',
+    version: '0.0.0-test',
+    dataDir: data.dir,
+    assetsDir,
+    log: memoryLogger().log,
+  });
+  cleanups.push(data.remove, () => portal.app.close(), () => host.close());
+  const written = () => JSON.parse(readFileSync(configFile, 'utf8')) as KioskConfigInput;
+  return { portal, host, configFile, written };
+}
+
+describe('the wizard\'s answers as a config file', () => {
+  test('people get ids from their names and PIN hashes, never the PINs; devices stay, written out; paper as chosen', async () => {
+    const running = KioskConfig.parse({});
+    const file = await configFileFromAnswers(running, answers(), await loadCatalogue(assetsDir));
+    const config = KioskConfig.parse(file);
+    expect(config.helpers.map(({ id, name, role }) => ({ id, name, role }))).toEqual([
+      { id: 'tran-van-ky', name: 'Trần Văn Kỹ', role: 'technician' },
+      { id: 'nguyen-thi-lan', name: 'Nguyễn Thị Lan', role: 'helper' },
+      { id: 'nguyen-thi-lan-2', name: 'Nguyễn  Thị Lan', role: 'helper' },
+    ]);
+    expect(JSON.stringify(file)).not.toMatch(/135790|246810|975310/);
+    expect(await verifyPin('246810', config.helpers[1]!.pinHash)).toBe(true);
+    expect(config.commune).toEqual({ code: '22651', name: 'Xã Diên Khánh' });
+    expect(config.devices.printer?.paper).toBe('58mm');
+    expect(Object.keys(config.devices).sort()).toEqual(['cardReader', 'documentScanner', 'printer', 'qrScanner']);
+    expect(config.procedures).toEqual(['1.001193']);
+  });
+
+  test.each([
+    ['a commune code that is no 2025 unit', { communeCode: '99999' }],
+    ['a procedure the catalogue lacks', { procedures: ['9.999999'] }],
+  ])('%s is refused as bad input', async (_, patch) => {
+    expect(await codeOf(configFileFromAnswers(KioskConfig.parse({}), answers(patch), await loadCatalogue(assetsDir)))).toBe('host.badInput');
+  });
+
+  test('an id from a name: no diacritics, đ as d, one dash between words, numbered when taken', () => {
+    expect(personId('Đặng  Thị Ánh-Tuyết', new Set())).toBe('dang-thi-anh-tuyet');
+    expect(personId('Lan', new Set(['lan', 'lan-2']))).toBe('lan-3');
+    expect(personId('***', new Set())).toBe('nguoi');
+  });
+});
+
+describe('first-run setup', () => {
+  test('enrols, writes the config without the spent code, and the host starts again on it', async () => {
+    const { portal, host, configFile, written } = await setUp();
+    expect((await host.handlers['app.info']()).setupNeeded).toBe(true);
+    expect(await host.handlers['helper.list']()).toEqual([]);
+    const firstDevices = host.devices;
+    const states: string[] = [];
+    host.on('devices.status', (status) => states.push(status.kind));
+    await expect.poll(() => states).toContain('printer');
+    states.length = 0;
+    const { code } = portal.createEnrolmentCode();
+
+    const outcome = await host.handlers['setup.save'](answers({ portal: { url: portal.url, enrolmentCode: code } }));
+
+    expect(outcome.enrolment.state).toBe('enrolled');
+    // The technician is signed in, to test the devices before the kiosk opens.
+    expect(outcome.technician.helper).toEqual({ id: 'tran-van-ky', name: 'Trần Văn Kỹ', role: 'technician' });
+    const kioskId = outcome.enrolment.state === 'enrolled' ? outcome.enrolment.kioskId : '';
+    expect(portal.store.kiosk(kioskId)).toBeDefined();
+    expect(existsSync(configFile)).toBe(true);
+    expect(written().portal).toEqual({ url: portal.url, timeoutMs: 5000 });
+    const info = await host.handlers['app.info']();
+    expect(info).toMatchObject({ setupNeeded: false, name: 'Điểm hỗ trợ dịch vụ công xã Diên Khánh', commune: { code: '22651', name: 'Xã Diên Khánh' }, procedures: ['1.001193'] });
+    expect((await host.handlers['helper.list']()).map((helper) => helper.id)).toEqual(['tran-van-ky', 'nguyen-thi-lan', 'nguyen-thi-lan-2']);
+    expect((await host.handlers['helper.signIn']({ helperId: 'tran-van-ky', pin: '135790' })).helper.name).toBe('Trần Văn Kỹ');
+    // New devices from the new config, and their events still reach whoever listens to the host.
+    expect(host.devices).not.toBe(firstDevices);
+    await expect.poll(() => states).toContain('printer');
+    // A technician's tools answer the technician's session only.
+    const helper = await host.handlers['helper.signIn']({ helperId: 'nguyen-thi-lan', pin: '246810' });
+    const printerTest = { kind: 'printer', testId: randomUUID() } as const;
+    expect(await codeOf(host.handlers['selfTest.run']({ token: helper.token, request: printerTest }))).toBe('helper.technicianOnly');
+    expect(await codeOf(host.handlers['diagnostics.export']({ token: helper.token, queue: { queueDepth: 0, oldestUnsentAgeSeconds: null, freeBytes: 0, queueStore: 'indexedDb', byStatus: {} } }))).toBe('helper.technicianOnly');
+    expect(await codeOf(host.handlers['selfTest.save']({ token: helper.token, results: [] }))).toBe('helper.technicianOnly');
+    expect((await host.handlers['selfTest.run']({ token: outcome.technician.token, request: printerTest })).outcome).toBe('pass');
+    // The kiosk is set up: the wizard cannot run again over it.
+    expect(await codeOf(host.handlers['setup.save'](answers()))).toBe('setup.done');
+  });
+
+  test('a portal out of reach leaves the code in the config, and the first sync once the link is back enrols', async () => {
+    const { portal, host, written } = await setUp();
+    const link = await startFaultProxy({ target: { host: '127.0.0.1', port: Number(new URL(portal.url).port) } });
+    cleanups.push(() => link.close());
+    link.setFaults({ down: true });
+    const { code } = portal.createEnrolmentCode();
+    expect((await host.handlers['setup.save'](answers({ portal: { url: link.url, enrolmentCode: code } }))).enrolment).toEqual({ state: 'waiting' });
+    expect(written().portal).toMatchObject({ url: link.url, enrolmentCode: code });
+    expect(portal.store.kioskCount()).toBe(0);
+    link.setFaults({});
+    await host.handlers['portal.changes']({ cursor: 0 });
+    expect(portal.store.kioskCount()).toBe(1);
+  });
+
+  test.each([
+    ['a refused code', (code: string) => ({ portal: { url: '', enrolmentCode: `${code}x` } }), 'portal.enrolmentRefused'],
+    ['a code issued for another commune', (code: string) => ({ communeCode: '22657', portal: { url: '', enrolmentCode: code } }), 'setup.communeMismatch'],
+  ])('%s stops the wizard and writes nothing', async (_, patch, expected) => {
+    const { portal, host, configFile } = await setUp();
+    const { code } = portal.createEnrolmentCode();
+    const changes = patch(code);
+    const error = await host.handlers['setup.save'](answers({ ...changes, portal: { ...changes.portal, url: portal.url } })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: expected });
+    expect(existsSync(configFile)).toBe(false);
+    expect((await host.handlers['app.info']()).setupNeeded).toBe(true);
+  });
+
+  test('after a commune mismatch, the right commune finishes with the enrolment already made', async () => {
+    const { portal, host } = await setUp();
+    const { code } = portal.createEnrolmentCode();
+    const wrong = answers({ communeCode: '22657', portal: { url: portal.url, enrolmentCode: code } });
+    expect(await codeOf(host.handlers['setup.save'](wrong))).toBe('setup.communeMismatch');
+    const outcome = await host.handlers['setup.save']({ ...wrong, communeCode: '22651' });
+    expect(outcome.enrolment.state).toBe('enrolled');
+  });
+});
