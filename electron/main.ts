@@ -27,6 +27,8 @@ void app.whenReady().then(async () => {
   const host = createSetupHost({
     config,
     configFile,
+    // The reference portal's demo province key signs provisioning in development only.
+    trustDemoKeys: !app.isPackaged,
     kind: 'electron',
     version: app.getVersion(),
     dataDir: app.getPath('userData'),

@@ -263,6 +263,8 @@ export const KioskConfig = z.object({
     timeoutMs: z.number().int().positive().default(5000),
     /** A one-time code from the portal operator: the kiosk enrols with it on its first start. */
     enrolmentCode: z.string().min(1).optional(),
+    /** The portal's key as the province's provisioning named it (RFC 7638 thumbprint): an enrolment with any other is refused. */
+    keyThumbprint: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
   }).default({
     url: DEFAULT_PORTAL_URL,
     timeoutMs: 5000,

@@ -4,6 +4,7 @@ import { Attachment, Dossier, DossierStatus } from './dossier/dossier';
 import { DossierPackage } from './dossier/portalPackage';
 import { ReceiptData } from './receipt';
 import { Report, ReportPeriod } from './reports/report';
+import { VerifiedProvisioning } from './provisioning';
 import { SelfTestRequest, SelfTestResult } from './selfTest';
 import { SetupAnswers, SetupOutcome } from './setup';
 import { KioskError, KioskErrorShape, toKioskError } from './errors';
@@ -332,6 +333,12 @@ export const hostMethods = {
    * for another commune), writes the config and restarts the host on it. setup.done once set up.
    */
   'setup.save': { input: SetupAnswers, output: SetupOutcome },
+  /**
+   * The province's signed provisioning, from a scanned QR's text or the newest file on a USB stick,
+   * verified offline against the build's pinned keys (setup.provisioning*, setup.noProvisioningFile).
+   * Only while the kiosk is not set up.
+   */
+  'setup.provisioning': { input: z.union([z.object({ text: z.string().max(4096) }), z.object({ usb: z.literal(true) })]), output: VerifiedProvisioning },
   'speech.say': { input: z.object({ text: z.string().min(1).max(4000), lang: z.enum(['vi', 'en']) }), output: z.object({ wav: Bytes, durationMs: z.number().nonnegative() }) },
   /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */
   'queue.keepCopy': { input: SealedCopy, output: z.void() },

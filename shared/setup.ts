@@ -28,6 +28,8 @@ export const SetupAnswers = z.object({
   /** The catalogue's procedure codes this support point offers; at least one. */
   procedures: z.array(z.string().min(1)).min(1),
   paper: PaperWidth,
+  /** The province's signed provisioning the answers started from (shared/provisioning.ts): the host holds the commune and portal to it. */
+  provisioning: z.string().max(4096).optional(),
 });
 export type SetupAnswers = z.infer<typeof SetupAnswers>;
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { HostHandlers, ScannedPage } from '../../shared/contract';
+import type { HostHandlers, MethodInput, ScannedPage } from '../../shared/contract';
+import type { VerifiedProvisioning } from '../../shared/provisioning';
 import type { SetupAnswers, SetupOutcome } from '../../shared/setup';
 import type { KioskConfig } from '../../shared/config';
 import { receiptKiosk } from '../../shared/dossier/receiptData';
@@ -53,8 +54,15 @@ export interface HostOptions {
   /** How the vault key is protected at rest: safeStorage under Electron, a plain 0600 file in the web host. */
   keyProtection?: KeyProtection;
   log?: Logger;
-  /** Whether the kiosk still needs its first-run setup, and how the wizard's answers are saved (electron/host/setup.ts); absent for a kiosk configured otherwise. */
-  setup?: { needed: boolean; save(answers: SetupAnswers): Promise<SetupOutcome> };
+  /**
+   * Whether the kiosk still needs its first-run setup, how the wizard's answers are saved and a
+   * province's provisioning read (electron/host/setup.ts); absent for a kiosk configured otherwise.
+   */
+  setup?: {
+    needed: boolean;
+    save(answers: SetupAnswers): Promise<SetupOutcome>;
+    provisioning(from: MethodInput<'setup.provisioning'>): Promise<VerifiedProvisioning>;
+  };
 }
 
 /** The composition root of the host: picks the real driver or the simulator for each device. */
@@ -241,6 +249,10 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
       'setup.save': async (answers) => {
         if (!setup?.needed) throw new KioskError('setup.done');
         return setup.save(answers);
+      },
+      'setup.provisioning': async (from) => {
+        if (!setup?.needed) throw new KioskError('setup.done');
+        return setup.provisioning(from);
       },
       'speech.say': async ({ text, lang }) => {
         speaking?.abort();

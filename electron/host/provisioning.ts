@@ -6,6 +6,7 @@ import { KioskConfig, type KioskConfigInput } from '../../shared/config';
 import { KioskError } from '../../shared/errors';
 import { writeFileAtomic } from './atomicFile';
 import { enrol } from './portal/http';
+import { jwkThumbprint } from './provisioningFile';
 import { createDeviceKeyPair } from './portal/signing';
 import type { PortalIdentity } from './portal/index';
 import type { KeyProtection } from './vault';
@@ -122,6 +123,9 @@ async function loadOrEnrol(options: IdentityOptions): Promise<Enrolment> {
   }
   const privateKey = createPrivateKey({ key: pending.privateKeyJwk as JsonWebKey, format: 'jwk' });
   const enrolled = await enrol({ baseUrl: url, timeoutMs, enrolmentCode, privateKey, kiosk: options.kiosk });
+  // A portal other than the one the province's provisioning named is not enrolled with, whatever it answers.
+  const { keyThumbprint } = options.config.portal;
+  if (keyThumbprint !== undefined && jwkThumbprint(enrolled.identity.portalPublicKey) !== keyThumbprint) throw new KioskError('setup.portalKeyMismatch');
   await save({ portalUrl: url, kioskId: enrolled.identity.kioskId, commune: enrolled.commune, privateKeyJwk: pending.privateKeyJwk, portalPublicKeyJwk: enrolled.portalPublicKeyJwk });
   return { ...enrolled.identity, commune: enrolled.commune };
 }

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
+import type { MethodInput } from '../../shared/contract';
 import { hostEventNames } from '../../shared/contractNames';
 import { unitByCode } from '../../shared/adminUnits';
 import { KioskConfig, type HelperAccount, type KioskConfigInput } from '../../shared/config';
 import type { Catalogue } from '../../shared/dossier/procedures';
 import { KioskError } from '../../shared/errors';
+import type { ProvisioningSettings } from '../../shared/provisioning';
 import { personId, type SetupAnswers, type SetupOutcome } from '../../shared/setup';
 import { writeFileAtomic } from './atomicFile';
 import { loadCatalogue } from './catalogue';
@@ -12,6 +14,8 @@ import { createEventHub } from './events';
 import { hashPin } from './helpers';
 import { oneAtATime } from './oneAtATime';
 import { ensureIdentity, identityFile } from './provisioning';
+import { loadProvinceKeys, provisioningFromDrives, verifyProvisioning, type ProvinceKeys } from './provisioningFile';
+import { usbDrives } from './usbDrives';
 import { plainFile } from './vault';
 
 /** The accounts the wizard's answers name: the technician first, then the helpers, each with a PIN hash and an id from the name. */
@@ -32,7 +36,7 @@ async function accountsOf(answers: SetupAnswers): Promise<HelperAccount[]> {
  * Devices stay as they are, written out in full (a file that names one device configures only that
  * one); the printer takes the paper width the technician chose.
  */
-export async function configFileFromAnswers(running: KioskConfig, answers: SetupAnswers, catalogue: Catalogue): Promise<KioskConfigInput> {
+export async function configFileFromAnswers(running: KioskConfig, answers: SetupAnswers, catalogue: Catalogue, provisioned: ProvisioningSettings | null = null): Promise<KioskConfigInput> {
   const unit = unitByCode(answers.communeCode);
   const offered = new Set(catalogue.procedures.map((procedure) => procedure.code));
   if (!unit || answers.procedures.some((code) => !offered.has(code))) throw new KioskError('host.badInput', { method: 'setup.save' });
@@ -41,7 +45,7 @@ export async function configFileFromAnswers(running: KioskConfig, answers: Setup
     ...running,
     name: answers.name,
     commune: { code: unit.code, name: unit.name },
-    portal: { ...running.portal, url: answers.portal.url, enrolmentCode: answers.portal.enrolmentCode },
+    portal: { ...running.portal, url: answers.portal.url, enrolmentCode: answers.portal.enrolmentCode, keyThumbprint: provisioned?.portalKeyThumbprint },
     helpers: await accountsOf(answers),
     procedures: answers.procedures,
     devices: { ...running.devices, printer: printer && { ...printer, paper: answers.paper } },
@@ -52,6 +56,8 @@ export type SetupHostOptions = Omit<HostOptions, 'config' | 'setup'> & {
   config: KioskConfig;
   /** The config file the wizard writes; until it exists, the kiosk is not set up. */
   configFile: string;
+  /** Whether to trust the reference portal's demo province key: never in a packaged kiosk. */
+  trustDemoKeys?: boolean;
 };
 
 /**
@@ -66,16 +72,27 @@ export function createSetupHost(options: SetupHostOptions): Host {
   const serially = oneAtATime();
   let current: Host;
   let forwarding: Array<() => void> = [];
+  let provinceKeys: Promise<ProvinceKeys> | undefined;
+  const keys = () => (provinceKeys ??= loadProvinceKeys(options.assetsDir, { includeDemo: options.trustDemoKeys ?? false }));
+  const provisioning = async (config: KioskConfig, from: MethodInput<'setup.provisioning'>) =>
+    'text' in from ? verifyProvisioning(from.text, await keys()) : provisioningFromDrives(await usbDrives(config.usbDirs), await keys());
 
   const build = (config: KioskConfig, needed: boolean) => {
-    current = createHost({ ...options, config, setup: { needed, save: (answers) => serially(() => save(config, answers)) } });
+    current = createHost({
+      ...options,
+      config,
+      setup: { needed, save: (answers) => serially(() => save(config, answers)), provisioning: (from) => provisioning(config, from) },
+    });
     forwarding.forEach((stop) => stop());
     forwarding = hostEventNames.map((event) => current.on(event, (payload) => hub.emit(event, payload)));
   };
 
   async function save(running: KioskConfig, answers: SetupAnswers): Promise<SetupOutcome> {
     if (existsSync(options.configFile)) throw new KioskError('setup.done');
-    const file = await configFileFromAnswers(running, answers, await loadCatalogue(options.assetsDir));
+    // Started from the province's provisioning: its commune and portal hold, and so does its portal's key.
+    const provisioned = answers.provisioning === undefined ? null : verifyProvisioning(answers.provisioning, await keys()).settings;
+    if (provisioned && (provisioned.communeCode !== answers.communeCode || provisioned.portalUrl !== answers.portal.url)) throw new KioskError('setup.provisioningMismatch');
+    const file = await configFileFromAnswers(running, answers, await loadCatalogue(options.assetsDir), provisioned);
     const config = KioskConfig.parse(file);
     const enrolment = await enrolNow(config, options);
     // Once enrolled the one-time code is spent: the file need not keep it.

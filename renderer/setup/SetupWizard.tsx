@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { provinceByCode, searchCommunes, unitByCode } from '../../shared/adminUnits';
 import type { PaperWidth } from '../../shared/config';
 import { toKioskError, type KioskErrorShape } from '../../shared/errors';
+import type { VerifiedProvisioning } from '../../shared/provisioning';
 import { SetupAnswers, type SetupOutcome, type SetupPerson } from '../../shared/setup';
 import { catalogue } from '../catalogue';
 import { signOutHelper } from '../helper/helperSession';
@@ -14,10 +15,11 @@ import { KeyboardDock } from '../ui/keyboard/KeyboardField';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
 import { DeviceTest } from './DeviceTest';
+import { ProvisioningStep } from './ProvisioningStep';
 import { PinStep, StepForm, TextStep } from './steps';
 
 const STEPS = ['welcome', 'commune', 'name', 'portalUrl', 'enrolmentCode', 'technicianName', 'technicianPin', 'helpers', 'procedures', 'paper', 'review'] as const;
-type Step = (typeof STEPS)[number] | 'helperName' | 'helperPin' | 'done' | 'devices';
+type Step = (typeof STEPS)[number] | 'provisioning' | 'helperName' | 'helperPin' | 'done' | 'devices';
 
 interface Draft {
   commune: CommuneChoice;
@@ -30,6 +32,15 @@ interface Draft {
   newHelperName: string;
   procedures: string[];
   paper: PaperWidth;
+  /** The province's signed provisioning the answers came from, if any: the host holds commune and portal to it. */
+  provisioning: VerifiedProvisioning | null;
+}
+
+/** The screens whose answer the province's provisioning gave: commune and portal always, the rest when it names them. */
+function provisionedSteps(provisioning: VerifiedProvisioning | null): Step[] {
+  if (!provisioning) return [];
+  const { name, procedures, paper } = provisioning.settings;
+  return ['commune', 'portalUrl', ...(name ? (['name'] as const) : []), ...(procedures ? (['procedures'] as const) : []), ...(paper ? (['paper'] as const) : [])];
 }
 
 const isUrl = (text: string) => SetupAnswers.shape.portal.shape.url.safeParse(text.trim()).success;
@@ -58,6 +69,7 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
     newHelperName: '',
     procedures: procedures.map((procedure) => procedure.code),
     paper: '80mm',
+    provisioning: null,
   });
   const [communeQuery, setCommuneQuery] = useState('');
   const [saving, setSaving] = useState(false);
@@ -66,8 +78,34 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
 
   const update = (patch: Partial<Draft>) => setDraft((current) => ({ ...current, ...patch }));
   const go = (to: Step) => () => setStep(to);
-  const following = (from: (typeof STEPS)[number]): Step => (reviewing ? 'review' : STEPS[STEPS.indexOf(from) + 1]!);
-  const preceding = (from: (typeof STEPS)[number]): Step => (reviewing ? 'review' : STEPS[Math.max(0, STEPS.indexOf(from) - 1)]!);
+  // What the province's provisioning settled is not asked again.
+  const settled = new Set<Step>(provisionedSteps(draft.provisioning));
+  const walk = (from: (typeof STEPS)[number], by: 1 | -1): Step => {
+    if (reviewing) return 'review';
+    let index = STEPS.indexOf(from) + by;
+    while (index > 0 && settled.has(STEPS[index]!)) index += by;
+    return STEPS[Math.max(0, index)]!;
+  };
+  const following = (from: (typeof STEPS)[number]) => walk(from, 1);
+  const preceding = (from: (typeof STEPS)[number]) => walk(from, -1);
+  const provisioned = useCallback(
+    (provisioning: VerifiedProvisioning) => {
+      const { settings } = provisioning;
+      const chosen = unitByCode(settings.communeCode);
+      const offered = new Set(procedures.map((procedure) => procedure.code));
+      setDraft((current) => ({
+        ...current,
+        provisioning,
+        commune: { provinceCode: chosen?.provinceCode ?? '', communeCode: settings.communeCode },
+        name: settings.name ?? (chosen ? t('setup.defaultName', { commune: `${chosen.type} ${chosen.shortName}` }) : current.name),
+        portalUrl: settings.portalUrl,
+        procedures: settings.procedures?.filter((code) => offered.has(code)) ?? current.procedures,
+        paper: settings.paper ?? current.paper,
+      }));
+      setStep('enrolmentCode');
+    },
+    [procedures, t, setStep],
+  );
   const nav = (from: (typeof STEPS)[number]) => ({ onBack: go(preceding(from)), onNext: go(following(from)) });
   const unit = unitByCode(draft.commune.communeCode);
 
@@ -82,6 +120,7 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
       helpers: draft.helpers,
       procedures: draft.procedures,
       paper: draft.paper,
+      provisioning: draft.provisioning?.text,
     };
     host()
       .call('setup.save', answers)
@@ -100,7 +139,18 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
   switch (step) {
     case 'welcome':
       return (
-        <Screen title={t('setup.welcomeTitle')} caption={t('setup.caption')} actions={<BigButton onClick={go('commune')}>{t('setup.begin')}</BigButton>}>
+        <Screen
+          title={t('setup.welcomeTitle')}
+          caption={t('setup.caption')}
+          actions={
+            <>
+              <BigButton variant="secondary" onClick={go('commune')}>
+                {t('setup.begin')}
+              </BigButton>
+              <BigButton onClick={go('provisioning')}>{t('setup.useProvisioning')}</BigButton>
+            </>
+          }
+        >
           <p>{t('setup.welcomeText')}</p>
           <ul>
             <li>{t('setup.needCommune')}</li>
@@ -109,6 +159,8 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
           </ul>
         </Screen>
       );
+    case 'provisioning':
+      return <ProvisioningStep onProvisioned={provisioned} onBack={go('welcome')} />;
     case 'commune': {
       const searching = draft.commune.provinceCode !== '' && !unit;
       // "Xong" on the keys takes the commune once the search leaves only one.
@@ -222,7 +274,9 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
         setProblem(null);
         setStep(to);
       };
+      // What the province's provisioning settled is shown, not changed here: the host holds the kiosk to it.
       const rows: Array<[string, string, Step]> = [
+        ...(draft.provisioning ? [[t('setup.reviewProvisioning'), t('setup.provisioningVerified'), 'provisioning'] as [string, string, Step]] : []),
         [t('setup.reviewCommune'), unit ? `${unit.name}, ${provinceByCode(unit.provinceCode)?.name ?? ''}` : '', 'commune'],
         [t('setup.reviewName'), draft.name, 'name'],
         [t('setup.reviewPortal'), draft.portalUrl, 'portalUrl'],
@@ -241,9 +295,11 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
                 <dt>{label}</dt>
                 <dd>{value}</dd>
                 <dd>
-                  <BigButton variant="secondary" aria-label={t('review.changeLabel', { label })} onClick={edit(to)}>
-                    {t('review.change')}
-                  </BigButton>
+                  {!settled.has(to) && to !== 'provisioning' && (
+                    <BigButton variant="secondary" aria-label={t('review.changeLabel', { label })} onClick={edit(to)}>
+                      {t('review.change')}
+                    </BigButton>
+                  )}
                 </dd>
               </div>
             ))}

@@ -1,3 +1,4 @@
+import { QR_QUIET_ZONE_MODULES, qrMatrix } from '../../shared/dossier/vietqr';
 import type { DossierRow, EnrolmentCodeRow } from './store';
 
 /** TrangThaiHoSo codes of the national portal (domain/facts.md §4.2). */
@@ -32,6 +33,17 @@ export interface AdminView {
   faults: Faults;
   heartbeats: Array<{ kioskId: string; at: string; report: unknown }>;
   notice?: string;
+  /** A provisioning just made, to scan from the screen or save as a `.dvcsetup` file. */
+  provisioning?: { text: string };
+}
+
+/** A QR code as inline SVG (the page allows no images): one square per dark module. */
+function qrSvg(text: string): string {
+  const { size, modules } = qrMatrix(text);
+  const quiet = QR_QUIET_ZONE_MODULES;
+  const squares = modules.flatMap((row, y) => row.flatMap((dark, x) => (dark ? [`M${x + quiet} ${y + quiet}h1v1h-1z`] : []))).join('');
+  const side = size + 2 * quiet;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}" width="${side * 4}" height="${side * 4}" role="img" aria-label="Mã QR cài đặt"><rect width="${side}" height="${side}" fill="#fff"/><path d="${squares}" fill="#000"/></svg>`;
 }
 
 /** The tester's page: plain HTML forms, no script. */
@@ -81,6 +93,16 @@ ${view.notice ? `<p role="status"><strong>${escape(view.notice)}</strong></p>` :
   <button type="submit">Tạo mã đăng ký</button>
 </form>
 <table><thead><tr><th>Mã</th><th>Xã</th><th>Hết hạn</th><th>Tình trạng</th></tr></thead><tbody>${codeRows}</tbody></table>
+<h2>Mã cài đặt ki-ốt</h2>
+<p>Cài đặt cho trình cài đặt của ki-ốt (cổng, xã, tên), ký bằng khóa thử của tỉnh. Không chứa bí mật: mã đăng ký vẫn nhập riêng.
+Quét mã QR bằng máy quét của ki-ốt, hoặc lưu văn bản vào tệp <code>DVC-Kiosk/cai-dat/&lt;tên&gt;.dvcsetup</code> trên USB.</p>
+<form method="post" action="/admin/provisioning">
+  <label>Mã xã <input name="communeCode" required value="22651"></label>
+  <label>Tên điểm hỗ trợ <input name="name"></label>
+  <label>Hiệu lực (ngày) <input name="ttlDays" type="number" min="1" value="7"></label>
+  <button type="submit">Tạo mã cài đặt</button>
+</form>
+${view.provisioning ? `<p>${qrSvg(view.provisioning.text)}</p><p><textarea readonly rows="4" cols="100" aria-label="Mã cài đặt">${escape(view.provisioning.text)}</textarea></p>` : ''}
 <h2>Giả lập sự cố mạng</h2>
 <form method="post" action="/admin/faults">
   <label>Độ trễ thêm (ms) <input name="latencyMs" type="number" min="0" value="${view.faults.latencyMs}"></label>

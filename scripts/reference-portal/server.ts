@@ -8,7 +8,10 @@ import { headerRecord, importPublicKeyJwk, signResponse } from '../../electron/h
 import { parseLookupCode } from '../../shared/contract';
 import { ENROLMENT_KEY_ID } from '../../shared/httpSignature';
 import { MANIFEST_FILE } from '../../shared/sneakernet';
-import { renderAdmin, TRANG_THAI_HO_SO, type Faults } from './admin';
+import { renderAdmin, TRANG_THAI_HO_SO, type AdminView, type Faults } from './admin';
+import { demoProvinceSigner } from './provinceKey';
+import { jwkThumbprint } from '../../electron/host/provisioningFile';
+import type { ProvisioningSettings } from '../../shared/provisioning';
 import { authenticate, NONCE_RETENTION_SECONDS, requestNonce } from './auth';
 import { openPortalStore, type Commune, type PortalStore } from './store';
 import { importSneakernet, type SneakernetImport } from './sneakernet';
@@ -87,12 +90,25 @@ export interface EnrolmentCodeOptions {
   ttlSeconds?: number;
 }
 
+export interface ProvisioningOptions {
+  /** The address kiosks reach this portal at. */
+  portalUrl: string;
+  communeCode?: string;
+  name?: string;
+  procedures?: string[];
+  paper?: ProvisioningSettings['paper'];
+  /** Default 7 days. */
+  ttlDays?: number;
+}
+
 export interface ReferencePortal {
   app: FastifyInstance;
   store: PortalStore;
   portalPublicKey: KeyObject;
   portalPublicKeyJwk: JsonWebKey;
   createEnrolmentCode(options?: EnrolmentCodeOptions): { code: string; commune: Commune; expiresAt: string; usedAt: string | null };
+  /** A kiosk's provisioning for the setup wizard, signed with the (demo) province key: its text, for a QR or a `.dvcsetup` file. */
+  createProvisioning(options: ProvisioningOptions): string;
   setFaults(faults: Partial<Faults>): Faults;
   faults(): Faults;
   /** Moves a submitted dossier to a TrangThaiHoSo status (1–10); false if it has no MaHoSo yet. */
@@ -360,12 +376,12 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
     if (request.headers['sec-fetch-site'] === 'cross-site') return undefined;
     return new URLSearchParams(rawBody(request).toString('utf8'));
   };
-  const showAdmin = (reply: FastifyReply, notice?: string, status = 200) =>
+  const showAdmin = (reply: FastifyReply, notice?: string, status = 200, provisioning?: AdminView['provisioning']) =>
     reply
       .code(status)
       .header('content-type', 'text/html; charset=utf-8')
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
-      .send(renderAdmin({ dossiers: store.dossiers(), codes: store.enrolmentCodes(), faults, heartbeats: store.lastHeartbeats(), notice }));
+      .send(renderAdmin({ dossiers: store.dossiers(), codes: store.enrolmentCodes(), faults, heartbeats: store.lastHeartbeats(), notice, provisioning }));
 
   app.get('/admin', async (_request, reply) => showAdmin(reply));
   app.post('/admin/status', async (request, reply) => {
@@ -385,6 +401,22 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
       ttlSeconds: Number.isFinite(minutes) && minutes > 0 ? minutes * 60 : 3600,
     });
     return showAdmin(reply, `Mã đăng ký mới: ${code.code} (hết hạn ${code.expiresAt}).`);
+  });
+  app.post('/admin/provisioning', async (request, reply) => {
+    const form = adminForm(request);
+    if (!form) return showAdmin(reply, 'Yêu cầu bị từ chối.', 403);
+    const days = Number(form.get('ttlDays') ?? '7');
+    try {
+      const text = createProvisioning({
+        portalUrl: `http://${request.headers.host}`,
+        communeCode: form.get('communeCode') || undefined,
+        name: form.get('name') || undefined,
+        ttlDays: Number.isFinite(days) && days > 0 ? days : 7,
+      });
+      return showAdmin(reply, 'Đã tạo mã cài đặt ki-ốt (ký bằng khóa thử của tỉnh).', 200, { text });
+    } catch {
+      return showAdmin(reply, 'Mã xã hoặc tên không hợp lệ.', 400);
+    }
   });
   app.post('/admin/faults', async (request, reply) => {
     const form = adminForm(request);
@@ -409,6 +441,19 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
     return { code: row.code, commune: row.commune, expiresAt: row.expiresAt, usedAt: row.usedAt };
   }
 
+  const signProvisioning = demoProvinceSigner();
+  function createProvisioning({ portalUrl, communeCode = DEFAULT_COMMUNE.code, ttlDays = 7, ...choices }: ProvisioningOptions): string {
+    const at = now();
+    return signProvisioning({
+      portalUrl,
+      portalKeyThumbprint: jwkThumbprint(portalPublicKey),
+      communeCode,
+      ...choices,
+      issuedAt: at.toISOString(),
+      expiresAt: new Date(at.getTime() + ttlDays * 86_400_000).toISOString(),
+    });
+  }
+
   function setFaults(next: Partial<Faults>): Faults {
     const merged = { ...faults, ...next };
     faults = {
@@ -425,6 +470,7 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
     portalPublicKey,
     portalPublicKeyJwk,
     createEnrolmentCode,
+    createProvisioning,
     setFaults,
     faults: () => faults,
     setDossierStatus: (uuid, status) => TRANG_THAI_HO_SO[status] !== undefined && store.setStatus(uuid.toLowerCase(), status, now()),

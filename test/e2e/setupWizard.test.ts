@@ -1,50 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { KioskConfig } from '../../shared/config';
 import { auditScreen } from '../support/a11y';
+import { Effort } from '../support/effort';
 import { leaveAfterSubmit, startInVietnamese, submitCertifiedCopy } from '../support/journey';
 import { withPrintingKiosk } from '../support/kiosk';
 import { decodeEscPos } from '../support/escpos';
 import type { SimulatedQrScanner } from '../../electron/host/devices/qrScanner/simulator';
 
 const env = withPrintingKiosk({ fresh: true });
-
-/**
- * A technician's time, counted as the kiosk asks it: screens to read, taps, characters to type on
- * the screen's keys, and the waits the kiosk imposes (measured). Figures for a person new to the
- * kiosk: 10 s to read a screen, 2 s a tap, 1.5 s a character on the on-screen keyboard.
- */
-class Effort {
-  screens = 0;
-  taps = 0;
-  characters = 0;
-  waitMs = 0;
-  constructor(readonly page: Page) {}
-  async screen(title: string) {
-    await this.page.getByRole('heading', { level: 1, name: title }).waitFor();
-    this.screens += 1;
-  }
-  async tap(name: string | RegExp, role: 'button' | 'checkbox' | 'radio' = 'button') {
-    await this.page.getByRole(role, { name, exact: typeof name === 'string' }).click();
-    this.taps += 1;
-  }
-  async type(label: string | RegExp, text: string) {
-    await this.page.getByLabel(label).fill(text);
-    this.characters += [...text].length;
-  }
-  async waitFor<T>(work: Promise<T>): Promise<T> {
-    const started = Date.now();
-    const result = await work;
-    this.waitMs += Date.now() - started;
-    return result;
-  }
-  minutes() {
-    return (this.screens * 10 + this.taps * 2 + this.characters * 1.5 + this.waitMs / 1000) / 60;
-  }
-}
 
 test('a fresh kiosk is set up through the wizard and takes its first dossier to the portal', { timeout: 120_000 }, async () => {
   const { page } = env.browser;
@@ -82,15 +48,15 @@ test('a fresh kiosk is set up through the wizard and takes its first dossier to 
   await effort.screen('Tên kỹ thuật viên');
   await effort.type('Tên kỹ thuật viên', 'Trần Văn Kỹ');
   await effort.tap('Tiếp tục');
-  await enterPin(effort, 'Trần Văn Kỹ', '135790', '135799');
-  await enterPin(effort, 'Trần Văn Kỹ', '135790');
+  await effort.pin('Trần Văn Kỹ', '135790', '135799');
+  await effort.pin('Trần Văn Kỹ', '135790');
 
   await effort.screen('Cán bộ hỗ trợ');
   await effort.tap('Thêm cán bộ hỗ trợ');
   await effort.screen('Tên cán bộ hỗ trợ');
   await effort.type('Tên cán bộ hỗ trợ', 'Nguyễn Thị Lan');
   await effort.tap('Tiếp tục');
-  await enterPin(effort, 'Nguyễn Thị Lan', '246810');
+  await effort.pin('Nguyễn Thị Lan', '246810');
   await effort.screen('Cán bộ hỗ trợ');
   expect(await page.locator('.setup-people').innerText()).toContain('Nguyễn Thị Lan');
   await effort.tap('Tiếp tục');
@@ -191,17 +157,3 @@ test('a fresh kiosk is set up through the wizard and takes its first dossier to 
   console.log(`setup wizard: ${effort.screens} screens, ${effort.taps} taps, ${effort.characters} characters, ${(effort.waitMs / 1000).toFixed(1)} s of waits ≈ ${minutes.toFixed(1)} min of a technician's time`);
   expect(minutes).toBeLessThanOrEqual(15);
 });
-
-/** A PIN twice; a second entry that differs is refused and the PIN asked again from the start. */
-async function enterPin(effort: Effort, name: string, pin: string, again = pin) {
-  await effort.screen(`Mã PIN cho ${name}`);
-  await effort.type(`Mã PIN cho ${name}`, pin);
-  await effort.tap('Tiếp tục');
-  await effort.screen(`Nhập lại mã PIN cho ${name}`);
-  await effort.type(`Nhập lại mã PIN cho ${name}`, again);
-  await effort.tap('Tiếp tục');
-  if (again !== pin) {
-    await effort.screen(`Mã PIN cho ${name}`);
-    await expect.poll(() => effort.page.getByRole('alert').textContent()).toBe('Hai lần nhập không giống nhau. Vui lòng nhập lại mã PIN.');
-  }
-}

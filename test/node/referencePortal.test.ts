@@ -5,7 +5,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { startReferencePortal, type StartOptions } from '../../scripts/reference-portal/server';
 import { vietnamDay } from '../../scripts/reference-portal/store';
 import { PortalTestClient } from '../support/portalClient';
-import { tempDir } from '../support/kiosk';
+import { assetsDir, tempDir } from '../support/kiosk';
+import { jwkThumbprint, loadProvinceKeys, verifyProvisioning } from '../../electron/host/provisioningFile';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -421,6 +422,22 @@ describe('status changes, admin and faults', () => {
     const page = await (await fetch(`${portal.url}/admin`)).text();
     expect(page).toContain(maHoSo);
     expect(page).toContain('Yêu cầu bổ sung giấy tờ');
+  });
+
+  test("the admin page makes a kiosk's provisioning, signed with the province's demo key, as text and QR", async () => {
+    const portal = await freshPortal();
+    const page = await (
+      await fetch(`${portal.url}/admin/provisioning`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ communeCode: '22657', name: 'Điểm hỗ trợ Diên Điền', ttlDays: '3' }).toString(),
+      })
+    ).text();
+    const text = page.match(/<textarea[^>]*>([^<]+)<\/textarea>/)![1]!;
+    const { settings } = verifyProvisioning(text, await loadProvinceKeys(assetsDir, { includeDemo: true }));
+    expect(settings).toMatchObject({ portalUrl: portal.url, communeCode: '22657', name: 'Điểm hỗ trợ Diên Điền', portalKeyThumbprint: jwkThumbprint(portal.portalPublicKey) });
+    expect(Date.parse(settings.expiresAt) - Date.parse(settings.issuedAt)).toBe(3 * 86_400_000);
+    expect(page).toMatch(/<svg [^>]*aria-label="Mã QR cài đặt"/);
   });
 
   test('admin form posts from another origin are refused', async () => {

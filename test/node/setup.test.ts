@@ -7,6 +7,7 @@ import { personId, type SetupAnswers } from '../../shared/setup';
 import { verifyPin } from '../../electron/host/helpers';
 import { loadCatalogue } from '../../electron/host/catalogue';
 import { configFileFromAnswers, createSetupHost } from '../../electron/host/setup';
+import { demoProvinceSigner } from '../../scripts/reference-portal/provinceKey';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { assetsDir, memoryLogger, tempDir } from '../support/kiosk';
 import { codeOf } from '../support/errors';
@@ -39,6 +40,7 @@ async function setUp(config: KioskConfigInput = {}) {
   const host = createSetupHost({
     config: KioskConfig.parse({ portal: { url: portal.url }, devices: { printer: { driver: 'simulator', connectDelayMs: 10 } }, ...config }),
     configFile,
+    trustDemoKeys: true,
     kind: 'web',
     version: '0.0.0-test',
     dataDir: data.dir,
@@ -155,5 +157,21 @@ describe('first-run setup', () => {
     expect(await codeOf(host.handlers['setup.save'](wrong))).toBe('setup.communeMismatch');
     const outcome = await host.handlers['setup.save']({ ...wrong, communeCode: '22651' });
     expect(outcome.enrolment.state).toBe('enrolled');
+  });
+
+  test("from the province's provisioning: its commune and portal hold, and only the portal whose key it names is enrolled with", async () => {
+    const { portal, host, written, configFile } = await setUp();
+    const text = portal.createProvisioning({ portalUrl: portal.url, communeCode: '22651', name: 'Điểm hỗ trợ DVC Diên Khánh' });
+    const verified = await host.handlers['setup.provisioning']({ text: `${text}\r\n` });
+    expect(verified.settings).toMatchObject({ portalUrl: portal.url, communeCode: '22651', name: 'Điểm hỗ trợ DVC Diên Khánh' });
+    const provisioned = answers({ provisioning: verified.text, portal: { url: portal.url, enrolmentCode: portal.createEnrolmentCode().code } });
+    expect(await codeOf(host.handlers['setup.save']({ ...provisioned, communeCode: '22657' }))).toBe('setup.provisioningMismatch');
+    // A provisioning that names another portal key: whoever answers at the address is not enrolled with.
+    const impostor = demoProvinceSigner()({ ...verified.settings, portalKeyThumbprint: 'A'.repeat(43) });
+    expect(await codeOf(host.handlers['setup.save']({ ...provisioned, provisioning: impostor }))).toBe('setup.portalKeyMismatch');
+    expect(existsSync(configFile)).toBe(false);
+    const outcome = await host.handlers['setup.save']({ ...provisioned, portal: { url: portal.url, enrolmentCode: portal.createEnrolmentCode().code } });
+    expect(outcome.enrolment.state).toBe('enrolled');
+    expect(written().portal).toMatchObject({ url: portal.url, keyThumbprint: verified.settings.portalKeyThumbprint });
   });
 });
