@@ -176,6 +176,10 @@ export type ReceiptPrinterConfig = z.infer<typeof ReceiptPrinterConfig>;
 /** What rendering needs to know about the printer, whatever the transport. */
 export type PrinterProfile = Pick<ReceiptPrinterConfig, 'paper' | 'codePage' | 'upsideDown'>;
 
+/** The commune office's A4 printer, for reports: a CUPS queue set up with the printer's own driver (docs/printers.md). */
+export const OfficePrinterConfig = z.object({ queue: z.string().regex(/^[A-Za-z0-9_.-]+$/), lpPath: z.string().min(1).default('lp') });
+export type OfficePrinterConfig = z.infer<typeof OfficePrinterConfig>;
+
 /** The commune's account that receives fees by VietQR, with the name the payer's bank app shows. */
 export const Payee = PaymentAccount.extend({ accountName: z.string().min(1) });
 export type Payee = z.infer<typeof Payee>;
@@ -251,6 +255,8 @@ export const KioskConfig = z.object({
   acceptWeakKeyStore: z.boolean().default(false),
   helpers: z.array(HelperAccount).default([]).refine((helpers) => new Set(helpers.map((helper) => helper.id)).size === helpers.length, 'two helpers share an id'),
   helperSignIn: HelperSignInConfig.prefault({}),
+  /** Without one, reports are saved (PDF and CSV) but not printed. */
+  officePrinter: OfficePrinterConfig.nullable().default(null),
   /** Without one, fees are paid at the counter. */
   payee: Payee.nullable().default(null),
   /**

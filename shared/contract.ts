@@ -3,7 +3,7 @@ import { Helper, Payee } from './config';
 import { Attachment, Dossier, DossierStatus } from './dossier/dossier';
 import { DossierPackage } from './dossier/portalPackage';
 import { ReceiptData } from './receipt';
-import { Report, ReportPeriod } from './reports/report';
+import { Report, ReportFileName, ReportPeriod } from './reports/report';
 import { VerifiedProvisioning } from './provisioning';
 import { SelfTestRequest, SelfTestResult } from './selfTest';
 import { SetupAnswers, SetupOutcome } from './setup';
@@ -29,6 +29,8 @@ export const AppInfo = z.object({
   commune: z.object({ code: z.string(), name: z.string() }).nullable(),
   /** Where fees go by VietQR; null when they are paid at the counter. */
   payee: Payee.nullable(),
+  /** Whether reports can be printed on the commune office's printer. */
+  officePrinter: z.boolean(),
   /** The free-storage floor below which no new dossier is started. */
   minFreeStorageBytes: z.number().int().nonnegative(),
   /** Days personal data stays after the portal accepted a dossier. */
@@ -380,8 +382,13 @@ export const hostMethods = {
       dossiers: z.array(z.object({ procedureCode: z.string().max(40), status: DossierStatus, createdAt: z.iso.datetime(), receivedAt: z.string().nullable() })),
       ratings: z.array(Rating.pick({ score: true, at: true })),
     }),
-    output: z.object({ report: Report, files: z.array(z.string()), failedDrives: z.array(z.string()) }),
+    output: z.object({ report: Report, name: ReportFileName, files: z.array(z.string()), failedDrives: z.array(z.string()) }),
   },
+  /**
+   * Prints a report made earlier (by its file's name, from the data folder) on the commune office's
+   * printer: officePrinter.notSet, officePrinter.notFound, officePrinter.failed.
+   */
+  'reports.print': { input: z.object({ token: HelperToken, name: ReportFileName }), output: z.void() },
   /**
    * Writes an unsent dossier, sealed for the portal and signed by the kiosk, to each USB drive, for
    * the portal to import when the link is down for days (shared/sneakernet.ts); answers the files

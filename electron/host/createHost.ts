@@ -138,6 +138,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     kiosk: receiptKiosk(config),
     audit,
     usbDrives: drives,
+    officePrinter: config.officePrinter,
   });
   const sneakernet = createSneakernet({ identity: currentIdentity, usbDrives: drives });
   const selfTests = createSelfTestReports({ dataDir, fonts, devices, kiosk: receiptKiosk(config), version, usbDrives: drives });
@@ -162,6 +163,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
         portalUrl: config.portal.url,
         commune: config.commune,
         payee: config.payee,
+        officePrinter: config.officePrinter !== null,
         minFreeStorageBytes: config.minFreeStorageBytes,
         retentionDays: config.retentionDays,
         idleSeconds: config.idleSeconds,
@@ -224,6 +226,10 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
       'reports.make': async ({ token, ...request }) => {
         helpers.signedIn(token);
         return reports.make(request);
+      },
+      'reports.print': async ({ token, name }) => {
+        helpers.signedIn(token);
+        await reports.print(name);
       },
       'sneakernet.export': async ({ token, package: pkg, packageSha256, files }) => {
         helpers.signedIn(token);

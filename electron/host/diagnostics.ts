@@ -41,6 +41,8 @@ const CONFIG_FIELDS: { [K in keyof KioskConfig]: (value: KioskConfig[K]) => unkn
   helperSignIn: keep,
   // The commune's account, printed in every VietQR code.
   payee: keep,
+  // A CUPS queue's name and the lp command: no secret.
+  officePrinter: keep,
   usbDirs: keep,
   // The enrolment code would let whoever holds the stick enrol as this kiosk.
   portal: ({ enrolmentCode: _code, ...portal }) => ({ ...portal, url: withoutCredentials(portal.url) }),

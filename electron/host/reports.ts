@@ -1,17 +1,17 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalogue } from '../../shared/dossier/procedures';
 import { createT } from '../../shared/i18n/index';
-import { buildReport, type Report, type ReportInput, type ReportPeriod } from '../../shared/reports/report';
+import type { OfficePrinterConfig } from '../../shared/config';
+import { KioskError } from '../../shared/errors';
+import { buildReport, reportFileName, type Report, type ReportInput, type ReportPeriod } from '../../shared/reports/report';
 import { reportCsv } from '../../shared/reports/reportCsv';
 import { buildReportPdf } from '../../shared/reports/reportPdf';
 import { writeFileAtomic } from './atomicFile';
 import type { AuditLog } from './audit';
 import type { KioskFonts } from './fonts';
+import { printOnOfficePrinter } from './officePrinter';
 import { writeHereAndOnDrives } from './usbDrives';
-
-/** "bao-cao-ngay-2026-11-24", "bao-cao-thang-2026-11": one file per period, replaced by a later one. */
-const fileName = (period: ReportPeriod) => (period.kind === 'day' ? `bao-cao-ngay-${period.date}` : `bao-cao-thang-${period.month}`);
 
 export interface ReportRequest {
   period: ReportPeriod;
@@ -33,6 +33,7 @@ export function createReports({
   kiosk,
   audit,
   usbDrives,
+  officePrinter,
 }: {
   dataDir: string;
   fonts: KioskFonts;
@@ -40,9 +41,11 @@ export function createReports({
   kiosk: ReportInput['kiosk'];
   audit: AuditLog;
   usbDrives: () => Promise<string[]>;
+  officePrinter: OfficePrinterConfig | null;
 }) {
+  const folder = path.join(dataDir, 'reports');
   return {
-    async make({ period, dossiers, ratings }: ReportRequest): Promise<{ report: Report; files: string[]; failedDrives: string[] }> {
+    async make({ period, dossiers, ratings }: ReportRequest): Promise<{ report: Report; name: string; files: string[]; failedDrives: string[] }> {
       const { entries } = await audit.read();
       // A person helped is a session taken over, or a guidance given without a dossier.
       const helped = entries.flatMap(({ action, at }): ReportInput['helped'] => {
@@ -61,13 +64,20 @@ export function createReports({
       });
       const t = createT('vi');
       const contents = { pdf: await buildReportPdf(report, fonts, t), csv: reportCsv(report, t) };
-      const written = await writeHereAndOnDrives(usbDrives, { local: path.join(dataDir, 'reports'), onDrive: 'bao-cao' }, async (folder) => {
-        await mkdir(folder, { recursive: true });
-        for (const [extension, data] of Object.entries(contents)) await writeFileAtomic(path.join(folder, `${fileName(period)}.${extension}`), data, 0o644);
+      const name = reportFileName(period);
+      const written = await writeHereAndOnDrives(usbDrives, { local: folder, onDrive: 'bao-cao' }, async (target) => {
+        await mkdir(target, { recursive: true });
+        for (const [extension, data] of Object.entries(contents)) await writeFileAtomic(path.join(target, `${name}.${extension}`), data, 0o644);
       });
-      const files = written.folders.flatMap((folder) => Object.keys(contents).map((extension) => path.join(folder, `${fileName(period)}.${extension}`)));
-      const { failedDrives } = written;
-      return { report, files, failedDrives };
+      const files = written.folders.flatMap((target) => Object.keys(contents).map((extension) => path.join(target, `${name}.${extension}`)));
+      return { report, name, files, failedDrives: written.failedDrives };
+    },
+    /** A report made before, as the kiosk keeps it, on the office printer; host.badInput for one never made. */
+    async print(name: string): Promise<void> {
+      const pdf = await readFile(path.join(folder, `${name}.pdf`)).catch(() => {
+        throw new KioskError('host.badInput', { method: 'reports.print' });
+      });
+      await printOnOfficePrinter(officePrinter, pdf, name);
     },
   };
 }

@@ -11,8 +11,9 @@ import { BigButton } from '../ui/BigButton';
 import { DriveFailures } from '../ui/DriveFailures';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { Screen } from '../ui/Screen';
+import { useAppInfo } from '../ui/useAppInfo';
 import { useT } from '../ui/useT';
-import { signOutHelper } from './helperSession';
+import { asHelper } from './helperSession';
 
 type Made = MethodOutput<'reports.make'>;
 
@@ -34,25 +35,33 @@ function periods(): Array<{ label: 'report.today' | 'report.thisMonth' | 'report
  */
 export function Reports() {
   const t = useT();
-  const helper = useStore((state) => state.helper);
   const openDesk = useStore((state) => state.openDesk);
   const [made, setMade] = useState<Made | null>(null);
   const [making, setMaking] = useState(false);
   const [failure, setFailure] = useState<ErrorCode | null>(null);
 
+  const [printed, setPrinted] = useState(false);
+  const officePrinter = useAppInfo()?.officePrinter ?? false;
+
   const make = async (period: ReportPeriod) => {
-    if (!helper) return;
     setMaking(true);
     setFailure(null);
+    setPrinted(false);
     try {
-      setMade(await host().call('reports.make', { token: helper.token, period, ...(await reportFacts()) }));
+      const facts = await reportFacts();
+      setMade(await asHelper((token) => host().call('reports.make', { token, period, ...facts })));
     } catch (error) {
-      const { code } = toKioskError(error);
-      if (code === 'helper.signedOut') signOutHelper();
-      setFailure(code);
+      setFailure(toKioskError(error).code);
     } finally {
       setMaking(false);
     }
+  };
+  const print = (name: string) => {
+    setFailure(null);
+    asHelper((token) => host().call('reports.print', { token, name })).then(
+      () => setPrinted(true),
+      (error: unknown) => setFailure(toKioskError(error).code),
+    );
   };
 
   const table = made && procedureTable(made.report, t, (value) => formatReportNumber(value, t));
@@ -60,9 +69,12 @@ export function Reports() {
     <Screen
       title={made ? reportTitle(made.report.period, t) : t('report.screenTitle')}
       actions={
-        <BigButton variant="secondary" onClick={() => (made ? setMade(null) : openDesk('home'))}>
-          {t('nav.back')}
-        </BigButton>
+        <>
+          <BigButton variant="secondary" onClick={() => (made ? setMade(null) : openDesk('home'))}>
+            {t('nav.back')}
+          </BigButton>
+          {made && officePrinter && <BigButton onClick={() => print(made.name)}>{t('report.print')}</BigButton>}
+        </>
       }
     >
       <ErrorAlert code={failure} />
@@ -82,6 +94,7 @@ export function Reports() {
             {t('report.saved')} {made.files.join(', ')}
           </p>
           <DriveFailures drives={made.failedDrives} />
+          {printed && <p role="status">{t('report.printed')}</p>}
           <CardFacts testId="report-totals" rows={reportLines(made.report, t).map(({ label, value }) => [label, reportValueText(value, t)] as const)} />
           {table.rows.length > 0 && (
             <table className="report-table" data-testid="report-procedures">

@@ -1,5 +1,5 @@
 import type { HelperAction } from '../../shared/contract';
-import { toKioskError } from '../../shared/errors';
+import { KioskError, toKioskError } from '../../shared/errors';
 import { host } from '../host';
 import { useStore, type Store } from '../store';
 
@@ -16,6 +16,22 @@ export function signOutHelper(): void {
   signedOut();
   // The host forgets an unused session by itself: a failed sign-out leaves nothing open for long.
   void host().call('helper.signOut', { token: helper.token }).catch(() => undefined);
+}
+
+/**
+ * Runs a call only a signed-in helper may make, with their session's token. A session the host has
+ * closed signs the helper out here too; the call's failure comes back as a KioskError.
+ */
+export async function asHelper<T>(call: (token: string) => Promise<T>): Promise<T> {
+  const { helper } = useStore.getState();
+  if (!helper) throw new KioskError('helper.signedOut');
+  try {
+    return await call(helper.token);
+  } catch (error) {
+    const failure = toKioskError(error);
+    if (failure.code === 'helper.signedOut') signOutHelper();
+    throw failure;
+  }
 }
 
 /** The screen the citizen's session is on, by id: the route, or the catalogue step being asked. */

@@ -3,8 +3,8 @@ import type { DeviceKind } from '../../shared/contract';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
 import { errorKey } from '../../shared/i18n/index';
 import { SELF_TEST_KINDS, type SelfTestRequest, type SelfTestResult } from '../../shared/selfTest';
+import { asHelper } from '../helper/helperSession';
 import { host } from '../host';
-import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { DriveFailures } from '../ui/DriveFailures';
 import { ErrorAlert } from '../ui/ErrorAlert';
@@ -26,7 +26,6 @@ const HOW = {
  */
 export function DeviceTest({ onBack }: { onBack(): void }) {
   const t = useT();
-  const token = useStore((state) => state.helper?.token);
   const [results, setResults] = useState<Partial<Record<DeviceKind, SelfTestResult>>>({});
   const [running, setRunning] = useState<{ kind: DeviceKind; testId: string } | null>(null);
   const [failure, setFailure] = useState<ErrorCode | null>(null);
@@ -36,13 +35,12 @@ export function DeviceTest({ onBack }: { onBack(): void }) {
   const qrToken = printed?.kind === 'printer' ? printed.facts?.qrToken : undefined;
 
   const run = async (kind: DeviceKind) => {
-    if (!token) return;
     const testId = crypto.randomUUID();
     const request: SelfTestRequest = kind === 'qrScanner' ? { kind, testId, qrToken: qrToken! } : { kind, testId };
     setRunning({ kind, testId });
     setFailure(null);
     try {
-      const result = await host().call('selfTest.run', { token, request });
+      const result = await asHelper((token) => host().call('selfTest.run', { token, request }));
       if (shown.current) setResults((done) => ({ ...done, [kind]: result }));
     } catch (error) {
       setFailure(toKioskError(error).code);
@@ -53,11 +51,11 @@ export function DeviceTest({ onBack }: { onBack(): void }) {
   const stop = () => running && void host().call('selfTest.cancel', { testId: running.testId });
   const done = Object.values(results);
   const report = (method: 'selfTest.print' | 'selfTest.save') => {
-    if (!token) return;
     setFailure(null);
-    host()
-      .call(method, { token, results: done })
-      .then((answer) => answer && setSaved(answer), (error: unknown) => setFailure(toKioskError(error).code));
+    asHelper((token) => host().call(method, { token, results: done })).then(
+      (answer) => answer && setSaved(answer),
+      (error: unknown) => setFailure(toKioskError(error).code),
+    );
   };
 
   return (

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { MethodOutput } from '../../shared/contract';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
-import { signOutHelper } from '../helper/helperSession';
+import { asHelper } from '../helper/helperSession';
 import { host } from '../host';
 import { queueDiagnostics } from '../queue/heartbeat';
 import { useStore } from '../store';
@@ -19,7 +19,6 @@ import { DeviceTest } from './DeviceTest';
  */
 export function TechnicianDesk() {
   const t = useT();
-  const helper = useStore((state) => state.helper);
   const openDesk = useStore((state) => state.openDesk);
   const [exported, setExported] = useState<MethodOutput<'diagnostics.export'> | null>(null);
   const [busy, setBusy] = useState(false);
@@ -27,15 +26,13 @@ export function TechnicianDesk() {
   const [testing, setTesting] = useState(false);
 
   const exportDiagnostics = async () => {
-    if (!helper) return;
     setBusy(true);
     setFailure(null);
     try {
-      setExported(await host().call('diagnostics.export', { token: helper.token, queue: await queueDiagnostics() }));
+      const queue = await queueDiagnostics();
+      setExported(await asHelper((token) => host().call('diagnostics.export', { token, queue })));
     } catch (error) {
-      const { code } = toKioskError(error);
-      if (code === 'helper.signedOut') signOutHelper();
-      setFailure(code);
+      setFailure(toKioskError(error).code);
     } finally {
       setBusy(false);
     }

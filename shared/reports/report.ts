@@ -29,6 +29,10 @@ export const ReportPeriod = z.discriminatedUnion('kind', [
 ]);
 export type ReportPeriod = z.infer<typeof ReportPeriod>;
 
+/** "bao-cao-ngay-2026-11-24", "bao-cao-thang-2026-11": a report's files, one per period, replaced by a later one. */
+export const reportFileName = (period: ReportPeriod): string => (period.kind === 'day' ? `bao-cao-ngay-${period.date}` : `bao-cao-thang-${period.month}`);
+export const ReportFileName = z.string().regex(/^bao-cao-(ngay-\d{4}-\d{2}-\d{2}|thang-\d{4}-\d{2})$/);
+
 /**
  * A submitted dossier's state as the report counts it: queued and sending are both still waiting.
  * A dossier a helper cancelled was submitted all the same, so it is counted, in a state of its own.

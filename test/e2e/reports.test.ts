@@ -10,7 +10,8 @@ import { rawQueueRows } from '../support/queue';
 
 const usb = tempDir('usb');
 afterAll(() => usb.remove());
-const env = withKiosk({ usbDirs: [usb.dir] }, { link: true });
+// The office printer's queue is one CUPS does not have here: printing must say so, and lose nothing.
+const env = withKiosk({ usbDirs: [usb.dir], officePrinter: { queue: 'office_a4_missing' } }, { link: true });
 
 /** The CSV's records: no field here holds a comma or a quote, so splitting is parsing. */
 const csvRecords = (file: string) =>
@@ -80,4 +81,7 @@ test("the day's report counts what the queue holds and what the helpers logged, 
       expect(records.flat().join(',')).not.toContain(canary);
     }
   }
+
+  await page.getByRole('button', { name: 'In báo cáo (máy in văn phòng)' }).click();
+  await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/máy in văn phòng.*báo cáo vẫn được lưu trên máy/);
 });

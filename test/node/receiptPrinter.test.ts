@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { KioskConfig } from '../../shared/config';
 import { createHost } from '../../electron/host/createHost';
 import { dispatch } from '../../electron/host/dispatch';
-import { cupsUnavailable, startCupsd, type Cupsd } from '../support/cups';
+import { cupsUnavailable, withRawCupsQueue } from '../support/cups';
 import { kioskErrorOf } from '../support/errors';
 import { assetsDir, memoryLogger } from '../support/kiosk';
 import { decodeEscPos, inkBands, readQrFromRaster, SAMPLE_RECEIPT, STAGE_ACCEPTED, startRawPortListener, type RawPortListener } from '../support/escpos';
@@ -195,25 +195,11 @@ describe('USB printer class', () => {
 
 const cupsSkip = cupsUnavailable();
 describe.skipIf(cupsSkip)(`CUPS raw queue${cupsSkip ? ` (skipped: ${cupsSkip})` : ''}`, () => {
-  let cups: Cupsd;
-  let listener: RawPortListener;
-  let savedServer: string | undefined;
-  beforeAll(async () => {
-    [cups, listener] = await Promise.all([startCupsd(), startRawPortListener()]);
-    cups.addRawQueue('kiosk_receipt', `socket://127.0.0.1:${listener.port}`);
-    // lp reads CUPS_SERVER from the environment it inherits from the host.
-    savedServer = process.env.CUPS_SERVER;
-    process.env.CUPS_SERVER = cups.socket;
-  }, 20_000);
-  afterAll(async () => {
-    if (savedServer === undefined) delete process.env.CUPS_SERVER;
-    else process.env.CUPS_SERVER = savedServer;
-    await Promise.all([cups?.stop(), listener?.close()]);
-  });
+  const cups = withRawCupsQueue('kiosk_receipt');
 
   test('the job passes through cupsd and its socket backend unchanged', async () => {
     const printer = createReceiptPrinter(ReceiptPrinterConfig.parse({ driver: 'cups', queue: 'kiosk_receipt', paper: '80mm' }), fonts);
-    const received = listener.nextJob();
+    const received = cups.printer.nextJob();
     await printer.print(STAGE_2);
     const expected = await renderReceipt(receiptMarkup(STAGE_2), rasterProfile('80mm'), fonts);
     expect(Buffer.from(await received).equals(Buffer.from(expected))).toBe(true);

@@ -4,6 +4,8 @@ import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll } from 'vitest';
+import { startRawPortListener, type RawPortListener } from './escpos';
 
 /**
  * A private CUPS scheduler for the receipt-printer tests: its own config, spool and a Unix socket
@@ -104,3 +106,25 @@ export async function startCupsd(): Promise<Cupsd> {
 const idOf = (flag: '-u' | '-g', name: string) => Number(spawnSync('id', [flag, name]).stdout.toString().trim());
 const uid = (name: string) => idOf('-u', name);
 const gid = (name: string) => idOf('-g', name);
+
+/**
+ * For a describe block: a private cupsd with one raw queue sending each job to a TCP listener (the
+ * printer, as the test sees it), and `lp` pointed at that cupsd through CUPS_SERVER meanwhile.
+ */
+export function withRawCupsQueue(queue: string): { readonly printer: RawPortListener } {
+  const env = {} as { cups: Cupsd; printer: RawPortListener };
+  let savedServer: string | undefined;
+  beforeAll(async () => {
+    [env.cups, env.printer] = await Promise.all([startCupsd(), startRawPortListener()]);
+    env.cups.addRawQueue(queue, `socket://127.0.0.1:${env.printer.port}`);
+    // lp reads CUPS_SERVER from the environment it inherits from the host.
+    savedServer = process.env.CUPS_SERVER;
+    process.env.CUPS_SERVER = env.cups.socket;
+  }, 20_000);
+  afterAll(async () => {
+    if (savedServer === undefined) delete process.env.CUPS_SERVER;
+    else process.env.CUPS_SERVER = savedServer;
+    await Promise.all([env.cups?.stop(), env.printer?.close()]);
+  });
+  return env;
+}

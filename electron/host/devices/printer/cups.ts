@@ -13,9 +13,10 @@ export function createCupsTransport(options: { queue: string; lpPath: string; ti
     async send(job) {
       const { code, stderr } = await spawnJob(options.lpPath, ['-d', options.queue, '-o', 'raw', '-t', options.title ?? 'DVC Kiosk receipt', '-'], job);
       if (code === 0) return;
-      // lp says "The printer or class does not exist." for an unknown queue (CUPS lp.c).
-      const missing = /does not exist|not exist|Unknown destination/i.test(stderr);
-      throw new KioskError(missing ? 'printer.notFound' : 'printer.failed', { queue: options.queue, exitCode: code }, { cause: new Error(stderr) });
+      throw new KioskError(lpFoundNoQueue(stderr) ? 'printer.notFound' : 'printer.failed', { queue: options.queue, exitCode: code }, { cause: new Error(stderr) });
     },
   };
 }
+
+/** lp says "The printer or class does not exist." for an unknown queue (CUPS lp.c). */
+export const lpFoundNoQueue = (stderr: string): boolean => /does not exist|not exist|Unknown destination/i.test(stderr);
