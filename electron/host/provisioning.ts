@@ -6,7 +6,7 @@ import { KioskConfig, type KioskConfigInput } from '../../shared/config';
 import { KioskError } from '../../shared/errors';
 import { writeFileAtomic } from './atomicFile';
 import { enrol } from './portal/http';
-import { jwkThumbprint } from './provisioningFile';
+import { jwkThumbprint } from './provincial';
 import { createDeviceKeyPair } from './portal/signing';
 import type { PortalIdentity } from './portal/index';
 import type { KeyProtection } from './vault';

@@ -14,7 +14,8 @@ import { createEventHub } from './events';
 import { hashPin } from './helpers';
 import { oneAtATime } from './oneAtATime';
 import { ensureIdentity, identityFile } from './provisioning';
-import { loadProvinceKeys, provisioningFromDrives, verifyProvisioning, type ProvinceKeys } from './provisioningFile';
+import { loadProvinceKeys, type ProvinceKeys } from './provincial';
+import { provisioningFromDrives, verifyProvisioning } from './provisioningFile';
 import { usbDrives } from './usbDrives';
 import { plainFile } from './vault';
 

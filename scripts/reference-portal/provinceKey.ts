@@ -2,8 +2,7 @@ import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { signProvisioning } from '../../electron/host/provisioningFile';
-import type { ProvisioningSettings } from '../../shared/provisioning';
+import type { ProvinceSigner } from '../../electron/host/provincial';
 
 const DemoKey = z.object({ kid: z.string(), privateKeyJwk: z.record(z.string(), z.unknown()) });
 
@@ -13,8 +12,7 @@ const DemoKey = z.object({ kid: z.string(), privateKeyJwk: z.record(z.string(), 
  * assets/trust/province-keys.json marked `demo`, which packaged kiosks refuse. A real province
  * keeps its key offline and signs with its own tool.
  */
-export function demoProvinceSigner() {
+export function demoProvinceSigner(): ProvinceSigner {
   const { kid, privateKeyJwk } = DemoKey.parse(JSON.parse(readFileSync(path.join(import.meta.dirname, 'demo-province-key.json'), 'utf8')));
-  const signer = { keyId: kid, privateKey: createPrivateKey({ key: privateKeyJwk as JsonWebKey, format: 'jwk' }) };
-  return (settings: ProvisioningSettings) => signProvisioning(settings, signer);
+  return { keyId: kid, privateKey: createPrivateKey({ key: privateKeyJwk as JsonWebKey, format: 'jwk' }) };
 }

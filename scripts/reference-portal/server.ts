@@ -10,7 +10,8 @@ import { ENROLMENT_KEY_ID } from '../../shared/httpSignature';
 import { MANIFEST_FILE } from '../../shared/sneakernet';
 import { renderAdmin, TRANG_THAI_HO_SO, type AdminView, type Faults } from './admin';
 import { demoProvinceSigner } from './provinceKey';
-import { jwkThumbprint } from '../../electron/host/provisioningFile';
+import { jwkThumbprint } from '../../electron/host/provincial';
+import { signProvisioning } from '../../electron/host/provisioningFile';
 import type { ProvisioningSettings } from '../../shared/provisioning';
 import { authenticate, NONCE_RETENTION_SECONDS, requestNonce } from './auth';
 import { openPortalStore, type Commune, type PortalStore } from './store';
@@ -441,17 +442,11 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
     return { code: row.code, commune: row.commune, expiresAt: row.expiresAt, usedAt: row.usedAt };
   }
 
-  const signProvisioning = demoProvinceSigner();
+  const province = demoProvinceSigner();
   function createProvisioning({ portalUrl, communeCode = DEFAULT_COMMUNE.code, ttlDays = 7, ...choices }: ProvisioningOptions): string {
     const at = now();
-    return signProvisioning({
-      portalUrl,
-      portalKeyThumbprint: jwkThumbprint(portalPublicKey),
-      communeCode,
-      ...choices,
-      issuedAt: at.toISOString(),
-      expiresAt: new Date(at.getTime() + ttlDays * 86_400_000).toISOString(),
-    });
+    const expiresAt = new Date(at.getTime() + ttlDays * 86_400_000).toISOString();
+    return signProvisioning({ portalUrl, portalKeyThumbprint: jwkThumbprint(portalPublicKey), communeCode, ...choices, issuedAt: at.toISOString(), expiresAt }, province);
   }
 
   function setFaults(next: Partial<Faults>): Faults {

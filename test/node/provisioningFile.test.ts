@@ -2,7 +2,8 @@ import { createPrivateKey, generateKeyPairSync, sign, type JsonWebKey } from 'no
 import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { jwkThumbprint, loadProvinceKeys, provisioningFromDrives, signProvisioning, verifyProvisioning } from '../../electron/host/provisioningFile';
+import { jwkThumbprint, loadProvinceKeys } from '../../electron/host/provincial';
+import { provisioningFromDrives, signProvisioning, verifyProvisioning } from '../../electron/host/provisioningFile';
 import { demoProvinceSigner } from '../../scripts/reference-portal/provinceKey';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
 import type { ProvisioningSettings } from '../../shared/provisioning';
@@ -42,13 +43,13 @@ describe('a provisioning signed by the province', () => {
   });
 
   test('a packaged kiosk trusts no demo key', async () => {
-    const text = demoProvinceSigner()(settings());
+    const text = signProvisioning(settings(), demoProvinceSigner());
     const keys = await loadProvinceKeys(assetsDir, { includeDemo: false });
     expect(() => verifyProvisioning(text, keys, NOW)).toThrow(expect.objectContaining({ code: 'setup.provisioningUntrusted' }));
   });
 
   test('changed settings, another key under the same id, or a cut signature are untrusted', async () => {
-    const text = demoProvinceSigner()(settings());
+    const text = signProvisioning(settings(), demoProvinceSigner());
     const [format, kid, payload, signature] = text.split('.') as [string, string, string, string];
     const changed = Buffer.from(JSON.stringify({ ...settings(), communeCode: '22657' })).toString('base64url');
     const impostor = { keyId: kid, privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey };
@@ -61,7 +62,7 @@ describe('a provisioning signed by the province', () => {
     ['after it expires', new Date('2026-12-01T00:00:00Z')],
     ['before it is issued', new Date('2026-11-23T23:59:59Z')],
   ])('is refused %s', async (_, now) => {
-    expect(await codeOf(check(demoProvinceSigner()(settings()), now))).toBe('setup.provisioningExpired');
+    expect(await codeOf(check(signProvisioning(settings(), demoProvinceSigner()), now))).toBe('setup.provisioningExpired');
   });
 
   test.each([['a CCCD QR', '079123456789|225123456|NGUYỄN VĂN AN|15031990|Nam|Thôn 2|20042021'], ['another format', 'DVCSETUP2.a.b.c'], ['empty', ''], ['a dot too many', 'DVCSETUP1.a.b.c.d']])(
@@ -91,8 +92,8 @@ describe('a provisioning file on a USB stick', () => {
       const at = (Date.now() - ageSeconds * 1000) / 1000;
       utimesSync(path.join(folder, name), at, at);
     };
-    put('cu.dvcsetup', demoProvinceSigner()(settings({ name: 'Cũ' })), 300);
-    put('moi.dvcsetup', demoProvinceSigner()(settings({ name: 'Mới' })), 100);
+    put('cu.dvcsetup', signProvisioning(settings({ name: 'Cũ' }), demoProvinceSigner()), 300);
+    put('moi.dvcsetup', signProvisioning(settings({ name: 'Mới' }), demoProvinceSigner()), 100);
     put('hong.dvcsetup', 'DVCSETUP1.hỏng', 10);
     put('ghi-chu.txt', 'not a provisioning file', 0);
     const found = await trusted().then((keys) => provisioningFromDrives([usb.dir], keys, NOW));

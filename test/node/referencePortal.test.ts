@@ -6,7 +6,8 @@ import { startReferencePortal, type StartOptions } from '../../scripts/reference
 import { vietnamDay } from '../../scripts/reference-portal/store';
 import { PortalTestClient } from '../support/portalClient';
 import { assetsDir, tempDir } from '../support/kiosk';
-import { jwkThumbprint, loadProvinceKeys, verifyProvisioning } from '../../electron/host/provisioningFile';
+import { jwkThumbprint, loadProvinceKeys } from '../../electron/host/provincial';
+import { verifyProvisioning } from '../../electron/host/provisioningFile';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

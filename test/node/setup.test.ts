@@ -7,6 +7,7 @@ import { personId, type SetupAnswers } from '../../shared/setup';
 import { verifyPin } from '../../electron/host/helpers';
 import { loadCatalogue } from '../../electron/host/catalogue';
 import { configFileFromAnswers, createSetupHost } from '../../electron/host/setup';
+import { signProvisioning } from '../../electron/host/provisioningFile';
 import { demoProvinceSigner } from '../../scripts/reference-portal/provinceKey';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { assetsDir, memoryLogger, tempDir } from '../support/kiosk';
@@ -167,7 +168,7 @@ describe('first-run setup', () => {
     const provisioned = answers({ provisioning: verified.text, portal: { url: portal.url, enrolmentCode: portal.createEnrolmentCode().code } });
     expect(await codeOf(host.handlers['setup.save']({ ...provisioned, communeCode: '22657' }))).toBe('setup.provisioningMismatch');
     // A provisioning that names another portal key: whoever answers at the address is not enrolled with.
-    const impostor = demoProvinceSigner()({ ...verified.settings, portalKeyThumbprint: 'A'.repeat(43) });
+    const impostor = signProvisioning({ ...verified.settings, portalKeyThumbprint: 'A'.repeat(43) }, demoProvinceSigner());
     expect(await codeOf(host.handlers['setup.save']({ ...provisioned, provisioning: impostor }))).toBe('setup.portalKeyMismatch');
     expect(existsSync(configFile)).toBe(false);
     const outcome = await host.handlers['setup.save']({ ...provisioned, portal: { url: portal.url, enrolmentCode: portal.createEnrolmentCode().code } });
