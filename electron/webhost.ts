@@ -47,9 +47,9 @@ export interface WebHost {
 }
 
 export async function startWebHost({ config, configFile, rendererDir, dataDir, assetsDir, version, port = 0, log = createLogger() }: WebHostOptions): Promise<WebHost> {
-  const hostOptions = { config, kind: 'web' as const, version, dataDir, assetsDir, log };
   // The web host is for development and tests, never a packaged kiosk: the reference portal's demo province key is trusted.
-  const host = configFile ? createSetupHost({ ...hostOptions, configFile, trustDemoKeys: true }) : createHost(hostOptions);
+  const hostOptions = { config, kind: 'web' as const, version, dataDir, assetsDir, log, trustDemoKeys: true };
+  const host = configFile ? createSetupHost({ ...hostOptions, configFile }) : createHost(hostOptions);
   const token = randomBytes(32).toString('base64url');
   const server = createServer();
   const sockets = new WebSocketServer({

@@ -7,7 +7,7 @@ import { I18nextProvider } from 'react-i18next';
 import { provinces } from '../shared/adminUnits';
 import { createI18n } from '../shared/i18n/index';
 import { App } from './App';
-import { catalogue } from './catalogue';
+import { catalogue, refreshCatalogue } from './catalogue';
 import { auditAssistedSteps } from './helper/helperSession';
 import { startQueue } from './queue/syncLoop';
 
@@ -24,4 +24,5 @@ createRoot(document.getElementById('root')!).render(
 );
 // The catalogue and the administrative units are parsed at first use: bring that forward to the
 // first idle moment after the attract screen is up, so neither that screen (P1) nor a tap waits.
-requestIdleCallback(() => [catalogue(), provinces()], { timeout: 2_000 });
+// A newer catalogue the province sent earlier is taken then too.
+requestIdleCallback(() => [catalogue(), provinces(), refreshCatalogue().catch(() => undefined)], { timeout: 2_000 });

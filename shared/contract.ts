@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Helper, Payee } from './config';
 import { Attachment, Dossier, DossierStatus } from './dossier/dossier';
 import { DossierPackage } from './dossier/portalPackage';
+import { Catalogue } from './dossier/procedures';
 import { ReceiptData } from './receipt';
 import { Report, ReportFileName, ReportPeriod } from './reports/report';
 import { VerifiedProvisioning } from './provisioning';
@@ -199,7 +200,8 @@ export type DigitisedDocument = z.infer<typeof DigitisedDocument>;
  * The procedure's declaration (tờ khai) to fill with the citizen's answers and date (yyyy-mm-dd);
  * the host knows the catalogue and whom the commune's forms are addressed to.
  */
-export const DeclarationRequest = z.object({ procedureCode: z.string().min(1).max(50), answers: Dossier.shape.answers, date: z.iso.date() });
+/** The procedure's declaration, from the catalogue version the dossier was started with. */
+export const DeclarationRequest = z.object({ procedureCode: z.string().min(1).max(50), catalogueVersion: Dossier.shape.catalogueVersion, answers: Dossier.shape.answers, date: z.iso.date() });
 export type DeclarationRequest = z.infer<typeof DeclarationRequest>;
 
 /** The filled declaration as an A4 PDF, and the catalogue's id of the document it is (its attachment's documentType). */
@@ -330,6 +332,15 @@ export const hostMethods = {
    * and repeat. The text is what to say (shared/speechText.ts: numbers in words, ID numbers hidden
    * unless the citizen asked). A new call stops the one before: speech.cancelled.
    */
+  /** The newest procedure catalogue the kiosk holds: the bundled one, or a newer one the province signed. */
+  'catalogue.current': { input: z.void(), output: Catalogue },
+  /** A catalogue by version: a dossier keeps the one it was started with (catalogue.unknownVersion). */
+  'catalogue.version': { input: z.object({ version: z.string().min(1).max(40) }), output: Catalogue },
+  /**
+   * Asks the portal for the province's catalogue and keeps it when the province signed it and it
+   * is newer (catalogue.untrusted, catalogue.invalid, portal.*); answers the version now current.
+   */
+  'catalogue.update': { input: z.void(), output: z.object({ version: z.string(), updated: z.boolean() }) },
   /**
    * The first-run wizard's answers: enrols with the portal (setup.communeMismatch when its code is
    * for another commune), writes the config and restarts the host on it. setup.done once set up.

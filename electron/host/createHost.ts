@@ -9,7 +9,8 @@ import { cccdAccessKey } from '../../shared/icao9303/mrz';
 import { cccdCan } from '../../shared/icao9303/pace';
 import { readChip } from './devices/cardReader/index';
 import { createDevices, type Devices } from './devices/index';
-import { loadCatalogue } from './catalogue';
+import { createCatalogues } from './catalogue';
+import { loadProvinceKeys, type ProvinceKeys } from './provincial';
 import { digitise, fillDeclaration } from './documents';
 import { loadFonts } from './fonts';
 import { cleanScan } from './imaging';
@@ -54,6 +55,8 @@ export interface HostOptions {
   /** How the vault key is protected at rest: safeStorage under Electron, a plain 0600 file in the web host. */
   keyProtection?: KeyProtection;
   log?: Logger;
+  /** Whether to trust the reference portal's demo province key: never in a packaged kiosk. */
+  trustDemoKeys?: boolean;
   /**
    * Whether the kiosk still needs its first-run setup, how the wizard's answers are saved and a
    * province's provisioning read (electron/host/setup.ts); absent for a kiosk configured otherwise.
@@ -66,7 +69,7 @@ export interface HostOptions {
 }
 
 /** The composition root of the host: picks the real driver or the simulator for each device. */
-export function createHost({ config, kind, version, dataDir, assetsDir, keyProtection = plainFile, log = createLogger(), setup }: HostOptions): Host {
+export function createHost({ config, kind, version, dataDir, assetsDir, keyProtection = plainFile, log = createLogger(), trustDemoKeys = false, setup }: HostOptions): Host {
   const vault = createVault({ dataDir, protect: keyProtection });
   const copies = createSealedCopies({ dir: path.join(dataDir, 'outbox'), log });
   const events = createEventHub();
@@ -115,8 +118,9 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     // Never starts an enrolment: a PDF made offline, before the kiosk enrolled, names no kiosk.
     kioskId: async () => (identity ? identity.then((enrolled) => enrolled.kioskId, () => null) : null),
   };
-  let catalogue: ReturnType<typeof loadCatalogue> | undefined;
-  const declarations = { catalogue: () => (catalogue ??= loadCatalogue(assetsDir)), fonts, commune: config.commune };
+  let provinceKeys: Promise<ProvinceKeys> | undefined;
+  const catalogues = createCatalogues({ assetsDir, dataDir, provinceKeys: () => (provinceKeys ??= loadProvinceKeys(assetsDir, { includeDemo: trustDemoKeys })) });
+  const declarations = { catalogue: (version: string) => catalogues.byVersion(version), fonts, commune: config.commune };
   const speech = createEspeakEngine({ binary: config.speech.espeakPath });
   /** Only the latest read-aloud plays: a new screen or a repeat stops the one before. */
   let speaking: AbortController | undefined;
@@ -134,7 +138,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
   const reports = createReports({
     dataDir,
     fonts,
-    catalogue: declarations.catalogue,
+    catalogue: () => catalogues.current(),
     kiosk: receiptKiosk(config),
     audit,
     usbDrives: drives,
@@ -252,6 +256,9 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
         helpers.signedIn(token, 'technician');
         return diagnostics.export(queue);
       },
+      'catalogue.current': () => catalogues.current(),
+      'catalogue.version': ({ version }) => catalogues.byVersion(version),
+      'catalogue.update': async () => catalogues.take(await portal.catalogue()),
       'setup.save': async (answers) => {
         if (!setup?.needed) throw new KioskError('setup.done');
         return setup.save(answers);

@@ -58,8 +58,8 @@ export async function digitise(services: DocumentServices, request: DigitiseRequ
 }
 
 export interface DeclarationServices {
-  /** The bundled catalogue, read on first use. */
-  catalogue(): Promise<Catalogue>;
+  /** The catalogue of a version the kiosk holds: the one the citizen's dossier was started with. */
+  catalogue(version: string): Promise<Catalogue>;
   fonts: KioskFonts;
   /** The commune the kiosk serves, from its config, as app.info gives it to the receipt. */
   commune: AppInfo['commune'];
@@ -72,7 +72,7 @@ export interface DeclarationServices {
  * not a current unit) leaves both for the officer: the authority as the catalogue names it, and dots.
  */
 export async function fillDeclaration(services: DeclarationServices, request: DeclarationRequest): Promise<FilledDeclaration> {
-  const procedure = (await services.catalogue()).procedures.find((candidate) => candidate.code === request.procedureCode);
+  const procedure = (await services.catalogue(request.catalogueVersion)).procedures.find((candidate) => candidate.code === request.procedureCode);
   const document = procedure && declarationDocument(procedure);
   if (!procedure || !document) throw new KioskError('declaration.unavailable', { procedure: request.procedureCode });
   const unit = services.commune ? unitByCode(services.commune.code) : undefined;

@@ -57,8 +57,6 @@ export type SetupHostOptions = Omit<HostOptions, 'config' | 'setup'> & {
   config: KioskConfig;
   /** The config file the wizard writes; until it exists, the kiosk is not set up. */
   configFile: string;
-  /** Whether to trust the reference portal's demo province key: never in a packaged kiosk. */
-  trustDemoKeys?: boolean;
 };
 
 /**

@@ -20,7 +20,9 @@ export function PickProcedure() {
   // touched, and "Xong" puts them away; never on blur, which would move the list under a finger.
   const [typing, setTyping] = useState(false);
   const searchId = useId();
-  const procedures = catalogue().procedures.filter((procedure) => !offered || offered.includes(procedure.code));
+  // One catalogue for the list and the choice: the dossier records the version its procedure came from.
+  const current = catalogue();
+  const procedures = current.procedures.filter((procedure) => !offered || offered.includes(procedure.code));
   const found = search(query, procedures, (procedure) => [procedure.name.vi, procedure.name.en, procedure.code]);
 
   return (
@@ -53,7 +55,7 @@ export function PickProcedure() {
               variant="secondary"
               onClick={() => {
                 dropDraft(); // pages scanned for another procedure are not this one's
-                pickProcedure(procedure);
+                pickProcedure(procedure, current.version);
               }}
             >
               <span>{procedure.name[locale]}</span>

@@ -10,8 +10,8 @@ import { replaceDocumentPages } from '../queue/drafts';
  * document's one PDF, in place of any made from earlier answers. Nothing for a procedure that asks
  * for no declaration. Rejects with the host's or the queue's KioskError.
  */
-export async function attachDeclaration(draftId: string, procedure: Procedure, answers: Dossier['answers']): Promise<void> {
+export async function attachDeclaration(draftId: string, procedure: Procedure, catalogueVersion: string, answers: Dossier['answers']): Promise<void> {
   if (!declarationDocument(procedure)) return;
-  const { pdf, documentType } = await host().call('documents.declaration', { procedureCode: procedure.code, answers, date: vietnamToday() });
+  const { pdf, documentType } = await host().call('documents.declaration', { procedureCode: procedure.code, catalogueVersion, answers, date: vietnamToday() });
   await replaceDocumentPages(draftId, { documentType, mediaType: 'application/pdf', bytes: pdf });
 }

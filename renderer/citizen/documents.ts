@@ -1,6 +1,5 @@
 import type { ScannedPage } from '../../shared/contract';
 import { KioskError } from '../../shared/errors';
-import { catalogue } from '../catalogue';
 import { host } from '../host';
 import { addDraftPage, orderDraftPages, removeDraftPage, replaceDocumentPages, startDraft } from '../queue/drafts';
 import { useStore } from '../store';
@@ -29,10 +28,10 @@ let drafting: Promise<string> | undefined;
  * submit); one even when two pages arrive at once.
  */
 export function sessionDraft(): Promise<string> {
-  const { draftId: existing, procedure } = useStore.getState();
+  const { draftId: existing, procedure, catalogueVersion } = useStore.getState();
   if (existing) return Promise.resolve(existing);
-  if (!procedure) return Promise.reject(new KioskError('queue.draftGone', { id: '' }));
-  drafting ??= startDraft({ procedureCode: procedure.code, catalogueVersion: catalogue().version, feeVnd: null }).then(
+  if (!procedure || !catalogueVersion) return Promise.reject(new KioskError('queue.draftGone', { id: '' }));
+  drafting ??= startDraft({ procedureCode: procedure.code, catalogueVersion, feeVnd: null }).then(
     (id) => {
       useStore.getState().setDraft(id);
       return id;

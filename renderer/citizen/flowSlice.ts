@@ -13,6 +13,8 @@ export type Route = 'attract' | 'language' | 'procedures' | 'about' | 'consent' 
 export interface FlowSlice {
   route: Route;
   procedure: Procedure | null;
+  /** The catalogue version the procedure came from: the dossier keeps it, and its declaration is filled from it. */
+  catalogueVersion: string | null;
   form: CompiledForm | null;
   progress: FormProgress | null;
   saved: Dossier | null;
@@ -24,7 +26,7 @@ export interface FlowSlice {
   /** Each document's scanned pages, by the catalogue's document id, in the citizen's order. */
   pages: Readonly<Record<string, readonly DraftPage[]>>;
   go(route: Route): void;
-  pickProcedure(procedure: Procedure): void;
+  pickProcedure(procedure: Procedure, catalogueVersion: string): void;
   /** The citizen agreed to the personal-data notice: the card may be read now. */
   consent(): void;
   /** Starts the form, with the applicant's answers from their ID card when they scanned it. */
@@ -39,13 +41,13 @@ export interface FlowSlice {
   reset(): void;
 }
 
-const empty = { route: 'attract', procedure: null, form: null, progress: null, saved: null, consentedAt: null, feePayment: null, draftId: null, pages: {} } as const;
+const empty = { route: 'attract', procedure: null, catalogueVersion: null, form: null, progress: null, saved: null, consentedAt: null, feePayment: null, draftId: null, pages: {} } as const;
 const routeFor = (progress: FormProgress): Route => (progress.current === REVIEW ? 'review' : 'step');
 
 export const createFlowSlice: StateCreator<FlowSlice> = (set, get) => ({
   ...empty,
   go: (route) => set({ route }),
-  pickProcedure: (procedure) => set({ procedure, form: journeyForm(procedure), progress: null, route: 'about' }),
+  pickProcedure: (procedure, catalogueVersion) => set({ procedure, catalogueVersion, form: journeyForm(procedure), progress: null, route: 'about' }),
   consent: () => set({ consentedAt: new Date().toISOString(), route: 'identify' }),
   identify: (identity) => {
     const { form } = get();

@@ -15,14 +15,14 @@ import { finishDocuments, forgetDocuments, sessionDraft } from './documents';
  * and the officer has the citizen fill one in at the counter.
  */
 export async function submitJourney(
-  { procedure, form, progress }: { procedure: Procedure; form: CompiledForm; progress: FormProgress },
+  { procedure, catalogueVersion, form, progress }: { procedure: Procedure; catalogueVersion: string; form: CompiledForm; progress: FormProgress },
   answers: Dossier['answers'],
   feeVnd: Dossier['feeVnd'],
 ): Promise<Dossier> {
   const draftId = await sessionDraft();
   await finishDocuments(draftId, scannedDocuments(form, progress));
   await saveDraftAnswers(draftId, answers);
-  await attachDeclaration(draftId, procedure, answers).catch((failure: unknown) => console.warn('declaration not attached', failure));
+  await attachDeclaration(draftId, procedure, catalogueVersion, answers).catch((failure: unknown) => console.warn('declaration not attached', failure));
   await markReady(draftId, feeVnd);
   const dossier = await submitDraft(draftId);
   syncNow();

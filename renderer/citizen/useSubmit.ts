@@ -23,8 +23,8 @@ export function useSubmit() {
 
   /** `feePayment`: how the fee is paid, from the fee screen; none when there is nothing to pay. */
   const submit = async (feePayment?: FeePayment) => {
-    const { procedure, form, progress, consentedAt, showSaved } = useStore.getState();
-    if (!procedure || !form || !progress || !consentedAt) return;
+    const { procedure, catalogueVersion, form, progress, consentedAt, showSaved } = useStore.getState();
+    if (!procedure || !catalogueVersion || !form || !progress || !consentedAt) return;
     const answers = {
       ...dossierAnswers(form, progress.answers),
       [CONSENT_ANSWER]: consentRecord(consentedAt),
@@ -32,7 +32,7 @@ export function useSubmit() {
     };
     setSaving(true);
     try {
-      showSaved(await submitJourney({ procedure, form, progress }, answers, quoteFee(procedure, answers).amountVnd));
+      showSaved(await submitJourney({ procedure, catalogueVersion, form, progress }, answers, quoteFee(procedure, answers).amountVnd));
     } catch (failure) {
       setError(toKioskError(failure).code);
       setSaving(false);

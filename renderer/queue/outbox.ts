@@ -1,6 +1,6 @@
 import { canonicalJson, dossierPackage, type DossierPackage } from '../../shared/dossier/portalPackage';
 import type { Outbox, OutboxItem } from '../../shared/sync';
-import { procedureByCode } from '../catalogue';
+import { procedureOf } from '../catalogue';
 import { host } from '../host';
 import { sha256Hex } from './crypto';
 import { db, type KioskDb, type StoredDossier } from './db';
@@ -22,7 +22,7 @@ export const isPending = (row: StoredDossier): boolean => row.status === 'queued
 /** A stored row as the engine sends it: the package is built from the opened answers, so its hash is the same from any copy. */
 export async function queuedDossier(row: StoredDossier, openPages: QueuedDossier['openPages']): Promise<QueuedDossier> {
   const dossier = await openDossier(row);
-  const pkg = dossierPackage(dossier, procedureByCode(dossier.procedureCode));
+  const pkg = dossierPackage(dossier, await procedureOf(dossier));
   return { id: dossier.id, row, package: pkg, packageSha256: await packageSha256(pkg), attachments: pkg.attachments, progress: dossier.sync, openPages };
 }
 

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { MethodOutput } from '../../shared/contract';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
 import { asHelper } from '../helper/helperSession';
+import { updateCatalogue } from '../catalogue';
 import { host } from '../host';
 import { queueDiagnostics } from '../queue/heartbeat';
 import { useStore } from '../store';
@@ -13,8 +14,8 @@ import { useT } from '../ui/useT';
 import { DeviceTest } from './DeviceTest';
 
 /**
- * A technician's tools on the desk: the device self-test, and the diagnostics bundle to a USB
- * stick, to send to whoever looks after the kiosks (logs with personal data masked, the config
+ * A technician's tools on the desk: the device self-test, the province's newest procedure
+ * catalogue now rather than at the next sync, and the diagnostics bundle to a USB stick, to send to whoever looks after the kiosks (logs with personal data masked, the config
  * without secrets, devices and the queue's figures).
  */
 export function TechnicianDesk() {
@@ -24,6 +25,7 @@ export function TechnicianDesk() {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ErrorCode | null>(null);
   const [testing, setTesting] = useState(false);
+  const [catalogueOutcome, setCatalogueOutcome] = useState<{ version: string; updated: boolean } | null>(null);
 
   const exportDiagnostics = async () => {
     setBusy(true);
@@ -36,6 +38,11 @@ export function TechnicianDesk() {
     } finally {
       setBusy(false);
     }
+  };
+
+  const checkCatalogue = () => {
+    setFailure(null);
+    updateCatalogue().then(setCatalogueOutcome, (error: unknown) => setFailure(toKioskError(error).code));
   };
 
   if (testing) return <DeviceTest onBack={() => setTesting(false)} />;
@@ -53,10 +60,18 @@ export function TechnicianDesk() {
         <BigButton variant="secondary" onClick={() => setTesting(true)}>
           {t('technician.devices')}
         </BigButton>
+        <BigButton variant="secondary" onClick={checkCatalogue}>
+          {t('technician.catalogue')}
+        </BigButton>
         <BigButton variant="secondary" disabled={busy} onClick={() => void exportDiagnostics()}>
           {t('technician.diagnostics')}
         </BigButton>
       </div>
+      {catalogueOutcome && (
+        <p role="status" data-testid="catalogue-outcome">
+          {t(catalogueOutcome.updated ? 'technician.catalogueUpdated' : 'technician.catalogueCurrent', { version: catalogueOutcome.version })}
+        </p>
+      )}
       {busy && <p role="status">{t('technician.exporting')}</p>}
       {exported && (
         <>

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -10,8 +10,9 @@ import { ENROLMENT_KEY_ID } from '../../shared/httpSignature';
 import { MANIFEST_FILE } from '../../shared/sneakernet';
 import { renderAdmin, TRANG_THAI_HO_SO, type AdminView, type Faults } from './admin';
 import { demoProvinceSigner } from './provinceKey';
-import { jwkThumbprint } from '../../electron/host/provincial';
 import { signProvisioning } from '../../electron/host/provisioningFile';
+import { jwkThumbprint, signProvincial } from '../../electron/host/provincial';
+import { CATALOGUE_FORMAT, CatalogueDocument } from '../../shared/dossier/procedures';
 import type { ProvisioningSettings } from '../../shared/provisioning';
 import { authenticate, NONCE_RETENTION_SECONDS, requestNonce } from './auth';
 import { openPortalStore, type Commune, type PortalStore } from './store';
@@ -72,6 +73,14 @@ interface Answer {
   body: unknown;
 }
 
+/** The catalogue in this repository's assets/procedures, as the province would publish it. */
+function bundledCatalogueDocument(at: Date): CatalogueDocument {
+  const folder = path.join(import.meta.dirname, '../../assets/procedures');
+  const read = (file: string): unknown => JSON.parse(readFileSync(path.join(folder, file), 'utf8'));
+  const files = readdirSync(folder).filter((file) => file.endsWith('.json') && file !== 'index.json');
+  return CatalogueDocument.parse({ index: read('index.json'), files: files.map(read), issuedAt: at.toISOString() });
+}
+
 export interface ReferencePortalOptions {
   store: PortalStore;
   /** Where tus keeps attachment bytes. */
@@ -108,6 +117,8 @@ export interface ReferencePortal {
   portalPublicKey: KeyObject;
   portalPublicKeyJwk: JsonWebKey;
   createEnrolmentCode(options?: EnrolmentCodeOptions): { code: string; commune: Commune; expiresAt: string; usedAt: string | null };
+  /** Publishes a procedure catalogue (index and procedure files, as in assets/procedures): kiosks fetch it, signed, from `GET /v1/catalogue`. */
+  publishCatalogue(document: Omit<CatalogueDocument, 'issuedAt'>): void;
   /** A kiosk's provisioning for the setup wizard, signed with the (demo) province key: its text, for a QR or a `.dvcsetup` file. */
   createProvisioning(options: ProvisioningOptions): string;
   setFaults(faults: Partial<Faults>): Faults;
@@ -132,6 +143,9 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
   const { store, logger = false } = options;
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
+  const province = demoProvinceSigner();
+  // What the province publishes: the catalogue bundled with this build until a newer one is published.
+  let catalogueDocument: CatalogueDocument = bundledCatalogueDocument(now());
   const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES });
 
   const privateKey = createPrivateKey(
@@ -257,6 +271,12 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
         body: { changes: changes.map(({ uuid, maHoSo, status, at }) => ({ uuid, maHoSo, status, at })), cursor: changes.at(-1)?.seq ?? cursor },
       };
     }),
+  );
+
+  // The province's procedure catalogue, signed with its key: the kiosk keeps it if it is newer.
+  app.get(
+    '/v1/catalogue',
+    signed(() => ({ status: 200, body: { catalogue: signProvincial(CATALOGUE_FORMAT, catalogueDocument, province) } })),
   );
 
   // Any enrolled kiosk may ask: a citizen checks at whichever kiosk is near. The store answers public fields only.
@@ -442,7 +462,7 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
     return { code: row.code, commune: row.commune, expiresAt: row.expiresAt, usedAt: row.usedAt };
   }
 
-  const province = demoProvinceSigner();
+
   function createProvisioning({ portalUrl, communeCode = DEFAULT_COMMUNE.code, ttlDays = 7, ...choices }: ProvisioningOptions): string {
     const at = now();
     const expiresAt = new Date(at.getTime() + ttlDays * 86_400_000).toISOString();
@@ -466,6 +486,9 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
     portalPublicKeyJwk,
     createEnrolmentCode,
     createProvisioning,
+    publishCatalogue(document) {
+      catalogueDocument = CatalogueDocument.parse({ ...document, issuedAt: now().toISOString() });
+    },
     setFaults,
     faults: () => faults,
     setDossierStatus: (uuid, status) => TRANG_THAI_HO_SO[status] !== undefined && store.setStatus(uuid.toLowerCase(), status, now()),

@@ -148,3 +148,27 @@ export function assembleCatalogue(index: unknown, files: readonly unknown[]): Ca
   if (problems.length) throw new Error(`procedure catalogue: ${problems.join('; ')}`);
   return Catalogue.parse({ version, procedures: order.map((code) => byCode.get(code)) });
 }
+
+/**
+ * The catalogue as the province publishes it to its kiosks (electron/host/catalogue.ts), signed
+ * like every provincial document (`DVCCAT1.<key id>.<this, base64url JSON>.<signature>`): the index
+ * and the procedure files exactly as in assets/procedures, checked by `assembleCatalogue` on arrival.
+ */
+export const CATALOGUE_FORMAT = 'DVCCAT1';
+export const CatalogueDocument = z.strictObject({ index: CatalogueIndex, files: z.array(z.unknown()).min(1), issuedAt: z.iso.datetime() });
+export type CatalogueDocument = z.infer<typeof CatalogueDocument>;
+
+/**
+ * Orders catalogue versions ("2026.11.1" < "2026.11.2" < "2026.12.0"): dot-separated numbers,
+ * compared as numbers, a missing part counting as 0. Negative when `a` is older.
+ */
+export function compareCatalogueVersions(a: string, b: string): number {
+  const parts = (version: string) => version.split('.').map((part) => Number.parseInt(part, 10) || 0);
+  const [left, right] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(left.length, right.length); i += 1) {
+    const difference = (left[i] ?? 0) - (right[i] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+

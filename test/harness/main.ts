@@ -83,7 +83,7 @@ const harness = {
     answer: (id: string, answers: Dossier['answers']) => codeOf(saveDraftAnswers(id, answers)),
     addPage: (id: string, page: string) => codeOf(addDraftPage(id, { documentType: scannedDocument, mediaType: 'image/jpeg', bytes: fromBase64(page) }).then(({ id }) => id)),
     removePage: (id: string, attachmentId: string) => codeOf(removeDraftPage(id, attachmentId)),
-    attachDeclaration: (id: string, code: string, answers: Dossier['answers']) => codeOf(attachDeclaration(id, procedureOf(code), answers)),
+    attachDeclaration: (id: string, code: string, answers: Dossier['answers']) => codeOf(attachDeclaration(id, procedureOf(code), catalogue().version, answers)),
     orderPages: (id: string, attachmentIds: string[]) => codeOf(orderDraftPages(id, attachmentIds)),
     markReady: (id: string) => codeOf(markReady(id, 2000)),
     /** Submits, then starts a sync run; resolves with the confirmed dossier's answers and page ids. */
@@ -133,8 +133,8 @@ const harness = {
       return { ok: true as const, pdf: toBase64(digitised.value.pdf), texts: digitised.value.pages.map((page) => page.text), progress };
     },
     /** The filled declaration of procedure `code`: its PDF as base64 and its document type. */
-    declaration: async (procedureCode: string, answers: Dossier['answers'], date: string) => {
-      const filled = await codeOf(host().call('documents.declaration', { procedureCode, answers, date }));
+    declaration: async (procedureCode: string, answers: Dossier['answers'], date: string, catalogueVersion = catalogue().version) => {
+      const filled = await codeOf(host().call('documents.declaration', { procedureCode, catalogueVersion, answers, date }));
       return 'code' in filled ? filled : { value: { pdf: toBase64(filled.value.pdf), documentType: filled.value.documentType } };
     },
   },

@@ -152,6 +152,7 @@ export function createHttpPortal({ baseUrl, timeoutMs, identity, uploadUrlsFile 
     ratings: (ratings) => call('POST', '/v1/ratings', { ratings }, z.object({ accepted: z.number().int().nonnegative() })),
 
     lookup: (code) => call('GET', `/v1/dossiers/lookup?code=${encodeURIComponent(code)}`, undefined, PortalDossierStatus),
+    catalogue: () => call('GET', '/v1/catalogue', undefined, z.object({ catalogue: z.string().max(8 << 20) })).then((answer) => answer.catalogue),
   };
 }
 

@@ -23,4 +23,6 @@ export interface Portal {
   ratings(ratings: Rating[]): Promise<{ accepted: number }>;
   /** The public status of any dossier of the province, by UUID, short reference or MaHoSo. */
   lookup(code: string): Promise<PortalDossierStatus>;
+  /** The procedure catalogue the province publishes, as its signed text (electron/host/catalogue.ts verifies it). */
+  catalogue(): Promise<string>;
 }
