@@ -4,12 +4,13 @@ import path from 'node:path';
 import type { KioskConfig } from '../../shared/config';
 import type { DeviceStatus, QueueHealth } from '../../shared/contract';
 import type { DossierStatus } from '../../shared/dossier/dossier';
+import { vietnamClock } from '../../shared/dossier/formEngine';
 import { redact, redactLogLine } from '../../shared/redact';
 import { writeFileAtomic } from './atomicFile';
 import { firstDayKept, logDir, logFiles } from './log';
 import { oneAtATime } from './oneAtATime';
 import { sha256Hex } from './sha256';
-import { writeHereAndOnDrives } from './usbDrives';
+import { fileTimeStamp, writeHereAndOnDrives } from './usbDrives';
 
 const keep = <T>(value: T): T => value;
 
@@ -86,10 +87,6 @@ export interface DiagnosticsResult {
   failedDrives: string[];
 }
 
-/** Vietnam has kept UTC+7, without daylight saving, since 1975. */
-const VIETNAM_OFFSET_MS = 7 * 3_600_000;
-/** `2026-11-24T08:15:30`, Vietnam's wall clock. */
-const vietnamClock = (now: Date) => new Date(now.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 19);
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 const redactLines = (text: string) => text.split('\n').map((line) => (line ? redactLogLine(line) : line)).join('\n');
@@ -179,7 +176,7 @@ export function createDiagnostics({ dataDir, config, app, kioskId, devices, audi
     export(queue: DiagnosticsQueue): Promise<DiagnosticsResult> {
       return serially(async () => {
         const at = now();
-        const name = vietnamClock(at).replace('T', '_').replaceAll(':', '-');
+        const name = fileTimeStamp(at);
         const files = await bundle(queue, at);
         const { folders, failedDrives } = await writeHereAndOnDrives(usbDrives, { local: path.join(dataDir, 'diagnostics', name), onDrive: path.join('chan-doan', name) }, (folder) => write(folder, files));
         return { name, folders, failedDrives };

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { vietnamToday } from '../../shared/dossier/formEngine';
 import { createT } from '../../shared/i18n/index';
 import { selfTestReport, type SelfTestReport, type SelfTestResult } from '../../shared/selfTest';
 import { buildSelfTestPdf } from '../../shared/selfTestPdf';
@@ -8,7 +7,7 @@ import { writeFileAtomic } from './atomicFile';
 import { printSelfTestReport } from './devices/selfTest';
 import type { Devices } from './devices/index';
 import type { KioskFonts } from './fonts';
-import { writeHereAndOnDrives } from './usbDrives';
+import { fileTimeStamp, writeHereAndOnDrives } from './usbDrives';
 
 /**
  * The technician's self-test report (issue 8): made here from the results, dated and naming the
@@ -31,7 +30,7 @@ export function createSelfTestReports({ dataDir, fonts, devices, kiosk, version,
       const made = report(results);
       const pdf = await buildSelfTestPdf(made, fonts, t);
       // One file per test session: the day and the time it was made.
-      const name = `kiem-tra-thiet-bi-${vietnamToday(new Date(made.generatedAt))}-${made.generatedAt.slice(11, 19).replaceAll(':', '')}.pdf`;
+      const name = `kiem-tra-thiet-bi-${fileTimeStamp(new Date(made.generatedAt))}.pdf`;
       const { folders, failedDrives } = await writeHereAndOnDrives(usbDrives, { local: path.join(dataDir, 'self-tests'), onDrive: 'kiem-tra-thiet-bi' }, async (folder) => {
         await mkdir(folder, { recursive: true });
         await writeFileAtomic(path.join(folder, name), pdf, 0o644);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { vietnamClock } from '../../shared/dossier/formEngine';
 
 /** Where Linux desktops and udisks mount removable drives: /media/<user>/<label>, /run/media/<user>/<label>. */
 const REMOVABLE_ROOTS = ['/media/', '/run/media/'];
@@ -20,6 +21,9 @@ export async function usbDrives(configured: readonly string[] | null, mountsFile
     .map((line) => unescapeMountPath(line.split(' ')[1] ?? ''))
     .filter((mountPoint) => REMOVABLE_ROOTS.some((root) => mountPoint.startsWith(root)));
 }
+
+/** A file's time as people read it, Vietnam's wall clock: `2026-11-24_08-15-30`. */
+export const fileTimeStamp = (at: Date): string => vietnamClock(at).replace('T', '_').replaceAll(':', '-');
 
 /**
  * Files for people (reports, diagnostics, a self-test report): written to the kiosk's own folder

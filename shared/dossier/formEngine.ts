@@ -342,3 +342,6 @@ export function resumeForm(form: CompiledForm, saved: unknown, context: FormCont
 /** Today in Vietnam (UTC+7, no daylight saving) as yyyy-mm-dd, whatever the machine's time zone. */
 export const vietnamToday = (now: Date = new Date()): string =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+
+/** Vietnam's wall clock as yyyy-mm-ddThh:mm:ss (UTC+7 since 1975, no daylight saving), for file names people read. */
+export const vietnamClock = (now: Date = new Date()): string => new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 19);
