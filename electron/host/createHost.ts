@@ -20,6 +20,7 @@ import { createReports } from './reports';
 import { createSneakernet } from './sneakernet';
 import { createDiagnostics } from './diagnostics';
 import { runSelfTest } from './devices/selfTest';
+import { detectDevices } from './devices/detect';
 import { createSelfTestReports } from './selfTestReport';
 import { createT } from '../../shared/i18n/index';
 import { usbDrives } from './usbDrives';
@@ -152,6 +153,8 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     app: { name: config.name, version, host: kind, startedAt },
     kioskId: documents.kioskId,
     devices: () => devices.all.map((device) => device.status()),
+    // node-hid takes its Linux backend once per process: the QR scanner driver's, if it has one.
+    detect: () => detectDevices({ linuxDriver: config.devices.qrScanner?.driver === 'hid' ? config.devices.qrScanner.linuxDriver : undefined }),
     auditFile,
     usbDrives: drives,
   });

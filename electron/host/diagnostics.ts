@@ -71,6 +71,8 @@ export interface DiagnosticsOptions {
   /** The kiosk's id once enrolled; must never start an enrolment. */
   kioskId: () => Promise<string | null>;
   devices: () => DeviceStatus[];
+  /** What the system itself sees (electron/host/devices/detect.ts), beside what the config uses. */
+  detect: () => Promise<unknown>;
   auditFile: string;
   usbDrives: () => Promise<string[]>;
   /** How many days of log files go into the bundle, today's included. */
@@ -102,6 +104,7 @@ Không có bí mật: mã PIN (kể cả bản băm) và mã đăng ký với c�
   app.json       phiên bản, kiểu máy chủ, thời gian chạy, địa chỉ cổng, mã ki-ốt, đồng hồ
   config.json    cấu hình ki-ốt, không có bí mật và không có tên cán bộ hỗ trợ
   devices.json   trạng thái các thiết bị (máy quét QR, đầu đọc thẻ, máy quét tài liệu, máy in)
+  detected-devices.json  thiết bị mà hệ điều hành nhìn thấy (USB, PC/SC, SANE, CUPS), để so với cấu hình
   queue.json     hàng đợi hồ sơ: số hồ sơ chờ gửi, tuổi của hồ sơ chờ lâu nhất, dung lượng trống
   logs/          nhật ký các ngày gần nhất (đã che dữ liệu cá nhân)
   audit.jsonl    nhật ký kiểm tra của cán bộ hỗ trợ (chỉ có mã, không có dữ liệu cá nhân)
@@ -116,6 +119,7 @@ their hashes) and the portal enrolment code were removed.
   app.json       version, host kind, uptime, portal address, kiosk id, clock
   config.json    the kiosk's config, without secrets or helpers' names
   devices.json   each device's state (QR scanner, card reader, document scanner, printer)
+  detected-devices.json  the devices the system itself sees (USB, PC/SC, SANE, CUPS), to compare with the config
   queue.json     the dossier queue: dossiers waiting, the oldest one's age, free space
   logs/          the last days' logs (personal data masked)
   audit.jsonl    the helpers' audit log (ids only, no personal data)
@@ -128,7 +132,7 @@ their hashes) and the portal enrolment code were removed.
  * `DVC-Kiosk/chan-doan/<time>/` on each USB drive. Logs and the audit log are redacted again on
  * the way out: older lines may predate a rule.
  */
-export function createDiagnostics({ dataDir, config, app, kioskId, devices, auditFile, usbDrives, logDays = 14, now = () => new Date() }: DiagnosticsOptions) {
+export function createDiagnostics({ dataDir, config, app, kioskId, devices, detect, auditFile, usbDrives, logDays = 14, now = () => new Date() }: DiagnosticsOptions) {
   // Two exports in the same second would share a folder: one at a time, each file whole.
   const serially = oneAtATime();
 
@@ -153,6 +157,7 @@ export function createDiagnostics({ dataDir, config, app, kioskId, devices, audi
     );
     files.set('config.json', json(configForDiagnostics(config)));
     files.set('devices.json', json(redact(devices())));
+    files.set('detected-devices.json', json(redact(await detect())));
     files.set('queue.json', json(redact(queue)));
     const oldest = firstDayKept(logDays, at);
     for (const { day, file } of await logFiles(logDir(dataDir))) {

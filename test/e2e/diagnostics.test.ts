@@ -48,7 +48,8 @@ test("a technician's diagnostics bundle reaches the USB stick whole, with the ki
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await page.getByRole('button', { name: 'Công cụ kỹ thuật viên' }).click();
   await page.getByRole('button', { name: 'Xuất gói chẩn đoán ra USB' }).click();
-  await expect.poll(() => page.getByTestId('diagnostics-folders').textContent()).toContain(path.join(usb.dir, 'DVC-Kiosk', 'chan-doan'));
+  // The bundle asks the system what devices it sees (scanimage -L asks every SANE backend): seconds.
+  await expect.poll(() => page.getByTestId('diagnostics-folders').textContent(), { timeout: 30_000 }).toContain(path.join(usb.dir, 'DVC-Kiosk', 'chan-doan'));
 
   const [bundle] = readdirSync(path.join(usb.dir, 'DVC-Kiosk', 'chan-doan'));
   const folder = path.join(usb.dir, 'DVC-Kiosk', 'chan-doan', bundle!);

@@ -88,6 +88,7 @@ function diagnostics(options: Pick<DiagnosticsOptions, 'dataDir' | 'auditFile' |
     app: { name: 'Điểm hỗ trợ Phường Hoàn Kiếm', version: '1.2.3', host: 'web', startedAt: '2026-11-24T00:15:30.000Z' },
     kioskId: async () => 'kiosk-hk-01',
     devices: () => DEVICES,
+    detect: async () => [{ kind: 'printer', driver: 'cups', available: true, candidates: [{ kind: 'printer', label: 'office_a4 (ipp://10.0.0.5/ipp/print)', config: { driver: 'cups', queue: 'office_a4' } }] }],
     now: () => NOW,
   });
 }
@@ -144,7 +145,7 @@ test('the bundle holds no canary, in the kiosk’s copy and on the stick, and it
   });
   const [local, stick] = result.folders.map(filesUnder) as [Map<string, Buffer>, Map<string, Buffer>];
   expect([...local.keys()].sort()).toEqual(
-    ['README.txt', 'app.json', 'audit.jsonl', 'config.json', 'devices.json', 'logs/kiosk-2026-11-23.log', 'logs/kiosk-2026-11-24.log', 'manifest.json', 'queue.json'],
+    ['README.txt', 'app.json', 'audit.jsonl', 'config.json', 'detected-devices.json', 'devices.json', 'logs/kiosk-2026-11-23.log', 'logs/kiosk-2026-11-24.log', 'manifest.json', 'queue.json'],
   );
   expect(stick).toEqual(local);
 
@@ -168,6 +169,7 @@ test('the bundle holds no canary, in the kiosk’s copy and on the stick, and it
     clock: { utc: NOW.toISOString(), vietnam: '2026-11-24T08:15:30+07:00' },
   });
   expect(json('devices.json')).toEqual(DEVICES);
+  expect(json('detected-devices.json')).toMatchObject([{ kind: 'printer', candidates: [{ config: { queue: 'office_a4' } }] }]);
   expect(json('queue.json')).toEqual(QUEUE);
   expect(json('config.json')).toEqual(JSON.parse(JSON.stringify(configForDiagnostics(kioskConfig))));
   expect(local.get('README.txt')!.toString()).toMatch(/gói chẩn đoán[\s\S]*diagnostics bundle/);
@@ -194,6 +196,6 @@ test('a stick that cannot be written is reported, and the kiosk’s copy and the
   expect(result.folders).toEqual([path.join(dataDir, 'diagnostics', result.name), path.join(good, 'DVC-Kiosk', 'chan-doan', result.name)]);
   // A kiosk with no logs or audit entries yet still gives a whole bundle.
   const files = filesUnder(result.folders[1]!);
-  expect([...files.keys()].sort()).toEqual(['README.txt', 'app.json', 'audit.jsonl', 'config.json', 'devices.json', 'manifest.json', 'queue.json']);
+  expect([...files.keys()].sort()).toEqual(['README.txt', 'app.json', 'audit.jsonl', 'config.json', 'detected-devices.json', 'devices.json', 'manifest.json', 'queue.json']);
   expect(files.get('audit.jsonl')!.length).toBe(0);
 });

@@ -16,6 +16,8 @@ import { buildCardAccess, FAKE_CARD, fakeCard, fakeCardFiles } from '../support/
 import { findPcscd, startPcscd, type Pcscd } from '../support/pcscd';
 import { createVpcdCard, DEFAULT_ATR, type VpcdCard } from '../support/vpcdCard';
 import { kioskErrorOf } from '../support/errors';
+import { detectDevices } from '../../electron/host/devices/detect';
+import { probe, quiet } from '../support/detect';
 
 /**
  * The PC/SC driver through the real stack: @pokusew/pcsclite → libpcsclite → pcscd → vsmartcard's
@@ -235,4 +237,35 @@ test('without the native module the reader reports card.driverUnavailable instea
   expect(reader.problem()?.toShape()).toEqual({ code: 'card.driverUnavailable', params: { reason: 'module' } });
   expect((await kioskErrorOf(reader.withCard(async () => 'read', { timeoutMs: 1_000 }))).code).toBe('card.driverUnavailable');
   await reader.close();
+});
+
+// Here, not in detectDevices.test.ts: one pcscd serves the machine, and test files run side by side.
+describe.skipIf(!pcscdBinary)('device detection: card readers from pcscd', () => {
+  let pcscd: Pcscd;
+  beforeAll(async () => {
+    pcscd = await startPcscd();
+  });
+  afterAll(async () => {
+    await pcscd?.stop();
+  });
+
+  test("vpcd's virtual readers, each { driver: 'pcsc' } named by the reader", async () => {
+    const pcsc = probe(await detectDevices(quiet), 'pcsc');
+    expect(pcsc.available).toBe(true);
+    expect(pcsc.candidates).toEqual(
+      expect.arrayContaining(['Virtual PCD 00 00', 'Virtual PCD 00 01'].map((label) => ({ kind: 'cardReader', label, config: { driver: 'pcsc' } }))),
+    );
+  });
+
+  test('a pcscd socket nobody listens on: not running', async () => {
+    const saved = process.env.PCSCLITE_CSOCK_NAME;
+    process.env.PCSCLITE_CSOCK_NAME = '/nonexistent/pcscd.comm';
+    try {
+      const pcsc = probe(await detectDevices(quiet), 'pcsc');
+      expect(pcsc).toMatchObject({ available: false, reason: 'notRunning', candidates: [] });
+    } finally {
+      if (saved === undefined) delete process.env.PCSCLITE_CSOCK_NAME;
+      else process.env.PCSCLITE_CSOCK_NAME = saved;
+    }
+  });
 });
