@@ -93,13 +93,15 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
       const { settings } = provisioning;
       const chosen = unitByCode(settings.communeCode);
       const offered = new Set(procedures.map((procedure) => procedure.code));
+      // Procedures this build's catalogue lacks are left out; with none left, every one is offered.
+      const named = settings.procedures?.filter((code) => offered.has(code));
       setDraft((current) => ({
         ...current,
         provisioning,
         commune: { provinceCode: chosen?.provinceCode ?? '', communeCode: settings.communeCode },
         name: settings.name ?? (chosen ? t('setup.defaultName', { commune: `${chosen.type} ${chosen.shortName}` }) : current.name),
         portalUrl: settings.portalUrl,
-        procedures: settings.procedures?.filter((code) => offered.has(code)) ?? current.procedures,
+        procedures: named?.length ? named : current.procedures,
         paper: settings.paper ?? current.paper,
       }));
       setStep('enrolmentCode');
@@ -191,11 +193,11 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
       return <TextStep {...nav('name')} title={t('setup.nameTitle')} help={t('setup.nameHelp')} value={draft.name} onChange={(name) => update({ name })} problem={(name) => (name.trim() === '' ? 'setup.required' : null)} />;
     case 'portalUrl':
       return (
-        <TextStep {...nav('portalUrl')} title={t('setup.portalTitle')} help={t('setup.portalHelp')} type="url" value={draft.portalUrl} onChange={(url) => update({ portalUrl: url })} problem={(url) => (isUrl(url) ? null : 'setup.badUrl')} />
+        <TextStep {...nav('portalUrl')} title={t('setup.portalTitle')} help={t('setup.portalHelp')} type="url" mode="latin" value={draft.portalUrl} onChange={(url) => update({ portalUrl: url })} problem={(url) => (isUrl(url) ? null : 'setup.badUrl')} />
       );
     case 'enrolmentCode':
       return (
-        <TextStep {...nav('enrolmentCode')} title={t('setup.codeTitle')} help={t('setup.codeHelp')} value={draft.enrolmentCode} onChange={(code) => update({ enrolmentCode: code })} problem={(code) => (code.trim() === '' ? 'setup.required' : null)} />
+        <TextStep {...nav('enrolmentCode')} title={t('setup.codeTitle')} help={t('setup.codeHelp')} mode="latin" value={draft.enrolmentCode} onChange={(code) => update({ enrolmentCode: code })} problem={(code) => (code.trim() === '' ? 'setup.required' : null)} />
       );
     case 'technicianName':
       return (

@@ -359,6 +359,16 @@ describe('keyboard keys', () => {
     expect(layouts.numeric.flat().some((action) => action.kind === 'done')).toBe(true);
   });
 
+  it('types a web address or an enrolment code as keyed on the latin pad, whatever the input method', () => {
+    const options: PressOptions = { mode: 'latin', method: 'telex' };
+    const typeOn = (text: string) =>
+      Array.from(text).reduce((state, char) => press(state, { kind: 'char', char }, options), { value: '', shift: false }).value;
+    expect(typeOn('https://dichvucong.khanhhoa.gov.vn')).toBe('https://dichvucong.khanhhoa.gov.vn');
+    expect(typeOn('awwdd')).toBe('awwdd');
+    expect(layouts.latin.flat().some((action) => action.kind === 'tone' || action.kind === 'mark' || action.kind === 'space')).toBe(false);
+    expect(layouts.latin.flat().flatMap((action) => (action.kind === 'char' ? [action.char] : []))).toEqual(expect.arrayContaining([':', '/', '.', '-', '_']));
+  });
+
   it('renders every key as a button that does not submit, with Vietnamese names', () => {
     const markup = renderToStaticMarkup(
       createElement(I18nextProvider, { i18n: createI18n('vi') }, createElement(Keyboard, { value: 'Nguyen', onChange: () => {}, onDone: () => {} })),

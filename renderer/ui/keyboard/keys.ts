@@ -3,9 +3,10 @@ import { applyMark, applyTone, markedLetters, tones, typeKey, type InputMethod, 
 /**
  * What each key of the on-screen keyboard does to the value, apart from React so that Node tests
  * can press keys. `text` is letters, numbers and address punctuation; `numeric` is a digit pad
- * (CCCD number, years); `phone` adds "+".
+ * (CCCD number, years); `phone` adds "+"; `latin` is for what is no Vietnamese word (a web address,
+ * an enrolment code): no tone or mark keys, no Telex, and ":" and "_" for addresses.
  */
-export type KeyboardMode = 'text' | 'numeric' | 'phone';
+export type KeyboardMode = 'text' | 'numeric' | 'phone' | 'latin';
 
 export type KeyAction =
   | { kind: 'char'; char: string }
@@ -45,6 +46,13 @@ export const layouts: Record<KeyboardMode, KeyAction[][]> = {
   ],
   numeric: [chars('123'), chars('456'), chars('789'), [{ kind: 'backspace' }, ...chars('0'), { kind: 'done' }]],
   phone: [chars('123'), chars('456'), chars('789'), [...chars('+0'), { kind: 'backspace' }], [{ kind: 'done' }]],
+  latin: [
+    chars('1234567890'),
+    chars('qwertyuiop'),
+    chars('asdfghjkl'),
+    [{ kind: 'shift' }, ...chars('zxcvbnm'), { kind: 'backspace' }],
+    [...chars(':/.-_'), { kind: 'done' }],
+  ],
 };
 
 /** The value after a key press; `done` is the caller's to handle and changes nothing here. */
