@@ -15,8 +15,9 @@ import { DeviceTest } from './DeviceTest';
 
 /**
  * A technician's tools on the desk: the device self-test, the province's newest procedure
- * catalogue now rather than at the next sync, and the diagnostics bundle to a USB stick, to send to whoever looks after the kiosks (logs with personal data masked, the config
- * without secrets, devices and the queue's figures).
+ * catalogue now rather than at the next sync, and the diagnostics bundle to a USB stick for
+ * whoever looks after the kiosks (logs with personal data masked, the config without secrets,
+ * devices and the queue's figures).
  */
 export function TechnicianDesk() {
   const t = useT();
