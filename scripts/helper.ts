@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { HelperAccount, KioskConfig } from '../shared/config';
 import { writeFileAtomic } from '../electron/host/atomicFile';
 import { hashPin } from '../electron/host/helpers';
+import { Pin, PIN_DIGITS } from '../shared/setup';
 
 /**
  * `npm run helper -- add <id> "<name>"`, `remove <id>`, `list`: the helpers who may sign in at this
@@ -37,7 +38,7 @@ async function main([command, id, name]: string[]): Promise<string> {
     stored.helpers = helpers.filter((helper) => helper.id !== id);
   } else if (command === 'add' && id && name) {
     const pin = await readPin(`PIN for ${name} (6 to 12 digits): `);
-    if (!/^\d{6,12}$/.test(pin)) throw new Error('a PIN is 6 to 12 digits');
+    if (!Pin.safeParse(pin).success) throw new Error(`a PIN is ${PIN_DIGITS.min} to ${PIN_DIGITS.max} digits`);
     if (process.stdin.isTTY && (await readPin('Again: ')) !== pin) throw new Error('the two PINs differ');
     const account = HelperAccount.parse({ id, name, pinHash: await hashPin(pin) });
     stored.helpers = [...helpers.filter((helper) => helper.id !== id), account];

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { Helper, PaperWidth } from './config';
 import { fold } from './text';
 
-/** A helper's or technician's PIN as typed: digits only, long enough that the lockout makes guessing hopeless. */
-export const Pin = z.string().regex(/^\d{6,12}$/, '6 to 12 digits');
+/** How long a PIN is: long enough that the lockout makes guessing hopeless, short enough to remember. */
+export const PIN_DIGITS = { min: 6, max: 12 } as const;
+/** A helper's or technician's PIN as typed: digits only. */
+export const Pin = z.string().regex(new RegExp(`^\\d{${PIN_DIGITS.min},${PIN_DIGITS.max}}$`), `${PIN_DIGITS.min} to ${PIN_DIGITS.max} digits`);
 
 const Person = z.object({ name: z.string().trim().min(1).max(80), pin: Pin });
 export type SetupPerson = z.infer<typeof Person>;

@@ -10,7 +10,7 @@ import { cccdCan } from '../../shared/icao9303/pace';
 import { readChip } from './devices/cardReader/index';
 import { createDevices, type Devices } from './devices/index';
 import { createCatalogues } from './catalogue';
-import { loadProvinceKeys, type ProvinceKeys } from './provincial';
+import { loadProvinceKeys } from './provincial';
 import { digitise, fillDeclaration } from './documents';
 import { loadFonts } from './fonts';
 import { cleanScan } from './imaging';
@@ -119,8 +119,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     // Never starts an enrolment: a PDF made offline, before the kiosk enrolled, names no kiosk.
     kioskId: async () => (identity ? identity.then((enrolled) => enrolled.kioskId, () => null) : null),
   };
-  let provinceKeys: Promise<ProvinceKeys> | undefined;
-  const catalogues = createCatalogues({ assetsDir, dataDir, provinceKeys: () => (provinceKeys ??= loadProvinceKeys(assetsDir, { includeDemo: trustDemoKeys })) });
+  const catalogues = createCatalogues({ assetsDir, dataDir, provinceKeys: () => loadProvinceKeys(assetsDir, { includeDemo: trustDemoKeys }) });
   const declarations = { catalogue: (version: string) => catalogues.byVersion(version), fonts, commune: config.commune };
   const speech = createEspeakEngine({ binary: config.speech.espeakPath });
   /** Only the latest read-aloud plays: a new screen or a repeat stops the one before. */
@@ -136,17 +135,19 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
   const audit = createAuditLog(auditFile);
   const drives = () => usbDrives(config.usbDirs);
   const helpers = createHelperDesk({ helpers: config.helpers, policy: config.helperSignIn, lockoutFile: path.join(dataDir, 'helper-lockout.json'), audit });
+  /** The support point as receipts, reports and self-test reports head it. */
+  const kiosk = receiptKiosk(config);
   const reports = createReports({
     dataDir,
     fonts,
     catalogue: () => catalogues.current(),
-    kiosk: receiptKiosk(config),
+    kiosk,
     audit,
     usbDrives: drives,
     officePrinter: config.officePrinter,
   });
   const sneakernet = createSneakernet({ identity: currentIdentity, usbDrives: drives });
-  const selfTests = createSelfTestReports({ dataDir, fonts, devices, kiosk: receiptKiosk(config), version, usbDrives: drives });
+  const selfTests = createSelfTestReports({ dataDir, fonts, devices, kiosk, version, usbDrives: drives });
   const diagnostics = createDiagnostics({
     dataDir,
     config,
@@ -244,7 +245,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
       },
       'selfTest.run': async ({ token, request }) => {
         helpers.signedIn(token, 'technician');
-        return jobs.run(request.testId, 'host.badInput', (signal) => runSelfTest(devices, request, { kiosk: receiptKiosk(config), signal, t: createT('vi') }));
+        return jobs.run(request.testId, 'host.badInput', (signal) => runSelfTest(devices, request, { kiosk, signal, t: createT('vi') }));
       },
       'selfTest.cancel': async ({ testId }) => jobs.cancel(testId),
       'selfTest.print': async ({ token, results }) => {

@@ -2,8 +2,7 @@ import { mkdir, readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { KioskConfig } from '../../shared/config';
-import type { DeviceStatus, QueueHealth } from '../../shared/contract';
-import type { DossierStatus } from '../../shared/dossier/dossier';
+import type { DeviceStatus, MethodInput } from '../../shared/contract';
 import { vietnamClock } from '../../shared/dossier/formEngine';
 import { redact, redactLogLine } from '../../shared/redact';
 import { writeFileAtomic } from './atomicFile';
@@ -61,8 +60,8 @@ export function configForDiagnostics(config: KioskConfig): Record<string, unknow
   );
 }
 
-/** What the renderer knows of its queue (IndexedDB is the renderer's): the heartbeat's figures, and counts by status if it has them. */
-export type DiagnosticsQueue = QueueHealth & { byStatus?: Partial<Record<DossierStatus, number>> };
+/** What the renderer knows of its queue (IndexedDB is the renderer's): the heartbeat's figures and the counts by status. */
+export type DiagnosticsQueue = MethodInput<'diagnostics.export'>['queue'];
 
 export interface DiagnosticsOptions {
   dataDir: string;

@@ -28,7 +28,21 @@ export interface ProvinceSigner {
  * (the reference portal's, whose private half is in this repository) are left out unless asked
  * for: a packaged kiosk must never trust them.
  */
-export async function loadProvinceKeys(assetsDir: string, { includeDemo }: { includeDemo: boolean }): Promise<ProvinceKeys> {
+export function loadProvinceKeys(assetsDir: string, { includeDemo }: { includeDemo: boolean }): Promise<ProvinceKeys> {
+  // Read once per process: the build's files do not change under it, and every host (the setup swap makes new ones) shares them.
+  const id = `${includeDemo}:${assetsDir}`;
+  let keys = loaded.get(id);
+  if (!keys) {
+    keys = readProvinceKeys(assetsDir, includeDemo);
+    loaded.set(id, keys);
+    keys.catch(() => loaded.delete(id));
+  }
+  return keys;
+}
+
+const loaded = new Map<string, Promise<ProvinceKeys>>();
+
+async function readProvinceKeys(assetsDir: string, includeDemo: boolean): Promise<ProvinceKeys> {
   const { keys } = TrustFile.parse(JSON.parse(await readFile(path.join(assetsDir, 'trust', 'province-keys.json'), 'utf8')));
   return new Map(keys.filter((key) => includeDemo || !key.demo).map((key) => [key.kid, createPublicKey({ key: key.jwk as JsonWebKey, format: 'jwk' })]));
 }

@@ -14,7 +14,7 @@ import { createEventHub } from './events';
 import { hashPin } from './helpers';
 import { oneAtATime } from './oneAtATime';
 import { ensureIdentity, identityFile } from './provisioning';
-import { loadProvinceKeys, type ProvinceKeys } from './provincial';
+import { loadProvinceKeys } from './provincial';
 import { provisioningFromDrives, verifyProvisioning } from './provisioningFile';
 import { usbDrives } from './usbDrives';
 import { plainFile } from './vault';
@@ -71,8 +71,7 @@ export function createSetupHost(options: SetupHostOptions): Host {
   const serially = oneAtATime();
   let current: Host;
   let forwarding: Array<() => void> = [];
-  let provinceKeys: Promise<ProvinceKeys> | undefined;
-  const keys = () => (provinceKeys ??= loadProvinceKeys(options.assetsDir, { includeDemo: options.trustDemoKeys ?? false }));
+  const keys = () => loadProvinceKeys(options.assetsDir, { includeDemo: options.trustDemoKeys ?? false });
   const provisioning = async (config: KioskConfig, from: MethodInput<'setup.provisioning'>) =>
     'text' in from ? verifyProvisioning(from.text, await keys()) : provisioningFromDrives(await usbDrives(config.usbDirs), await keys());
 

@@ -4,7 +4,7 @@ import { errorKey, type MessageKey } from '../../shared/i18n/index';
 import { host } from '../host';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
-import { KeyboardField } from '../ui/keyboard/KeyboardField';
+import { PinField } from '../ui/PinField';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
 import { signInHelper } from './helperSession';
@@ -99,17 +99,13 @@ export function SignIn() {
             {t(problem.key, problem.params)}
           </p>
         )}
-        <KeyboardField
+        <PinField
           id="helper-pin"
-          className="text-input"
-          type="password"
-          mode="numeric"
-          keyLimit={12}
           value={pin}
           aria-invalid={problem !== null}
           aria-describedby={problem ? 'helper-pin-error' : undefined}
-          onChange={(typed) => {
-            setPin(typed.replace(/\D/g, ''));
+          onChange={(digits) => {
+            setPin(digits);
             setProblem(null);
           }}
           onDone={() => submit()}

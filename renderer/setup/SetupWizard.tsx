@@ -43,6 +43,9 @@ function provisionedSteps(provisioning: VerifiedProvisioning | null): Step[] {
   return ['commune', 'portalUrl', ...(name ? (['name'] as const) : []), ...(procedures ? (['procedures'] as const) : []), ...(paper ? (['paper'] as const) : [])];
 }
 
+/** What a box that must not stay empty says when it is. */
+const required = (value: string) => (value.trim() === '' ? 'setup.required' : null);
+
 const isUrl = (text: string) => SetupAnswers.shape.portal.shape.url.safeParse(text.trim()).success;
 
 /**
@@ -190,18 +193,18 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
       );
     }
     case 'name':
-      return <TextStep {...nav('name')} title={t('setup.nameTitle')} help={t('setup.nameHelp')} value={draft.name} onChange={(name) => update({ name })} problem={(name) => (name.trim() === '' ? 'setup.required' : null)} />;
+      return <TextStep {...nav('name')} title={t('setup.nameTitle')} help={t('setup.nameHelp')} value={draft.name} onChange={(name) => update({ name })} problem={required} />;
     case 'portalUrl':
       return (
         <TextStep {...nav('portalUrl')} title={t('setup.portalTitle')} help={t('setup.portalHelp')} type="url" mode="latin" value={draft.portalUrl} onChange={(url) => update({ portalUrl: url })} problem={(url) => (isUrl(url) ? null : 'setup.badUrl')} />
       );
     case 'enrolmentCode':
       return (
-        <TextStep {...nav('enrolmentCode')} title={t('setup.codeTitle')} help={t('setup.codeHelp')} mode="latin" value={draft.enrolmentCode} onChange={(code) => update({ enrolmentCode: code })} problem={(code) => (code.trim() === '' ? 'setup.required' : null)} />
+        <TextStep {...nav('enrolmentCode')} title={t('setup.codeTitle')} help={t('setup.codeHelp')} mode="latin" value={draft.enrolmentCode} onChange={(code) => update({ enrolmentCode: code })} problem={required} />
       );
     case 'technicianName':
       return (
-        <TextStep {...nav('technicianName')} title={t('setup.technicianTitle')} help={t('setup.technicianHelp')} value={draft.technician.name} onChange={(name) => update({ technician: { ...draft.technician, name } })} problem={(name) => (name.trim() === '' ? 'setup.required' : null)} />
+        <TextStep {...nav('technicianName')} title={t('setup.technicianTitle')} help={t('setup.technicianHelp')} value={draft.technician.name} onChange={(name) => update({ technician: { ...draft.technician, name } })} problem={required} />
       );
     case 'technicianPin':
       return <PinStep name={draft.technician.name} onBack={nav('technicianPin').onBack} onPin={(pin) => {
@@ -229,7 +232,7 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
       );
     case 'helperName':
       return (
-        <TextStep onBack={go('helpers')} onNext={go('helperPin')} title={t('setup.helperNameTitle')} value={draft.newHelperName} onChange={(name) => update({ newHelperName: name })} problem={(name) => (name.trim() === '' ? 'setup.required' : null)} />
+        <TextStep onBack={go('helpers')} onNext={go('helperPin')} title={t('setup.helperNameTitle')} value={draft.newHelperName} onChange={(name) => update({ newHelperName: name })} problem={required} />
       );
     case 'helperPin':
       return <PinStep name={draft.newHelperName} onBack={go('helperName')} onPin={(pin) => {

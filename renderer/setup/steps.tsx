@@ -1,8 +1,10 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { MessageKey } from '../../shared/i18n/index';
+import { Pin } from '../../shared/setup';
 import { BigButton } from '../ui/BigButton';
 import { KeyboardField } from '../ui/keyboard/KeyboardField';
 import type { KeyboardMode } from '../ui/keyboard/keys';
+import { PinField } from '../ui/PinField';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
 
@@ -103,7 +105,7 @@ export function PinStep({ name, onPin, onBack }: { name: string; onPin(pin: stri
   const [problem, setProblem] = useState<MessageKey | null>(null);
   const submit = () => {
     if (first === null) {
-      if (!/^\d{6,12}$/.test(typed)) return setProblem('setup.pinLength');
+      if (!Pin.safeParse(typed).success) return setProblem('setup.pinLength');
       setFirst(typed);
     } else if (typed !== first) {
       setFirst(null);
@@ -127,17 +129,13 @@ export function PinStep({ name, onPin, onBack }: { name: string; onPin(pin: stri
           {t(problem)}
         </p>
       )}
-      <KeyboardField
+      <PinField
         id={id}
-        className="text-input"
-        type="password"
-        mode="numeric"
-        keyLimit={12}
         value={typed}
         aria-invalid={problem !== null}
         aria-describedby={problem ? `${id}-help ${id}-error` : `${id}-help`}
         onChange={(digits) => {
-          setTyped(digits.replace(/\D/g, ''));
+          setTyped(digits);
           setProblem(null);
         }}
       />
