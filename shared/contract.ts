@@ -267,7 +267,7 @@ const HelperToken = z.string().max(100);
  * (step: the screen's id); reprinting, resending, cancelling (step: the reason) or carrying a
  * dossier out on a USB stick.
  */
-export const HelperAction = z.enum(['assist.start', 'assist.step', 'dossier.reprinted', 'dossier.resent', 'dossier.cancelled', 'dossier.exported']);
+export const HelperAction = z.enum(['assist.start', 'assist.step', 'dossier.reprinted', 'dossier.resent', 'dossier.cancelled', 'dossier.exported', 'dossier.repaired']);
 export type HelperAction = z.infer<typeof HelperAction>;
 
 interface MethodSpec {

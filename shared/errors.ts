@@ -42,6 +42,7 @@ export const errorCodes = [
   'queue.attachmentMissing',
   'queue.draftGone',
   'queue.notReady',
+  'queue.repairGone',
   'cccd.notCccdQr',
   'cccd.tooLong',
   'cccd.tooFewFields',

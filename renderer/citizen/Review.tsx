@@ -1,7 +1,9 @@
 import { provinceByCode, unitByCode } from '../../shared/adminUnits';
+import { shortReference } from '../../shared/dossier/dossier';
 import { AT_COUNTER, checkAnswers, dossierAnswers, editStep, vietnamToday, type AnswerValue, type Step } from '../../shared/dossier/formEngine';
 import { quoteFee } from '../../shared/dossier/payment';
 import type { Locale, Translate } from '../../shared/i18n/index';
+import { abandonRepair } from '../helper/repairSession';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { ErrorAlert } from '../ui/ErrorAlert';
@@ -34,7 +36,7 @@ function display(step: Step, value: AnswerValue | undefined, locale: Locale, t: 
  */
 export function Review() {
   const t = useT();
-  const { procedure, form, progress, locale, setProgress, go } = useStore();
+  const { procedure, form, progress, locale, repair, setProgress, go } = useStore();
   const { submit, saving, error, label } = useSubmit();
   if (!procedure || !form || !progress) return null;
 
@@ -47,7 +49,17 @@ export function Review() {
       title={t('review.title')}
       caption={procedure.name[locale]}
       actions={
-        toPay ? (
+        // A repair keeps the payment the citizen made with the dossier: no fee screen again.
+        repair ? (
+          <>
+            <BigButton variant="secondary" disabled={saving} onClick={abandonRepair}>
+              {t('repair.abandon')}
+            </BigButton>
+            <BigButton onClick={() => submit()} disabled={saving || problem !== null}>
+              {label}
+            </BigButton>
+          </>
+        ) : toPay ? (
           <BigButton onClick={() => go('fee')} disabled={problem !== null}>
             {t('nav.next')}
           </BigButton>
@@ -58,6 +70,11 @@ export function Review() {
         )
       }
     >
+      {repair && (
+        <p className="notice" data-testid="repair-notice">
+          {t('repair.notice', { reference: shortReference(repair.dossierId) })}
+        </p>
+      )}
       <ErrorAlert code={problem?.code ?? error} />
       <dl className="answers">
         {rows.map(({ step, value, fromIdCard }) => (

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { assertNever, type ErrorCode } from '../../shared/errors';
-import { answerStep, goBack, vietnamToday, visibleSteps, type AnswerValue, type Step } from '../../shared/dossier/formEngine';
+import { answerStep, goBack, REVIEW, vietnamToday, visibleSteps, type AnswerValue, type Step } from '../../shared/dossier/formEngine';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { FieldHelp, helpIds } from '../ui/FieldHelp';
@@ -37,7 +37,7 @@ function Field(props: FieldProps) {
 /** One question of the procedure's form: the engine decides which, and whether the answer will do. */
 export function StepScreen({ step }: { step: Step }) {
   const t = useT();
-  const { form, progress, locale, setProgress, go } = useStore();
+  const { form, progress, locale, repair, setProgress, go } = useStore();
   const [draft, setDraft] = useState<AnswerValue | undefined>(progress?.answers[step.id]);
   const [error, setError] = useState<ErrorCode | null>(null);
   const label = step.label[locale];
@@ -57,6 +57,8 @@ export function StepScreen({ step }: { step: Step }) {
     else setProgress(result.progress);
   };
   const back = () => {
+    // A repair reaches each question from check answers: back there, the answer as it was.
+    if (repair) return setProgress({ ...progress, current: REVIEW, reviewing: false });
     const previous = goBack(form, progress);
     if (previous === progress) go('identify');
     else setProgress(previous);

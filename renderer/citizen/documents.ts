@@ -1,7 +1,7 @@
 import type { ScannedPage } from '../../shared/contract';
 import { KioskError } from '../../shared/errors';
 import { host } from '../host';
-import { addDraftPage, orderDraftPages, removeDraftPage, replaceDocumentPages, startDraft } from '../queue/drafts';
+import { addDraftPage, keepDocumentPages, orderDraftPages, removeDraftPage, replaceDocumentPages, startDraft } from '../queue/drafts';
 import { useStore } from '../store';
 
 /**
@@ -169,17 +169,20 @@ export function forgetDocuments(): void {
 }
 
 /**
- * Before the submit: each scanned document becomes its searchable PDF in the draft (its pages go
- * as images where OCR failed), and a document the citizen no longer hands in by scan (answered
- * "at the counter", or its question no longer asked) leaves the draft.
+ * Before the submit, the draft holds each document as the citizen hands it in, by document (true:
+ * by scan): a document scanned on these screens becomes its searchable PDF (its pages go as
+ * images where OCR failed); one not handed in by scan (answered "at the counter", or its question
+ * no longer asked) leaves the draft. A document a repair kept from the dossier, not scanned again,
+ * stays as it was (renderer/queue/repair.ts).
  */
-export async function finishDocuments(draftId: string, scanned: ReadonlySet<string>): Promise<void> {
-  for (const [document, pages] of Object.entries(useStore.getState().pages)) {
-    if (!scanned.has(document)) {
-      for (const page of pages) await removeDraftPage(draftId, page.attachmentId);
-      continue;
+export async function finishDocuments(draftId: string, documents: ReadonlyMap<string, boolean>): Promise<void> {
+  for (const [document, byScan] of documents) {
+    const pages = pagesOf(document);
+    if (!byScan) await keepDocumentPages(draftId, document, []);
+    else if (pages.length) {
+      const pdf = await digitise(document);
+      if (pdf) await replaceDocumentPages(draftId, { documentType: document, mediaType: 'application/pdf', bytes: pdf });
+      else await keepDocumentPages(draftId, document, pages.map((page) => page.attachmentId));
     }
-    const pdf = await digitise(document);
-    if (pdf) await replaceDocumentPages(draftId, { documentType: document, mediaType: 'application/pdf', bytes: pdf });
   }
 }

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { Dossier } from '../../shared/dossier/dossier';
-import { REVIEW, startForm, vietnamToday, type CompiledForm, type FormProgress, type Identity } from '../../shared/dossier/formEngine';
+import { REVIEW, startForm, vietnamToday, type Answers, type CompiledForm, type FormProgress, type Identity } from '../../shared/dossier/formEngine';
 import type { FeePayment } from '../../shared/dossier/payment';
 import type { Procedure } from '../../shared/dossier/procedures';
 import { journeyForm } from '../../shared/dossier/resultDelivery';
@@ -8,6 +8,13 @@ import type { DraftPage } from './documents';
 
 /** The citizen's way: attract → language → procedures → about → consent → identify → step… → review → fee → saved → rate. */
 export type Route = 'attract' | 'language' | 'procedures' | 'about' | 'consent' | 'identify' | 'step' | 'review' | 'fee' | 'saved' | 'rate' | 'check';
+
+/** A helper repairing a dossier on the citizen's screens (renderer/helper/repairSession.ts). */
+export interface Repair {
+  dossierId: string;
+  /** What the citizen gave besides the form's answers (their consent, how they paid): kept as it was. */
+  kept: Answers;
+}
 
 /** Where the citizen is, and their answers so far. Screen state only: dossiers live in the queue. */
 export interface FlowSlice {
@@ -25,6 +32,8 @@ export interface FlowSlice {
   draftId: string | null;
   /** Each document's scanned pages, by the catalogue's document id, in the citizen's order. */
   pages: Readonly<Record<string, readonly DraftPage[]>>;
+  /** Set while the screens edit a repair of a queued dossier rather than a new one. */
+  repair: Repair | null;
   go(route: Route): void;
   pickProcedure(procedure: Procedure, catalogueVersion: string): void;
   /** The citizen agreed to the personal-data notice: the card may be read now. */
@@ -41,7 +50,7 @@ export interface FlowSlice {
   reset(): void;
 }
 
-const empty = { route: 'attract', procedure: null, catalogueVersion: null, form: null, progress: null, saved: null, consentedAt: null, feePayment: null, draftId: null, pages: {} } as const;
+const empty = { route: 'attract', procedure: null, catalogueVersion: null, form: null, progress: null, saved: null, consentedAt: null, feePayment: null, draftId: null, pages: {}, repair: null } as const;
 const routeFor = (progress: FormProgress): Route => (progress.current === REVIEW ? 'review' : 'step');
 
 export const createFlowSlice: StateCreator<FlowSlice> = (set, get) => ({

@@ -2,6 +2,7 @@ import { visibleSteps, type CompiledForm, type FormProgress } from '../../shared
 import type { Dossier } from '../../shared/dossier/dossier';
 import type { Procedure } from '../../shared/dossier/procedures';
 import { discardDraft, markReady, saveDraftAnswers, submitDraft } from '../queue/drafts';
+import { commitRepair } from '../queue/repair';
 import { syncNow } from '../queue/syncLoop';
 import { signOutHelper } from '../helper/helperSession';
 import { useStore } from '../store';
@@ -20,19 +21,21 @@ export async function submitJourney(
   feeVnd: Dossier['feeVnd'],
 ): Promise<Dossier> {
   const draftId = await sessionDraft();
-  await finishDocuments(draftId, scannedDocuments(form, progress));
+  await finishDocuments(draftId, documentsByScan(form, progress));
   await saveDraftAnswers(draftId, answers);
   await attachDeclaration(draftId, procedure, catalogueVersion, answers).catch((failure: unknown) => console.warn('declaration not attached', failure));
   await markReady(draftId, feeVnd);
-  const dossier = await submitDraft(draftId);
+  // A repair's copy takes the repaired dossier's place, under its UUID (renderer/queue/repair.ts).
+  const dossier = useStore.getState().repair ? await commitRepair(draftId) : await submitDraft(draftId);
   syncNow();
   return dossier;
 }
 
-/** The documents whose answer is scanned pages (not the counter), among the questions still asked. */
-function scannedDocuments(form: CompiledForm, progress: FormProgress): Set<string> {
-  return new Set(
-    visibleSteps(form, progress.answers).flatMap((step) => (step.type === 'document' && typeof progress.answers[step.id] === 'number' ? [step.document] : [])),
+/** Each document the form asks for, and whether it is handed in by scan: pages for an answer, to a question still asked. */
+function documentsByScan(form: CompiledForm, progress: FormProgress): Map<string, boolean> {
+  const visible = new Set(visibleSteps(form, progress.answers));
+  return new Map(
+    form.steps.flatMap((step) => (step.type === 'document' ? [[step.document, visible.has(step) && typeof progress.answers[step.id] === 'number'] as const] : [])),
   );
 }
 

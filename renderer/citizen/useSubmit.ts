@@ -3,6 +3,7 @@ import { CONSENT_ANSWER, consentRecord } from '../../shared/dossier/consent';
 import { dossierAnswers } from '../../shared/dossier/formEngine';
 import { FEE_PAYMENT_ANSWER, quoteFee, type FeePayment } from '../../shared/dossier/payment';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
+import { finishRepair } from '../helper/repairSession';
 import { useStore } from '../store';
 import { useT } from '../ui/useT';
 import { onDigitiseProgress } from './documents';
@@ -17,28 +18,33 @@ export function useSubmit() {
   const t = useT();
   const [error, setError] = useState<ErrorCode | null>(null);
   const [saving, setSaving] = useState(false);
+  const repairing = useStore((state) => state.repair !== null);
   /** How far the scanned documents have been read, while the submit waits for them. */
   const [reading, setReading] = useState<number | null>(null);
   useEffect(() => (saving ? onDigitiseProgress(setReading) : undefined), [saving]);
 
   /** `feePayment`: how the fee is paid, from the fee screen; none when there is nothing to pay. */
   const submit = async (feePayment?: FeePayment) => {
-    const { procedure, catalogueVersion, form, progress, consentedAt, showSaved } = useStore.getState();
-    if (!procedure || !catalogueVersion || !form || !progress || !consentedAt) return;
+    const { procedure, catalogueVersion, form, progress, consentedAt, repair, showSaved } = useStore.getState();
+    // A repair keeps the consent and the payment the citizen gave with the dossier.
+    const given = repair?.kept ?? (consentedAt ? { [CONSENT_ANSWER]: consentRecord(consentedAt) } : null);
+    if (!procedure || !catalogueVersion || !form || !progress || !given) return;
     const answers = {
       ...dossierAnswers(form, progress.answers),
-      [CONSENT_ANSWER]: consentRecord(consentedAt),
+      ...given,
       ...(feePayment ? { [FEE_PAYMENT_ANSWER]: feePayment } : {}),
     };
     setSaving(true);
     try {
-      showSaved(await submitJourney({ procedure, catalogueVersion, form, progress }, answers, quoteFee(procedure, answers).amountVnd));
+      const dossier = await submitJourney({ procedure, catalogueVersion, form, progress }, answers, quoteFee(procedure, answers).amountVnd);
+      if (repair) finishRepair(dossier);
+      else showSaved(dossier);
     } catch (failure) {
       setError(toKioskError(failure).code);
       setSaving(false);
     }
   };
 
-  const label = !saving ? t('submit.button') : reading !== null && reading < 1 ? t('submit.reading', { percent: Math.round(reading * 100) }) : t('submit.saving');
+  const label = !saving ? t(repairing ? 'repair.submit' : 'submit.button') : reading !== null && reading < 1 ? t('submit.reading', { percent: Math.round(reading * 100) }) : t('submit.saving');
   return { submit, saving, error, label };
 }

@@ -16,6 +16,7 @@ import { BigButton } from '../ui/BigButton';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
 import { recordHelperAction } from './helperSession';
+import { openRepair } from './repairSession';
 
 /** What a helper can do about a dossier the portal refused, by the refusal. */
 type Advice = 'resend' | 'rescan' | 'fixData' | 'technician';
@@ -29,6 +30,8 @@ const advice: Partial<Record<ErrorCode, Advice>> = {
   'portal.badRequest': 'fixData',
 };
 const adviceFor = (code: ErrorCode | null): Advice => (code && advice[code]) ?? 'technician';
+/** What a helper fixes with the citizen on the kiosk's screens (renderer/helper/repairSession.ts). */
+const canRepair = (what: Advice): boolean => what === 'rescan' || what === 'fixData';
 
 /** Why the dossier is where it is, in plain words, for the states where something waits. */
 function whyText(dossier: StoredDossier, t: Translate): string | null {
@@ -78,6 +81,16 @@ export function DossierCare({ dossier, onBack }: { dossier: StoredDossier; onBac
       setNote({ key: errorKey(toKioskError(error).code), failed: true });
     }
   };
+  // A repair uses the citizen's screens: not while a citizen is on them.
+  const citizenPresent = useStore((state) => state.route !== 'attract');
+  const repairable = dossier.status === 'needsHelp' && canRepair(adviceFor(dossier.sync.lastError));
+  const repair = async () => {
+    try {
+      await openRepair(dossier.id);
+    } catch (error) {
+      setNote({ key: errorKey(toKioskError(error).code), failed: true });
+    }
+  };
   const resend = async () => {
     if (await resendDossier(dossier.id)) {
       setNote({ key: 'care.resent' });
@@ -112,6 +125,7 @@ export function DossierCare({ dossier, onBack }: { dossier: StoredDossier; onBac
           [t('care.procedure'), procedure?.name[locale] ?? dossier.procedureCode],
           [t('care.state'), t(`queue.status.${dossier.status}`, { maHoSo: dossier.portal?.maHoSo ?? '', reason: '' })],
           [t('care.savedAt'), formatVietnamDateTime(dossier.createdAt)],
+          ...(dossier.revision ? [[t('care.revisions'), String(dossier.revision)] as const] : []),
           ...(why ? [[t('care.why'), why] as const] : []),
         ]}
       />
@@ -123,6 +137,12 @@ export function DossierCare({ dossier, onBack }: { dossier: StoredDossier; onBac
       <div className="choices">
         {dossier.status === 'queued' && <BigButton onClick={syncNow}>{t('care.sendNow')}</BigButton>}
         {dossier.status === 'needsHelp' && adviceFor(dossier.sync.lastError) === 'resend' && <BigButton onClick={() => void resend()}>{t('care.resend')}</BigButton>}
+        {repairable && (
+          <BigButton disabled={citizenPresent} onClick={() => void repair()}>
+            {t('care.repair')}
+          </BigButton>
+        )}
+        {repairable && citizenPresent && <p>{t('care.repairBusy')}</p>}
         {canReprint && (
           <BigButton variant="secondary" onClick={() => void reprint()}>
             {t('care.reprint')}

@@ -53,7 +53,8 @@ export function Queue() {
   const [dossiers, setDossiers] = useState<StoredDossier[] | null>(null);
   const [failure, setFailure] = useState<ErrorCode | null>(null);
   const [restore, setRestore] = useState<{ at: number; count: number } | null>(null);
-  const [open, setOpen] = useState<string | null>(null);
+  const caring = useStore((state) => state.caring);
+  const care = useStore((state) => state.care);
   const now = useNow(60_000);
 
   useEffect(() => watchDossiers(setDossiers, (error) => setFailure(error.code)), []);
@@ -62,8 +63,8 @@ export function Queue() {
 
   const time = new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
   const procedureName = (code: string) => procedureByCode(code)?.name[locale] ?? code;
-  const opened = open && dossiers?.find((dossier) => dossier.id === open);
-  if (opened) return <DossierCare dossier={opened} onBack={() => setOpen(null)} />;
+  const opened = caring && dossiers?.find((dossier) => dossier.id === caring);
+  if (opened) return <DossierCare dossier={opened} onBack={() => care(null)} />;
 
   const unsent = dossiers?.filter((dossier) => isUnsent(dossier.status)) ?? [];
   const oldestUnsent = Math.min(...unsent.map((dossier) => Date.parse(dossier.createdAt)));
@@ -93,7 +94,7 @@ export function Queue() {
           <ul className="queue-list" data-testid="queue-list">
             {inQueueOrder(dossiers).map((dossier) => (
               <li key={dossier.id}>
-                <button type="button" className="queue-row" onClick={() => setOpen(dossier.id)}>
+                <button type="button" className="queue-row" onClick={() => care(dossier.id)}>
                   <span>
                     <strong>{shortReference(dossier.id)}</strong> · {procedureName(dossier.procedureCode)}
                   </span>

@@ -36,7 +36,8 @@ export async function asHelper<T>(call: (token: string) => Promise<T>): Promise<
 
 /** The screen the citizen's session is on, by id: the route, or the catalogue step being asked. */
 const screenOf = (state: Store) => (state.route === 'step' ? (state.progress?.current ?? state.route) : state.route);
-const dossierOf = (state: Store) => state.saved?.id ?? state.draftId ?? undefined;
+// A repair's screens are about the dossier repaired, not the copy they edit.
+const dossierOf = (state: Store) => state.repair?.dossierId ?? state.saved?.id ?? state.draftId ?? undefined;
 
 /**
  * Records what the signed-in helper did, in the host's audit log under their id. Never fails the

@@ -20,21 +20,26 @@ export interface HelperSlice {
   desk: DeskView | null;
   /** The helper has taken over the citizen's session: each screen passed is audited under their id. */
   assisting: boolean;
+  /** The dossier open in the queue's care screen, if one is. */
+  caring: string | null;
   signedIn(helper: SignedInHelper): void;
   /** Nobody at the desk any more: it closes, and assisting ends. */
   signedOut(): void;
   openDesk(view: DeskView): void;
   closeDesk(): void;
   startAssisting(): void;
+  care(dossierId: string | null): void;
 }
 
 export const createHelperSlice: StateCreator<HelperSlice> = (set) => ({
   helper: null,
   desk: null,
   assisting: false,
+  caring: null,
   signedIn: (helper) => set({ helper }),
-  signedOut: () => set({ helper: null, desk: null, assisting: false }),
+  signedOut: () => set({ helper: null, desk: null, assisting: false, caring: null }),
   openDesk: (desk) => set({ desk }),
   closeDesk: () => set({ desk: null }),
   startAssisting: () => set({ assisting: true, desk: null }),
+  care: (caring) => set({ caring }),
 });

@@ -105,6 +105,20 @@ export async function removeDraftPage(id: string, attachmentId: string, database
 }
 
 /**
+ * Leaves a document only the pages named, in the draft: its pages on screen once they go as images,
+ * none once it is not handed in by scan. Pages a repair's copy held of it go too (repair.ts).
+ */
+export async function keepDocumentPages(id: string, documentType: string, attachmentIds: readonly string[], database: KioskDb = db): Promise<void> {
+  await database.transaction('rw', database.dossiers, database.attachments, async () => {
+    const row = editable(await database.dossiers.get(id), id);
+    const keep = new Set(attachmentIds);
+    const drop = (attachment: Attachment) => attachment.documentType === documentType && !keep.has(attachment.id);
+    await database.attachments.bulkDelete(row.attachments.filter(drop).map((attachment) => attachment.id));
+    await database.dossiers.put({ ...row, attachments: row.attachments.filter((attachment) => !drop(attachment)) });
+  });
+}
+
+/**
  * Puts pages in the citizen's order: the pages named take the places they held among the draft's
  * attachments, in the order given (one document's pages, or all of them). Each must be named once.
  */

@@ -61,7 +61,8 @@ export function renderAdmin(view: AdminView): string {
              <label>Trạng thái <select name="status">${statusOptions(d.status)}</select></label>
              <button type="submit">Cập nhật</button></form>`
         : 'Chưa nộp (mới thông báo)';
-      return `<tr><td><code>${escape(d.maHoSo ?? '—')}</code></td><td><code>${escape(d.uuid)}</code></td>
+      const revision = d.revision > 0 ? ` (sửa lần ${d.revision})` : '';
+      return `<tr><td><code>${escape(d.maHoSo ?? '—')}</code></td><td><code>${escape(d.uuid)}</code>${revision}</td>
         <td>${text('MaTTHC')} ${text('TenTTHC')}</td><td>${text('ChuHoSo')}</td>
         <td>${escape(d.submittedAt ?? d.receivedAt)}</td><td>${statusCell}</td></tr>`;
     })

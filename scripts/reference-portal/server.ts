@@ -17,7 +17,7 @@ import type { ProvisioningSettings } from '../../shared/provisioning';
 import { authenticate, NONCE_RETENTION_SECONDS, requestNonce } from './auth';
 import { openPortalStore, type Commune, type PortalStore } from './store';
 import { importSneakernet, type SneakernetImport } from './sneakernet';
-import { createUploads, KIOSK_HEADER } from './uploads';
+import { createUploads, discardUploadFiles, KIOSK_HEADER } from './uploads';
 
 export const PROTOCOL_VERSION = 'v1';
 /** The commune a code is for when none is named (README's example commune). */
@@ -48,6 +48,8 @@ const Metadata = z.looseObject({
 });
 const AnnounceBody = z.object({
   packageSha256: Sha256Hex,
+  // Sent only by a repaired dossier (docs/portal-protocol.md "Repairs"); absent is revision 0.
+  revision: z.number().int().positive().optional(),
   metadata: Metadata,
   attachments: z
     .array(z.object({ id: z.string().min(1).max(100), documentType: z.string().min(1).max(100), sha256: Sha256Hex, size: z.number().int().min(0) }))
@@ -204,7 +206,7 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
   }
 
   /** A route that only an enrolled kiosk may call; `handle` gets the kiosk and the parsed JSON body. */
-  function signed(handle: (ctx: { kioskId: string; unitCode: string; json: unknown; request: FastifyRequest }) => Answer) {
+  function signed(handle: (ctx: { kioskId: string; unitCode: string; json: unknown; request: FastifyRequest }) => Answer | Promise<Answer>) {
     return async (request: FastifyRequest, reply: FastifyReply) => {
       const auth = authenticateKiosk(request, (keyid) => {
         const kiosk = store.kiosk(keyid);
@@ -220,7 +222,7 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
       if (!kiosk) return sendSigned(reply, { status: 401, body: { error: 'portal.signatureInvalid' } }, auth.nonce);
       const json = parseJson(rawBody(request));
       if (typeof json === 'symbol') return sendSigned(reply, { status: 400, body: { error: 'portal.badRequest' } }, auth.nonce);
-      return sendSigned(reply, handle({ kioskId: kiosk.kioskId, unitCode: kiosk.commune.code, json, request }), auth.nonce);
+      return sendSigned(reply, await handle({ kioskId: kiosk.kioskId, unitCode: kiosk.commune.code, json, request }), auth.nonce);
     };
   }
 
@@ -295,15 +297,19 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
 
   app.put(
     '/v1/dossiers/:uuid',
-    signed(({ kioskId, json, request }) => {
+    signed(async ({ kioskId, json, request }) => {
       const uuid = Uuid.safeParse((request.params as { uuid: string }).uuid);
       if (!uuid.success) return badRequest(uuid.error);
       const body = AnnounceBody.safeParse(json);
       if (!body.success) return badRequest(body.error);
-      const outcome = store.announce(uuid.data, kioskId, body.data, now());
+      const outcome = store.announce(uuid.data, kioskId, { ...body.data, revision: body.data.revision ?? 0 }, now());
       switch (outcome.kind) {
         case 'created':
           return { status: 201, body: { uuid: uuid.data, state: 'announced' } };
+        case 'revised':
+          // The kiosk goes on as with any announced dossier: it uploads what is missing, then submits.
+          await discardUploadFiles(options.uploadDir, outcome.discardedUploads);
+          return { status: 200, body: { uuid: uuid.data, state: 'announced' } };
         case 'same':
           return outcome.maHoSo === null
             ? { status: 200, body: { uuid: uuid.data, state: 'announced' } }

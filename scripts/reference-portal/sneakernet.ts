@@ -5,6 +5,7 @@ import { canonicalJson } from '../../shared/dossier/portalPackage';
 import { Manifest, MANIFEST_FILE, PackageFile, SEAL_INFO, sealAad, SealedContent, signedBytes } from '../../shared/sneakernet';
 import { importPublicKeyJwk } from '../../electron/host/portal/signing';
 import type { PortalStore } from './store';
+import { discardUploadFiles } from './uploads';
 import { sha256Hex } from '../../electron/host/sha256';
 
 
@@ -71,7 +72,12 @@ export async function importSneakernet({ store, uploadDir, portalKey, now }: { s
       continue;
     }
     const uuid = file.uuid.toLowerCase();
-    const announced = store.announce(uuid, kiosk.kioskId, { packageSha256: file.packageSha256, metadata: pkg.metadata, attachments: pkg.attachments }, now());
+    const announced = store.announce(
+      uuid,
+      kiosk.kioskId,
+      { packageSha256: file.packageSha256, revision: pkg.revision ?? 0, metadata: pkg.metadata, attachments: pkg.attachments },
+      now(),
+    );
     if (announced.kind === 'conflict') {
       refuse('the portal holds this dossier with other content');
       continue;
@@ -80,13 +86,14 @@ export async function importSneakernet({ store, uploadDir, portalKey, now }: { s
       result.already.push(uuid);
       continue;
     }
+    if (announced.kind === 'revised') await discardUploadFiles(uploadDir, announced.discardedUploads);
     // Stored the way a finished tus upload is: a file named by its upload id, recorded, verified.
     for (const attachment of pkg.attachments) {
       if (store.attachment(uuid, attachment.id)?.uploaded_at) continue;
       const uploadId = randomBytes(16).toString('hex');
       await writeFile(path.join(uploadDir, uploadId), bytesOf(attachment.id));
       store.recordUploadStart(uploadId, uuid, attachment.id, kiosk.kioskId, now());
-      store.markUploaded(uuid, attachment.id, now());
+      store.markUploaded(uploadId, now());
     }
     const submitted = store.submit(uuid, kiosk.kioskId, file.packageSha256, kiosk.commune.code, now());
     if (submitted.kind === 'created' || submitted.kind === 'replay') result.imported.push({ uuid, maHoSo: submitted.maHoSo });

@@ -96,6 +96,8 @@ const migrations: readonly string[] = [
      received_at TEXT NOT NULL
    ) STRICT;
    CREATE UNIQUE INDEX ratings_once ON ratings (kiosk_id, at, coalesce(dossier_uuid, ''), score)`,
+  // Repairs: the revision of the announcement held, 0 as first sent (docs/portal-protocol.md).
+  `ALTER TABLE dossiers ADD COLUMN revision INTEGER NOT NULL DEFAULT 0`,
 ];
 
 /** The schema version a store has after opening (the number of migrations). */
@@ -115,6 +117,8 @@ export interface AttachmentDeclaration {
 
 export interface Announcement {
   packageSha256: string;
+  /** 0 as the citizen submitted it, n after the n-th repair. */
+  revision: number;
   metadata: Record<string, unknown>;
   attachments: AttachmentDeclaration[];
 }
@@ -122,6 +126,8 @@ export interface Announcement {
 export type AnnounceOutcome =
   | { kind: 'created' }
   | { kind: 'same'; maHoSo: string | null }
+  /** A repair replaced the announcement; the caller deletes these uploads' files once it is committed. */
+  | { kind: 'revised'; discardedUploads: string[] }
   | { kind: 'conflict' };
 
 export interface EnrolOutcome {
@@ -140,6 +146,7 @@ export interface DossierRow {
   uuid: string;
   kioskId: string | null;
   packageSha256: string;
+  revision: number;
   maHoSo: string | null;
   status: number | null;
   receivedAt: string;
@@ -224,14 +231,17 @@ export function openPortalStore(file: string) {
     ),
     insertNonce: db.prepare<[string, string, number]>('INSERT OR IGNORE INTO nonces (nonce, keyid, seen_at) VALUES (?, ?, ?)'),
     purgeNonces: db.prepare<[number]>('DELETE FROM nonces WHERE seen_at < ?'),
-    dossier: db.prepare<[string], { uuid: string; kiosk_id: string | null; package_sha256: string; ma_ho_so: string | null; status: number | null; received_at: string; submitted_at: string | null; announcement: string | null }>(
+    dossier: db.prepare<[string], { uuid: string; kiosk_id: string | null; package_sha256: string; ma_ho_so: string | null; status: number | null; received_at: string; submitted_at: string | null; announcement: string | null; revision: number }>(
       'SELECT * FROM dossiers WHERE uuid = ?',
     ),
-    dossiers: db.prepare<[number], { uuid: string; kiosk_id: string | null; package_sha256: string; ma_ho_so: string | null; status: number | null; received_at: string; submitted_at: string | null; announcement: string | null }>(
+    dossiers: db.prepare<[number], { uuid: string; kiosk_id: string | null; package_sha256: string; ma_ho_so: string | null; status: number | null; received_at: string; submitted_at: string | null; announcement: string | null; revision: number }>(
       'SELECT * FROM dossiers ORDER BY received_at DESC LIMIT ?',
     ),
-    insertDossier: db.prepare<[string, string, string, string, string]>(
-      'INSERT INTO dossiers (uuid, package_sha256, received_at, kiosk_id, announcement) VALUES (?, ?, ?, ?, ?)',
+    insertDossier: db.prepare<[string, string, number, string, string, string]>(
+      'INSERT INTO dossiers (uuid, package_sha256, revision, received_at, kiosk_id, announcement) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    reviseDossier: db.prepare<[string, number, string, string]>(
+      'UPDATE dossiers SET package_sha256 = ?, revision = ?, announcement = ? WHERE uuid = ? AND ma_ho_so IS NULL',
     ),
     insertAttachment: db.prepare<[string, string, string, string, number]>(
       'INSERT INTO attachments (dossier_uuid, attachment_id, document_type, sha256, size) VALUES (?, ?, ?, ?, ?)',
@@ -239,11 +249,24 @@ export function openPortalStore(file: string) {
     attachment: db.prepare<[string, string], { sha256: string; size: number; uploaded_at: string | null }>(
       'SELECT sha256, size, uploaded_at FROM attachments WHERE dossier_uuid = ? AND attachment_id = ?',
     ),
+    attachments: db.prepare<[string], { attachment_id: string; sha256: string; size: number }>(
+      'SELECT attachment_id, sha256, size FROM attachments WHERE dossier_uuid = ?',
+    ),
+    retypeAttachment: db.prepare<[string, string, string]>(
+      'UPDATE attachments SET document_type = ? WHERE dossier_uuid = ? AND attachment_id = ?',
+    ),
+    deleteAttachment: db.prepare<[string, string]>('DELETE FROM attachments WHERE dossier_uuid = ? AND attachment_id = ?'),
+    deleteUploads: db.prepare<[string, string], { upload_id: string }>(
+      'DELETE FROM uploads WHERE dossier_uuid = ? AND attachment_id = ? RETURNING upload_id',
+    ),
     missing: db.prepare<[string], { attachment_id: string }>(
       'SELECT attachment_id FROM attachments WHERE dossier_uuid = ? AND uploaded_at IS NULL ORDER BY attachment_id',
     ),
-    markUploaded: db.prepare<[string, string, string]>(
-      'UPDATE attachments SET uploaded_at = coalesce(uploaded_at, ?) WHERE dossier_uuid = ? AND attachment_id = ?',
+    // Through the upload's record: a repair that dropped the declaration dropped the record too,
+    // so bytes checked against a declaration since replaced mark nothing.
+    markUploaded: db.prepare<[string, string]>(
+      `UPDATE attachments SET uploaded_at = coalesce(uploaded_at, ?)
+       WHERE (dossier_uuid, attachment_id) = (SELECT dossier_uuid, attachment_id FROM uploads WHERE upload_id = ?)`,
     ),
     insertUpload: db.prepare<[string, string, string, string, string]>(
       'INSERT INTO uploads (upload_id, dossier_uuid, attachment_id, kiosk_id, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -292,12 +315,37 @@ export function openPortalStore(file: string) {
     uuid: row.uuid,
     kioskId: row.kiosk_id,
     packageSha256: row.package_sha256,
+    revision: row.revision,
     maHoSo: row.ma_ho_so,
     status: row.status,
     receivedAt: row.received_at,
     submittedAt: row.submitted_at,
     metadata: row.announcement ? (JSON.parse(row.announcement) as Announcement).metadata : {},
   });
+
+  /**
+   * Replaces a dossier's announcement (inside announce's transaction). An attachment declared again
+   * with the same id, sha-256 and size keeps its upload state: its verified bytes need not come
+   * again. Every other old declaration goes with its upload records; their ids are returned.
+   */
+  function revise(uuid: string, announcement: Announcement): string[] {
+    const toAdd = new Map(announcement.attachments.map((a) => [a.id, a]));
+    const discardedUploads: string[] = [];
+    for (const old of q.attachments.all(uuid)) {
+      const same = toAdd.get(old.attachment_id);
+      if (same && same.sha256 === old.sha256 && same.size === old.size) {
+        q.retypeAttachment.run(same.documentType, uuid, old.attachment_id);
+        toAdd.delete(old.attachment_id);
+      } else {
+        discardedUploads.push(...q.deleteUploads.all(uuid, old.attachment_id).map((u) => u.upload_id));
+        q.deleteAttachment.run(uuid, old.attachment_id);
+      }
+    }
+    for (const a of toAdd.values()) q.insertAttachment.run(uuid, a.id, a.documentType, a.sha256, a.size);
+    q.reviseDossier.run(announcement.packageSha256, announcement.revision, JSON.stringify(announcement), uuid);
+    return discardedUploads;
+  }
+
   const toCode = (row: NonNullable<ReturnType<typeof q.code.get>>): EnrolmentCodeRow => ({
     code: row.code,
     commune: { code: row.commune_code, name: row.commune_name },
@@ -373,16 +421,23 @@ export function openPortalStore(file: string) {
       })();
     },
 
+    /**
+     * Another package under a known uuid replaces the announcement only as a repair: from the same
+     * kiosk, before submit, with a higher revision. A stale copy (a stick written before the repair)
+     * never rolls the dossier back, and a received dossier never changes.
+     */
     announce(uuid: string, kioskId: string, announcement: Announcement, now: Date): AnnounceOutcome {
       return db.transaction((): AnnounceOutcome => {
         const existing = q.dossier.get(uuid);
-        if (existing) {
-          if (existing.package_sha256 !== announcement.packageSha256 || existing.kiosk_id !== kioskId) return { kind: 'conflict' };
-          return { kind: 'same', maHoSo: existing.ma_ho_so };
+        if (!existing) {
+          q.insertDossier.run(uuid, announcement.packageSha256, announcement.revision, now.toISOString(), kioskId, JSON.stringify(announcement));
+          for (const a of announcement.attachments) q.insertAttachment.run(uuid, a.id, a.documentType, a.sha256, a.size);
+          return { kind: 'created' };
         }
-        q.insertDossier.run(uuid, announcement.packageSha256, now.toISOString(), kioskId, JSON.stringify(announcement));
-        for (const a of announcement.attachments) q.insertAttachment.run(uuid, a.id, a.documentType, a.sha256, a.size);
-        return { kind: 'created' };
+        if (existing.kiosk_id !== kioskId) return { kind: 'conflict' };
+        if (existing.package_sha256 === announcement.packageSha256) return { kind: 'same', maHoSo: existing.ma_ho_so };
+        if (existing.ma_ho_so !== null || announcement.revision <= existing.revision) return { kind: 'conflict' };
+        return { kind: 'revised', discardedUploads: revise(uuid, announcement) };
       })();
     },
 
@@ -453,8 +508,9 @@ export function openPortalStore(file: string) {
       return q.upload.get(uploadId);
     },
 
-    markUploaded(uuid: string, attachmentId: string, now: Date): void {
-      q.markUploaded.run(now.toISOString(), uuid, attachmentId);
+    /** Counts an upload's verified bytes for its attachment; false when a repair dropped the declaration it was for. */
+    markUploaded(uploadId: string, now: Date): boolean {
+      return q.markUploaded.run(now.toISOString(), uploadId).changes === 1;
     },
 
     recordHeartbeat(kioskId: string, report: unknown, now: Date): void {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { Server as TusServer } from '@tus/server';
@@ -36,6 +37,15 @@ async function sha256File(file: string): Promise<string> {
 }
 
 /**
+ * Deletes what is stored of uploads the store no longer records: the bytes (`<id>`) and tus's
+ * record (`<id>.json`). Best-effort: a file left behind only takes space, nothing counts it.
+ */
+export async function discardUploadFiles(directory: string, uploadIds: readonly string[]): Promise<void> {
+  const files = uploadIds.flatMap((id) => [id, `${id}.json`]);
+  await Promise.all(files.map((file) => rm(path.join(directory, file), { force: true }).catch(() => undefined)));
+}
+
+/**
  * Attachments over tus 1.0 (@tus/server with @tus/file-store). Upload-Metadata carries
  * `dossierUuid`, `attachmentId` and `sha256`; creation is refused unless the attachment was
  * announced by this kiosk with the same sha-256 and size, and a finished upload whose sha-256
@@ -64,21 +74,28 @@ export function createUploads({ store, directory, now }: { store: PortalStore; d
       store.recordUploadStart(upload.id, uuid, attachmentId, kioskId, now());
       return {};
     },
+    // An upload whose declaration a repair removed has no record any more: refused here too.
     async onIncomingRequest(req, uploadId) {
       if (req.method === 'POST') return;
       const owner = store.upload(uploadId);
       if (!owner || owner.kiosk_id !== req.headers.get(KIOSK_HEADER)) throw new TusRefusal(404, 'portal.uploadUnknown');
     },
     async onUploadFinish(_req, upload) {
+      // A repair that removed the declaration took the upload's record with it, before or while
+      // the file was hashed: its bytes count for nothing.
+      const refuseForgotten = async () => {
+        await discardUploadFiles(directory, [upload.id]);
+        return new TusRefusal(404, 'portal.uploadUnknown');
+      };
       const owner = store.upload(upload.id);
-      if (!owner) throw new TusRefusal(404, 'portal.uploadUnknown');
-      const declared = store.attachment(owner.dossier_uuid, owner.attachment_id);
+      const declared = owner && store.attachment(owner.dossier_uuid, owner.attachment_id);
+      if (!owner || !declared) throw await refuseForgotten();
       const actual = await sha256File(path.join(directory, upload.id));
-      if (!declared || actual !== declared.sha256) {
+      if (actual !== declared.sha256) {
         await datastore.remove(upload.id);
         throw new TusRefusal(422, 'portal.uploadHashMismatch', { attachmentId: owner.attachment_id });
       }
-      store.markUploaded(owner.dossier_uuid, owner.attachment_id, now());
+      if (!store.markUploaded(upload.id, now())) throw await refuseForgotten();
       return {};
     },
   });

@@ -63,7 +63,11 @@ export const Dossier = z.object({
   /** The catalogue the citizen answered, kept for the life of the dossier. */
   catalogueVersion: z.string(),
   status: DossierStatus,
+  /** How many times a helper repaired it after the portal refused it (shared/dossier/portalPackage.ts). */
+  revision: z.number().int().positive().optional(),
   createdAt: z.iso.datetime(),
+  /** On a draft that repairs a dossier (renderer/queue/repair.ts): that dossier's id. */
+  repairOf: z.uuid().optional(),
   /** The answers to the steps that were shown, keyed by step id. */
   answers: z.record(z.string(), AnswerValue),
   attachments: z.array(Attachment),

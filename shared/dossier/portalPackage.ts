@@ -18,6 +18,13 @@ export const PackageAttachment = z.strictObject({
 
 export const DossierPackage = z.strictObject({
   uuid: z.uuid(),
+  /**
+   * Absent as the citizen submitted it; n after a helper's n-th repair (renderer/queue/repair.ts).
+   * The portal takes a changed package under the same UUID only with a higher revision, and only
+   * before it was submitted (docs/portal-protocol.md "Repairs"). Left out at 0, so the hash of a
+   * dossier never repaired is what it was before repairs existed.
+   */
+  revision: z.number().int().positive().optional(),
   metadata: z.record(z.string(), z.unknown()),
   attachments: z.array(PackageAttachment),
 });
@@ -38,6 +45,7 @@ export function dossierPackage(dossier: Dossier, procedure: Procedure | undefine
   const applicant = text('applicantName');
   return {
     uuid: dossier.id,
+    ...(dossier.revision ? { revision: dossier.revision } : {}),
     metadata: {
       MaTTHC: dossier.procedureCode,
       TenTTHC: procedureName,

@@ -8,7 +8,7 @@ import { decodeEscPos } from '../support/escpos';
 import { openHelperQueue, TEST_HELPER } from '../support/helper';
 import { leaveAfterSubmit, submitCertifiedCopy } from '../support/journey';
 import { withPrintingKiosk } from '../support/kiosk';
-import { rawQueueRows } from '../support/queue';
+import { changeQueueWithoutApp, rawQueueRows } from '../support/queue';
 
 const env = withPrintingKiosk({ link: true });
 
@@ -24,39 +24,6 @@ async function stored(page: Page, id: string) {
   const pages = (await rawQueueRows(page, 'attachments')).filter((candidate) => (candidate.row as unknown as { dossierId: string }).dossierId === id);
   const deletion = (await rawQueueRows(page, 'deletions')).find((candidate) => candidate.row.id === id)?.row as unknown as Record<string, string> | undefined;
   return { row, pages, deletion };
-}
-
-/**
- * A dossier the portal mis-took (its upload did not match) put aside for a helper, as the sync
- * engine's markNeedsHelp leaves it, written straight into IndexedDB (the reference portal never
- * gets a page wrong by itself) from a page of the kiosk's origin without the app, so no sync run
- * races the write. Then the app again, at its start screen.
- */
-async function putAsideForHelper(page: Page, id: string): Promise<void> {
-  await page.goto(`${env.kiosk.webHost.origin}/no-app-here.txt`);
-  await page.evaluate(
-    (id) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('dvc-kiosk');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const transaction = open.result.transaction('dossiers', 'readwrite');
-          const dossiers = transaction.objectStore('dossiers');
-          const read = dossiers.get(id);
-          read.onsuccess = () => {
-            const row = read.result as { status: string; sync: { lastError: string | null } };
-            dossiers.put({ ...row, status: 'needsHelp', sync: { ...row.sync, lastError: 'portal.uploadHashMismatch' } });
-          };
-          transaction.oncomplete = () => {
-            open.result.close();
-            resolve();
-          };
-          transaction.onerror = () => reject(transaction.error);
-        };
-      }),
-    id,
-  );
-  await page.goto(env.kiosk.webHost.url);
 }
 
 test('queue care: what waits comes first with its age and why; a cancel shreds the dossier with its reason and it is never sent; a needs-help dossier is sent again once under its id; a receipt is reprinted at stage 2', async () => {
@@ -105,7 +72,9 @@ test('queue care: what waits comes first with its age and why; a cancel shreds t
   expect(readdirSync(path.join(env.kiosk.dataDir, 'outbox'))).toEqual([`${ids[kept]}.json`]);
 
   // The other one, put aside for a helper: first in the queue, with why and what to do.
-  await putAsideForHelper(page, ids[kept]!);
+  // A dossier the portal mis-took (its upload did not match), as the sync engine's markNeedsHelp
+  // leaves it: the reference portal never gets a page wrong by itself.
+  await changeQueueWithoutApp(page, env.kiosk.webHost, { putAside: ids[kept]!, lastError: 'portal.uploadHashMismatch' });
   await openHelperQueue(page);
   const rows = page.getByTestId('queue-list').getByRole('listitem');
   await expect.poll(() => rows.first().textContent()).toContain(`${kept} ·`);

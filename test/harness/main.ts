@@ -17,8 +17,11 @@ import {
   submitDraft,
 } from '../../renderer/queue/drafts';
 import type { Dossier } from '../../shared/dossier/dossier';
+import type { ErrorCode } from '../../shared/errors';
 import { KioskError } from '../../shared/errors';
+import { resendDossier } from '../../renderer/queue/care';
 import { recordRating } from '../../renderer/queue/ratings';
+import { commitRepair, startRepair } from '../../renderer/queue/repair';
 import { shredExpired } from '../../renderer/queue/retention';
 import { startQueue, syncNow } from '../../renderer/queue/syncLoop';
 
@@ -96,6 +99,21 @@ const harness = {
       ),
     discard: (id: string) => discardDraft(id),
     discardAbandoned: (now: number) => discardAbandonedDrafts(now),
+  },
+  /** Guided repair (renderer/queue/repair.ts): the copy is edited with `drafts`; failures as their code. */
+  repair: {
+    /** Puts a dossier aside for a helper, as the sync engine's markNeedsHelp leaves it. */
+    putAside: (id: string, code: ErrorCode) => db.dossiers.update(id, { status: 'needsHelp', 'sync.lastError': code }),
+    start: (id: string) => codeOf(startRepair(id).then(({ draftId, lostDocuments, dossier }) => ({ draftId, lostDocuments, answers: dossier.answers }))),
+    /** Commits, then starts a sync run. */
+    commit: (draftId: string) =>
+      codeOf(
+        commitRepair(draftId).then((dossier) => {
+          syncNow();
+          return { revision: dossier.revision, answers: dossier.answers, attachments: dossier.attachments.map((attachment) => attachment.id) };
+        }),
+      ),
+    resend: (id: string) => resendDossier(id),
   },
   /** The document host calls as the scan screen will make them; bytes as base64, failures as their code. */
   documents: {

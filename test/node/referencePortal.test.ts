@@ -1,9 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startReferencePortal, type StartOptions } from '../../scripts/reference-portal/server';
-import { vietnamDay } from '../../scripts/reference-portal/store';
+import { SCHEMA_VERSION, vietnamDay } from '../../scripts/reference-portal/store';
 import { PortalTestClient } from '../support/portalClient';
 import { assetsDir, tempDir } from '../support/kiosk';
 import { jwkThumbprint, loadProvinceKeys } from '../../electron/host/provincial';
@@ -57,6 +59,22 @@ function announcement(packageSha256: string, attachments: Array<{ id: string; do
     },
     attachments,
   };
+}
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const tusHeaders = { 'tus-resumable': '1.0.0' };
+
+async function create(client: PortalTestClient, uuid: string, bytes: Uint8Array, sha = sha256(bytes), attachmentId = 'to-khai') {
+  return client.send('POST', '/v1/uploads', {
+    headers: { ...tusHeaders, 'upload-length': String(bytes.length), 'upload-metadata': `dossierUuid ${b64(uuid)},attachmentId ${b64(attachmentId)},sha256 ${b64(sha)}` },
+  });
+}
+
+async function patch(client: PortalTestClient, location: string, offset: number, chunk: Uint8Array) {
+  return client.send('PATCH', new URL(location).pathname, {
+    body: chunk,
+    headers: { ...tusHeaders, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+  });
 }
 
 describe('enrolment', () => {
@@ -326,22 +344,6 @@ describe('attachments over tus', () => {
     return { portal, client, uuid };
   }
 
-  const b64 = (s: string) => Buffer.from(s).toString('base64');
-  const tusHeaders = { 'tus-resumable': '1.0.0' };
-
-  async function create(client: PortalTestClient, uuid: string, bytes: Uint8Array, sha = sha256(bytes)) {
-    return client.send('POST', '/v1/uploads', {
-      headers: { ...tusHeaders, 'upload-length': String(bytes.length), 'upload-metadata': `dossierUuid ${b64(uuid)},attachmentId ${b64('to-khai')},sha256 ${b64(sha)}` },
-    });
-  }
-
-  async function patch(client: PortalTestClient, location: string, offset: number, chunk: Uint8Array) {
-    return client.send('PATCH', new URL(location).pathname, {
-      body: chunk,
-      headers: { ...tusHeaders, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
-    });
-  }
-
   test('an attachment goes up in 1 MiB chunks, resumes from HEAD, is sha-256 checked, and then submit succeeds', async () => {
     const bytes = new Uint8Array(2.5 * 1024 * 1024).map((_, i) => (i * 31) % 251);
     const { client, uuid } = await announcedWith(bytes);
@@ -396,6 +398,115 @@ describe('attachments over tus', () => {
       headers: { ...tusHeaders, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', 'content-digest': `sha-256=:${createHash('sha256').update('x').digest('base64')}:` },
     });
     expect(answer.status).toBe(400);
+  });
+});
+
+describe('revisions', () => {
+  const page = (text: string) => new TextEncoder().encode(text);
+  const declared = (id: string, bytes: Uint8Array) => ({ id, documentType: `TEST-${id}`, sha256: sha256(bytes), size: bytes.length });
+  /** A repaired dossier's announcement: its revision, and a hash standing for the changed package. */
+  const repair = (revision: number, packageSha256: string, attachments: Array<ReturnType<typeof declared>> = []) => ({ ...announcement(packageSha256, attachments), revision });
+  /** Where tus keeps an upload's bytes (its record is the same name + `.json`). */
+  const storedUpload = (portal: { dbFile: string }, location: string) => path.join(`${portal.dbFile}.uploads`, path.basename(new URL(location).pathname));
+
+  async function uploadWhole(client: PortalTestClient, uuid: string, attachmentId: string, bytes: Uint8Array) {
+    const created = await create(client, uuid, bytes, sha256(bytes), attachmentId);
+    expect(created.status).toBe(201);
+    const location = created.headers.get('location')!;
+    expect((await patch(client, location, 0, bytes)).status).toBe(204);
+    return location;
+  }
+
+  test('a higher revision before submit replaces the announcement: an unchanged attachment stays received, the others go with their files', async () => {
+    const portal = await freshPortal();
+    const client = await enrolledKiosk(portal);
+    const uuid = randomUUID();
+    const [form, blurred, rescan, annex] = [page('tờ khai'), page('cccd, mờ'), page('cccd, quét lại'), page('phụ lục')];
+    await client.send('PUT', `/v1/dossiers/${uuid}`, { body: announcement(sha256('rev0'), [declared('to-khai', form), declared('cccd', blurred), declared('phu-luc', annex)]) });
+    const kept = storedUpload(portal, await uploadWhole(client, uuid, 'to-khai', form));
+    const dropped = [await uploadWhole(client, uuid, 'cccd', blurred), await uploadWhole(client, uuid, 'phu-luc', annex)].map((location) => storedUpload(portal, location));
+    expect(dropped.every((file) => existsSync(file) && existsSync(`${file}.json`))).toBe(true);
+
+    const repaired = repair(1, sha256('rev1'), [declared('to-khai', form), declared('cccd', rescan)]);
+    repaired.metadata.ChuHoSo = 'Trần Thị Thu';
+    const answer = await client.send('PUT', `/v1/dossiers/${uuid}`, { body: repaired });
+    expect([answer.status, answer.json, answer.verified]).toEqual([200, { uuid, state: 'announced' }, true]);
+    expect(portal.store.dossier(uuid)).toMatchObject({ packageSha256: sha256('rev1'), revision: 1, metadata: { ChuHoSo: 'Trần Thị Thu' } });
+    expect(dropped.filter((file) => existsSync(file) || existsSync(`${file}.json`))).toEqual([]);
+    expect(existsSync(kept)).toBe(true);
+    expect((await create(client, uuid, annex, sha256(annex), 'phu-luc')).json).toEqual({ error: 'portal.attachmentUnknown' });
+
+    const submit = (packageSha256: string) => client.send('POST', `/v1/dossiers/${uuid}/submit`, { body: { packageSha256 } });
+    expect((await submit(sha256('rev0'))).status).toBe(409);
+    const missing = await submit(sha256('rev1'));
+    expect([missing.status, missing.json]).toEqual([422, { error: 'portal.attachmentsMissing', missing: ['cccd'] }]);
+    await uploadWhole(client, uuid, 'cccd', rescan);
+    expect((await submit(sha256('rev1'))).status).toBe(201);
+    expect(await (await fetch(`${portal.url}/admin`)).text()).toContain('(sửa lần 1)');
+  });
+
+  test('the same revision again is idempotent; another hash under it, an older revision, another kiosk, and any revision after submit conflict', async () => {
+    const portal = await freshPortal();
+    const client = await enrolledKiosk(portal);
+    const other = await enrolledKiosk(portal);
+    const uuid = randomUUID();
+    const put = async (who: PortalTestClient, body: object) => {
+      const answer = await who.send('PUT', `/v1/dossiers/${uuid}`, { body });
+      return [answer.status, answer.json];
+    };
+    const announced = [200, { uuid, state: 'announced' }];
+    const conflict = [409, { error: 'portal.hashConflict' }];
+    expect(await put(client, announcement(sha256('rev0')))).toEqual([201, { uuid, state: 'announced' }]);
+    expect(await put(other, repair(1, sha256('theirs')))).toEqual(conflict);
+    expect(await put(client, repair(1, sha256('rev1')))).toEqual(announced);
+    expect(await put(client, repair(1, sha256('rev1')))).toEqual(announced);
+    expect(await put(client, repair(1, sha256('rev1, changed again')))).toEqual(conflict);
+    // A copy from before the repair (no revision: 0) never rolls the dossier back.
+    expect(await put(client, announcement(sha256('rev0')))).toEqual(conflict);
+    expect((await put(client, repair(0, sha256('rev0'))))[0]).toBe(400);
+    expect(portal.store.dossier(uuid)).toMatchObject({ packageSha256: sha256('rev1'), revision: 1 });
+
+    const submitted = await client.send('POST', `/v1/dossiers/${uuid}/submit`, { body: { packageSha256: sha256('rev1') } });
+    const { maHoSo } = submitted.json as { maHoSo: string };
+    expect(await put(client, repair(2, sha256('rev2')))).toEqual(conflict);
+    expect(await put(client, repair(1, sha256('rev1')))).toEqual([200, { uuid, state: 'submitted', maHoSo }]);
+    expect(portal.store.dossier(uuid)).toMatchObject({ packageSha256: sha256('rev1'), revision: 1 });
+  });
+
+  test('an upload in progress for an attachment the repair replaced is refused and its bytes deleted; the rescanned page goes up anew', async () => {
+    const portal = await freshPortal();
+    const client = await enrolledKiosk(portal);
+    const uuid = randomUUID();
+    const [blurred, rescan] = [new Uint8Array(200_000).fill(1), new Uint8Array(150_000).fill(2)];
+    await client.send('PUT', `/v1/dossiers/${uuid}`, { body: announcement(sha256('rev0'), [declared('cccd', blurred)]) });
+    const location = (await create(client, uuid, blurred, sha256(blurred), 'cccd')).headers.get('location')!;
+    expect((await patch(client, location, 0, blurred.subarray(0, 100_000))).status).toBe(204);
+
+    expect((await client.send('PUT', `/v1/dossiers/${uuid}`, { body: repair(1, sha256('rev1'), [declared('cccd', rescan)]) })).status).toBe(200);
+    const refused = await patch(client, location, 100_000, blurred.subarray(100_000));
+    expect([refused.status, refused.json, refused.verified]).toEqual([404, { error: 'portal.uploadUnknown' }, true]);
+    expect((await client.send('HEAD', new URL(location).pathname, { headers: tusHeaders })).status).toBe(404);
+    expect(existsSync(storedUpload(portal, location))).toBe(false);
+    expect((await create(client, uuid, blurred, sha256(blurred), 'cccd')).json).toEqual({ error: 'portal.hashConflict' });
+    await uploadWhole(client, uuid, 'cccd', rescan);
+    expect((await client.send('POST', `/v1/dossiers/${uuid}/submit`, { body: { packageSha256: sha256('rev1') } })).status).toBe(201);
+  });
+
+  test('a dossier stored before revisions existed is revision 0 and can be repaired', async () => {
+    const portal = await freshPortal();
+    const client = await enrolledKiosk(portal);
+    const uuid = randomUUID();
+    await client.send('PUT', `/v1/dossiers/${uuid}`, { body: announcement(sha256('rev0')) });
+    await portal.close();
+    const db = new Database(portal.dbFile);
+    db.exec('ALTER TABLE dossiers DROP COLUMN revision');
+    db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+    db.close();
+
+    const restarted = await portalOn(portal.dbFile);
+    expect(restarted.store.dossier(uuid)?.revision).toBe(0);
+    const later = Object.assign(new PortalTestClient(restarted.url), { kioskId: client.kioskId, keys: client.keys, portalPublicKey: client.portalPublicKey });
+    expect((await later.send('PUT', `/v1/dossiers/${uuid}`, { body: repair(1, sha256('rev1')) })).status).toBe(200);
   });
 });
 

@@ -64,11 +64,12 @@ test('the portal refuses a tampered file, a kiosk it never enrolled, and a dossi
   const [tampered, conflicting] = [dossier(), dossier()];
   const [file] = await kiosk.export(tampered.pkg, tampered.packageSha256, tampered.files);
   await kiosk.export(conflicting.pkg, conflicting.packageSha256, conflicting.files);
-  portal.store.announce(conflicting.pkg.uuid, 'kiosk-a', { packageSha256: 'f'.repeat(64), metadata: {}, attachments: [] }, new Date());
+  portal.store.announce(conflicting.pkg.uuid, 'kiosk-a', { packageSha256: 'f'.repeat(64), revision: 0, metadata: {}, attachments: [] }, new Date());
 
   // A byte of ciphertext changed, and the manifest's hash of the file changed to match.
   const packageFile = JSON.parse(readFileSync(file!, 'utf8')) as { sealed: { ciphertext: string } };
-  packageFile.sealed.ciphertext = `A${packageFile.sealed.ciphertext.slice(1)}`;
+  const first = packageFile.sealed.ciphertext[0] === 'A' ? 'B' : 'A';
+  packageFile.sealed.ciphertext = `${first}${packageFile.sealed.ciphertext.slice(1)}`;
   const edited = JSON.stringify(packageFile);
   writeFileSync(file!, edited);
   const manifestFile = path.join(folder('kiosk-a'), 'manifest.json');
@@ -102,6 +103,34 @@ test('the portal refuses a tampered file, a kiosk it never enrolled, and a dossi
   expect(await codeOf(kiosk.export(wrong.pkg, wrong.packageSha256, [{ id: 'original', bytes: new TextEncoder().encode('other bytes') }]))).toBe('host.badInput');
   const noStick = createSneakernet({ identity: async () => ({ kioskId: 'kiosk-a', privateKey: createDeviceKeyPair().privateKey, portalPublicKey: createPublicKey(portal.portalPublicKey) }), usbDrives: async () => [] });
   expect(await codeOf(noStick.export(wrong.pkg, wrong.packageSha256, wrong.files))).toBe('sneakernet.noDrive');
+});
+
+test('a repaired revision carried on a stick replaces the announced original and imports; a copy written before a repair is refused', async () => {
+  const { portal, enrol, folder } = setUp();
+  const kiosk = enrol('kiosk-a');
+  const announceOnline = ({ pkg, packageSha256 }: { pkg: DossierPackage; packageSha256: string }) =>
+    portal.store.announce(pkg.uuid, 'kiosk-a', { packageSha256, revision: pkg.revision ?? 0, metadata: pkg.metadata, attachments: pkg.attachments }, new Date());
+  const repaired = (original: ReturnType<typeof dossier>, page: Uint8Array) => {
+    const pkg: DossierPackage = { ...original.pkg, revision: 1, attachments: [{ ...original.pkg.attachments[0]!, sha256: sha256Hex(page), size: page.length }] };
+    return { pkg, packageSha256: sha256Hex(canonicalJson(pkg)), files: [{ id: 'original', bytes: page }] };
+  };
+
+  // Announced online, then its page was lost on the kiosk: the helper rescanned it and carried the repair.
+  const lost = dossier();
+  const rescanned = repaired(lost, new TextEncoder().encode('%PDF-1.7 bản sao, quét lại'));
+  announceOnline(lost);
+  await kiosk.export(rescanned.pkg, rescanned.packageSha256, rescanned.files);
+  // Repaired online while a copy of the original waited on the stick.
+  const stale = dossier();
+  await kiosk.export(stale.pkg, stale.packageSha256, stale.files);
+  const online = repaired(stale, new TextEncoder().encode('%PDF-1.7 bản sao, sửa'));
+  announceOnline(online);
+
+  const result = await portal.importSneakernet(folder('kiosk-a'));
+  expect(result.imported).toEqual([{ uuid: lost.pkg.uuid, maHoSo: expect.stringMatching(/^22651-\d{8}-\d{7}$/) }]);
+  expect(portal.store.dossier(lost.pkg.uuid)).toMatchObject({ packageSha256: rescanned.packageSha256, revision: 1 });
+  expect(result.refused).toEqual([{ file: `${stale.pkg.uuid}.dvcpkg`, reason: 'the portal holds this dossier with other content' }]);
+  expect(portal.store.dossier(stale.pkg.uuid)).toMatchObject({ packageSha256: online.packageSha256, revision: 1, maHoSo: null });
 });
 
 test('the reference portal imports a stick from the command line into its database, and exits', async () => {

@@ -79,3 +79,45 @@ export async function deleteQueueDatabase(page: Page, origin: string): Promise<v
       }),
   );
 }
+
+/** What a test does to the queue behind the app's back: a dossier put aside as the sync engine's markNeedsHelp leaves it, or a dossier's sealed pages lost. */
+export type QueueDamage = { putAside: string; lastError: string } | { losePagesOf: string };
+
+/**
+ * Changes the kiosk's IndexedDB straight, from a page of its origin without the app (so no sync run
+ * races the write), then opens the app again at its start screen.
+ */
+export async function changeQueueWithoutApp(page: Page, { origin, url }: { origin: string; url: string }, damage: QueueDamage): Promise<void> {
+  await page.goto(`${origin}/no-app-here.txt`);
+  await page.evaluate(
+    (damage) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('dvc-kiosk');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const transaction = open.result.transaction(['dossiers', 'attachments'], 'readwrite');
+          if ('putAside' in damage) {
+            const dossiers = transaction.objectStore('dossiers');
+            const read = dossiers.get(damage.putAside);
+            read.onsuccess = () => {
+              const row = read.result as { status: string; sync: { lastError: string | null } };
+              dossiers.put({ ...row, status: 'needsHelp', sync: { ...row.sync, lastError: damage.lastError } });
+            };
+          } else {
+            transaction.objectStore('attachments').index('dossierId').openCursor(IDBKeyRange.only(damage.losePagesOf)).onsuccess = (event) => {
+              const cursor = (event.target as IDBRequest<IDBCursorWithValue | null>).result;
+              cursor?.delete();
+              cursor?.continue();
+            };
+          }
+          transaction.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          transaction.onerror = () => reject(transaction.error);
+        };
+      }),
+    damage,
+  );
+  await page.goto(url);
+}

@@ -128,7 +128,7 @@ export function createHttpPortal({ baseUrl, timeoutMs, identity, uploadUrlsFile 
       const { state } = await call(
         'PUT',
         `/v1/dossiers/${pkg.uuid}`,
-        { packageSha256, metadata: pkg.metadata, attachments: pkg.attachments },
+        { packageSha256, metadata: pkg.metadata, attachments: pkg.attachments, ...(pkg.revision ? { revision: pkg.revision } : {}) },
         ours(z.object({ uuid: z.string(), ...AnnounceOutcome.shape }), pkg.uuid),
       );
       return { state };
