@@ -180,6 +180,15 @@ export type PrinterProfile = Pick<ReceiptPrinterConfig, 'paper' | 'codePage' | '
 export const OfficePrinterConfig = z.object({ queue: z.string().regex(/^[A-Za-z0-9_.-]+$/), lpPath: z.string().min(1).default('lp') });
 export type OfficePrinterConfig = z.infer<typeof OfficePrinterConfig>;
 
+/** Each kind of device's driver and settings (docs/devices.md); a kind left out has none. */
+export const DeviceConfigs = z.object({
+  qrScanner: QrScannerConfig.optional(),
+  cardReader: CardReaderConfig.optional(),
+  documentScanner: DocumentScannerConfig.optional(),
+  printer: ReceiptPrinterConfig.optional(),
+});
+export type DeviceConfigs = z.infer<typeof DeviceConfigs>;
+
 /** The commune's account that receives fees by VietQR, with the name the payer's bank app shows. */
 export const Payee = PaymentAccount.extend({ accountName: z.string().min(1) });
 export type Payee = z.infer<typeof Payee>;
@@ -285,14 +294,7 @@ export const KioskConfig = z.object({
       espeakPath: z.string().min(1).default('espeak-ng'),
     })
     .prefault({}),
-  devices: z
-    .object({
-      qrScanner: QrScannerConfig.optional(),
-      cardReader: CardReaderConfig.optional(),
-      documentScanner: DocumentScannerConfig.optional(),
-      printer: ReceiptPrinterConfig.optional(),
-    })
-    .default({
+  devices: DeviceConfigs.default({
       qrScanner: { driver: 'simulator', connectDelayMs: 800, format: 'pos', suffix: 'enter', prefix: '', aimId: false, interReportTimeoutMs: 150 },
       cardReader: { driver: 'simulator', connectDelayMs: 800 },
       documentScanner: { driver: 'simulator', connectDelayMs: 800, pageDelayMs: 1500, adfPages: 3, seed: 1, format: 'png' },

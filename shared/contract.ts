@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Helper, Payee } from './config';
+import { CardReaderConfig, DocumentScannerConfig, Helper, Payee, QrScannerConfig, ReceiptPrinterConfig } from './config';
 import { Attachment, Dossier, DossierStatus } from './dossier/dossier';
 import { DossierPackage } from './dossier/portalPackage';
 import { Catalogue } from './dossier/procedures';
@@ -53,6 +53,34 @@ export const DeviceStatus = z.object({
   state: z.enum(['connecting', 'ready', 'busy', 'offline', 'error']),
 });
 export type DeviceStatus = z.infer<typeof DeviceStatus>;
+
+/** Why a probe found nothing: its tool or library is not installed, its service is not running, it did not answer in time, or it failed. */
+const ProbeFailure = z.enum(['notInstalled', 'notRunning', 'timeout', 'failed']);
+
+/**
+ * A kind's probes (a printer has two: usblp and CUPS), each with the devices it saw or why it could
+ * not look. The tool's own words stay in the host's log: they are not for a screen.
+ */
+function probesOf<Candidate extends z.ZodType>(candidate: Candidate) {
+  const probe = { driver: z.string(), candidates: z.array(candidate) };
+  return z.array(z.discriminatedUnion('available', [z.object({ ...probe, available: z.literal(true) }), z.object({ ...probe, available: z.literal(false), reason: ProbeFailure })]));
+}
+
+/** A device the system sees: its own name (untranslated) and the config to write for it, as its schema takes it. */
+const candidateOf = <Config extends z.ZodType>(config: Config) => z.object({ label: z.string(), config });
+
+/**
+ * What the system sees of each kind of device (electron/host/devices/detect.ts, docs/devices.md
+ * "Detecting devices"). A QR scanner's `evidence` says why it was taken for one: `hidPos`,
+ * `scannerName`, or `keyboard` (it may be the technician's own keyboard).
+ */
+export const DetectedDevices = z.object({
+  qrScanner: probesOf(candidateOf(QrScannerConfig).extend({ evidence: z.enum(['hidPos', 'scannerName', 'keyboard']) })),
+  cardReader: probesOf(candidateOf(CardReaderConfig)),
+  documentScanner: probesOf(candidateOf(DocumentScannerConfig)),
+  printer: probesOf(candidateOf(ReceiptPrinterConfig)),
+});
+export type DetectedDevices = z.infer<typeof DetectedDevices>;
 
 export const PortalHealth = z.object({
   url: z.url(),
@@ -278,6 +306,11 @@ interface MethodSpec {
 export const hostMethods = {
   'app.info': { input: z.void(), output: AppInfo },
   'devices.list': { input: z.void(), output: z.array(DeviceStatus) },
+  /**
+   * What devices the system sees, for the technician desk to compare with the config
+   * (setup.detectDevices before setup). A technician's only (helper.technicianOnly).
+   */
+  'devices.detect': { input: z.object({ token: HelperToken }), output: DetectedDevices },
   'portal.health': { input: z.void(), output: PortalHealth },
   /** Idempotent by the package's UUID; the host checks the hash against the package it sends. */
   'portal.announce': { input: z.object({ package: DossierPackage, packageSha256: Sha256Hex }), output: AnnounceOutcome },
@@ -352,6 +385,8 @@ export const hostMethods = {
    * Only while the kiosk is not set up.
    */
   'setup.provisioning': { input: z.union([z.object({ text: z.string().max(4096) }), z.object({ usb: z.literal(true) })]), output: VerifiedProvisioning },
+  /** What devices the system sees, for the wizard to assign (SetupAnswers.devices). Only while the kiosk is not set up (setup.done). */
+  'setup.detectDevices': { input: z.void(), output: DetectedDevices },
   'speech.say': { input: z.object({ text: z.string().min(1).max(4000), lang: z.enum(['vi', 'en']) }), output: z.object({ wav: Bytes, durationMs: z.number().nonnegative() }) },
   /** Writes (fsync + rename) the sealed copy of a queued dossier; idempotent by id. */
   'queue.keepCopy': { input: SealedCopy, output: z.void() },

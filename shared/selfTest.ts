@@ -87,10 +87,10 @@ export type SelfTestReport = z.infer<typeof SelfTestReport>;
 
 /** Each kind's name; a device kind added to the contract does not compile until it has one here. */
 const KIND_NAMES = {
-  printer: 'selfTest.kind.printer',
-  qrScanner: 'selfTest.kind.qrScanner',
-  documentScanner: 'selfTest.kind.documentScanner',
-  cardReader: 'selfTest.kind.cardReader',
+  printer: 'device.kind.printer',
+  qrScanner: 'device.kind.qrScanner',
+  documentScanner: 'device.kind.documentScanner',
+  cardReader: 'device.kind.cardReader',
 } as const satisfies Record<DeviceKind, MessageKey>;
 
 /** In the order a technician runs them: the printer's test receipt carries the QR the scanner test reads. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Helper, PaperWidth } from './config';
+import { DeviceConfigs, Helper, PaperWidth } from './config';
 import { fold } from './text';
 
 /** How long a PIN is: long enough that the lockout makes guessing hopeless, short enough to remember. */
@@ -30,6 +30,8 @@ export const SetupAnswers = z.object({
   /** The catalogue's procedure codes this support point offers; at least one. */
   procedures: z.array(z.string().min(1)).min(1),
   paper: PaperWidth,
+  /** The devices the technician chose among those detected (setup.detectDevices), by kind; a kind not chosen keeps the running device. */
+  devices: DeviceConfigs.optional(),
   /** The province's signed provisioning the answers started from (shared/provisioning.ts): the host holds the commune and portal to it. */
   provisioning: z.string().max(4096).optional(),
 });

@@ -21,6 +21,7 @@ import { createSneakernet } from './sneakernet';
 import { createDiagnostics } from './diagnostics';
 import { runSelfTest } from './devices/selfTest';
 import { detectDevices } from './devices/detect';
+import { detectedForTechnician } from './devices/detected';
 import { createSelfTestReports } from './selfTestReport';
 import { createT } from '../../shared/i18n/index';
 import { usbDrives } from './usbDrives';
@@ -148,14 +149,17 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
   });
   const sneakernet = createSneakernet({ identity: currentIdentity, usbDrives: drives });
   const selfTests = createSelfTestReports({ dataDir, fonts, devices, kiosk, version, usbDrives: drives });
+  // node-hid takes its Linux backend once per process: the QR scanner driver's, if it has one.
+  const detect = () => detectDevices({ linuxDriver: config.devices.qrScanner?.driver === 'hid' ? config.devices.qrScanner.linuxDriver : undefined });
+  /** What the wizard and the technician desk are shown of a detection; the probes' own words go to the log. */
+  const detectForTechnician = async () => detectedForTechnician(await detect(), log);
   const diagnostics = createDiagnostics({
     dataDir,
     config,
     app: { name: config.name, version, host: kind, startedAt },
     kioskId: documents.kioskId,
     devices: () => devices.all.map((device) => device.status()),
-    // node-hid takes its Linux backend once per process: the QR scanner driver's, if it has one.
-    detect: () => detectDevices({ linuxDriver: config.devices.qrScanner?.driver === 'hid' ? config.devices.qrScanner.linuxDriver : undefined }),
+    detect,
     auditFile,
     usbDrives: drives,
   });
@@ -179,6 +183,10 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
         startedAt,
       }),
       'devices.list': async () => devices.all.map((device) => device.status()),
+      'devices.detect': async ({ token }) => {
+        helpers.signedIn(token, 'technician');
+        return detectForTechnician();
+      },
       'portal.health': () => portal.health(),
       'portal.announce': ({ package: pkg, packageSha256 }) => portal.announce(pkg, packageSha256),
       'portal.upload': ({ uuid, attachment, bytes }) => portal.upload(uuid, attachment, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
@@ -270,6 +278,10 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
       'setup.provisioning': async (from) => {
         if (!setup?.needed) throw new KioskError('setup.done');
         return setup.provisioning(from);
+      },
+      'setup.detectDevices': async () => {
+        if (!setup?.needed) throw new KioskError('setup.done');
+        return detectForTechnician();
       },
       'speech.say': async ({ text, lang }) => {
         speaking?.abort();

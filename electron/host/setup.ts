@@ -34,14 +34,17 @@ async function accountsOf(answers: SetupAnswers): Promise<HelperAccount[]> {
 
 /**
  * The config file the answers make, from the config the kiosk runs on (its defaults, until set up).
- * Devices stay as they are, written out in full (a file that names one device configures only that
- * one); the printer takes the paper width the technician chose.
+ * Each device the technician chose replaces the running one, the others stay; all are written out
+ * in full (a file that names one device configures only that one). The printer takes the paper
+ * width the technician chose.
  */
 export async function configFileFromAnswers(running: KioskConfig, answers: SetupAnswers, catalogue: Catalogue, provisioned: ProvisioningSettings | null = null): Promise<KioskConfigInput> {
   const unit = unitByCode(answers.communeCode);
   const offered = new Set(catalogue.procedures.map((procedure) => procedure.code));
   if (!unit || answers.procedures.some((code) => !offered.has(code))) throw new KioskError('host.badInput', { method: 'setup.save' });
-  const { printer } = running.devices;
+  // By kind, not by spreading: a kind sent as undefined (IPC's structured clone keeps the key) was not chosen.
+  const chosen = answers.devices ?? {};
+  const printer = chosen.printer ?? running.devices.printer;
   return {
     ...running,
     name: answers.name,
@@ -49,7 +52,12 @@ export async function configFileFromAnswers(running: KioskConfig, answers: Setup
     portal: { ...running.portal, url: answers.portal.url, enrolmentCode: answers.portal.enrolmentCode, keyThumbprint: provisioned?.portalKeyThumbprint },
     helpers: await accountsOf(answers),
     procedures: answers.procedures,
-    devices: { ...running.devices, printer: printer && { ...printer, paper: answers.paper } },
+    devices: {
+      qrScanner: chosen.qrScanner ?? running.devices.qrScanner,
+      cardReader: chosen.cardReader ?? running.devices.cardReader,
+      documentScanner: chosen.documentScanner ?? running.devices.documentScanner,
+      printer: printer && { ...printer, paper: answers.paper },
+    },
   };
 }
 

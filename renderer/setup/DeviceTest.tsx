@@ -90,7 +90,7 @@ export function DeviceTest({ onBack }: { onBack(): void }) {
           const waitsForToken = kind === 'qrScanner' && !qrToken;
           return (
             <li key={kind} data-testid={`self-test-${kind}`}>
-              <strong>{t(`selfTest.kind.${kind}`)}</strong>
+              <strong>{t(`device.kind.${kind}`)}</strong>
               {result && (
                 <span className={`badge outcome-${result.outcome}`}>
                   {t(`selfTest.outcome.${result.outcome}`)}
@@ -107,7 +107,7 @@ export function DeviceTest({ onBack }: { onBack(): void }) {
               ) : (
                 <>
                   {waitsForToken && <p>{t('selfTest.qrNeedsReceipt')}</p>}
-                  <BigButton variant="secondary" aria-label={t('selfTest.runLabel', { device: t(`selfTest.kind.${kind}`) })} disabled={running !== null || waitsForToken} onClick={() => void run(kind)}>
+                  <BigButton variant="secondary" aria-label={t('selfTest.runLabel', { device: t(`device.kind.${kind}`) })} disabled={running !== null || waitsForToken} onClick={() => void run(kind)}>
                     {t('selfTest.run')}
                   </BigButton>
                 </>

@@ -3,6 +3,7 @@ import { provinceByCode, searchCommunes, unitByCode } from '../../shared/adminUn
 import type { PaperWidth } from '../../shared/config';
 import { toKioskError, type KioskErrorShape } from '../../shared/errors';
 import type { VerifiedProvisioning } from '../../shared/provisioning';
+import { SELF_TEST_KINDS } from '../../shared/selfTest';
 import { SetupAnswers, type SetupOutcome, type SetupPerson } from '../../shared/setup';
 import { catalogue } from '../catalogue';
 import { signOutHelper } from '../helper/helperSession';
@@ -14,11 +15,12 @@ import { ErrorAlert } from '../ui/ErrorAlert';
 import { KeyboardDock } from '../ui/keyboard/KeyboardField';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
+import { DeviceChoice, type ChosenDevices } from './DeviceChoice';
 import { DeviceTest } from './DeviceTest';
 import { ProvisioningStep } from './ProvisioningStep';
 import { PinStep, StepForm, TextStep } from './steps';
 
-const STEPS = ['welcome', 'commune', 'name', 'portalUrl', 'enrolmentCode', 'technicianName', 'technicianPin', 'helpers', 'procedures', 'paper', 'review'] as const;
+const STEPS = ['welcome', 'commune', 'name', 'portalUrl', 'enrolmentCode', 'technicianName', 'technicianPin', 'helpers', 'procedures', 'deviceChoice', 'paper', 'review'] as const;
 type Step = (typeof STEPS)[number] | 'provisioning' | 'helperName' | 'helperPin' | 'done' | 'devices';
 
 interface Draft {
@@ -31,6 +33,7 @@ interface Draft {
   /** A helper being added: the name is typed before the PIN. */
   newHelperName: string;
   procedures: string[];
+  devices: ChosenDevices;
   paper: PaperWidth;
   /** The province's signed provisioning the answers came from, if any: the host holds commune and portal to it. */
   provisioning: VerifiedProvisioning | null;
@@ -71,6 +74,7 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
     helpers: [],
     newHelperName: '',
     procedures: procedures.map((procedure) => procedure.code),
+    devices: {},
     paper: '80mm',
     provisioning: null,
   });
@@ -124,6 +128,8 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
       technician: draft.technician,
       helpers: draft.helpers,
       procedures: draft.procedures,
+      // Each config came from its own kind's detection; the host checks each against its kind's schema.
+      devices: Object.fromEntries(Object.entries(draft.devices).map(([kind, device]) => [kind, device?.config])) as SetupAnswers['devices'],
       paper: draft.paper,
       provisioning: draft.provisioning?.text,
     };
@@ -259,6 +265,8 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
           </div>
         </StepForm>
       );
+    case 'deviceChoice':
+      return <DeviceChoice {...nav('deviceChoice')} chosen={draft.devices} onChange={(devices) => update({ devices })} />;
     case 'paper':
       return (
         <StepForm title={t('setup.paperTitle')} onBack={nav('paper').onBack} onSubmit={nav('paper').onNext}>
@@ -289,6 +297,7 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
         [t('setup.reviewTechnician'), draft.technician.name, 'technicianName'],
         [t('setup.reviewHelpers'), draft.helpers.map((helper) => helper.name).join(', ') || t('setup.noHelpers'), 'helpers'],
         [t('setup.reviewProcedures'), t('setup.procedureCount', { count: draft.procedures.length, total: procedures.length }), 'procedures'],
+        [t('setup.reviewDevices'), SELF_TEST_KINDS.map((kind) => `${t(`device.kind.${kind}`)}: ${draft.devices[kind]?.label ?? t('setup.deviceAsNow')}`).join('; '), 'deviceChoice'],
         [t('setup.reviewPaper'), draft.paper, 'paper'],
       ];
       return (

@@ -48,6 +48,10 @@ test("a fresh kiosk set up from the province's signed QR: a forged one is refuse
   await effort.tap('Tiếp tục');
   await effort.screen('Điểm hỗ trợ nhận những thủ tục nào?');
   await effort.tap('Tiếp tục');
+  // The devices as proposed: the province settles no device.
+  await effort.screen('Thiết bị của ki-ốt');
+  await effort.waitFor(page.getByRole('button', { name: 'Tìm lại' }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 }));
+  await effort.tap('Tiếp tục');
 
   await effort.screen('Kiểm tra lại trước khi lưu');
   const review = await page.getByTestId('setup-review').innerText();

@@ -1,14 +1,22 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { KioskConfig } from '../../shared/config';
 import { auditScreen } from '../support/a11y';
 import { Effort } from '../support/effort';
 import { leaveAfterSubmit, startInVietnamese, submitCertifiedCopy } from '../support/journey';
-import { withPrintingKiosk } from '../support/kiosk';
+import { tempDir, withPrintingKiosk } from '../support/kiosk';
 import { decodeEscPos } from '../support/escpos';
 import type { SimulatedQrScanner } from '../../electron/host/devices/qrScanner/simulator';
+
+// `scanimage -L` lists the backends in dll.conf, where Debian leaves SANE's test backend out: a
+// private config folder lists only it, for this test's process (the detection reads process.env).
+const saneConfig = tempDir('wizard-sane');
+writeFileSync(path.join(saneConfig.dir, 'dll.conf'), 'test\n');
+process.env.SANE_CONFIG_DIR = saneConfig.dir;
+afterAll(() => saneConfig.remove());
+const SANE_TEST_DEVICE = 'Noname frontend-tester virtual device (test:0)';
 
 const env = withPrintingKiosk({ fresh: true });
 
@@ -66,6 +74,20 @@ test('a fresh kiosk is set up through the wizard and takes its first dossier to 
   audits.push(await auditScreen(page));
   await effort.tap('Tiếp tục');
 
+  // The devices the system sees: SANE's test backend is the document scanner; the others stay as
+  // configured (this machine's other devices, a CUPS queue or a virtual card reader left by another
+  // test, are not this kiosk's).
+  await effort.screen('Thiết bị của ki-ốt');
+  const group = (name: string) => page.getByRole('group', { name });
+  await effort.waitFor(group('Máy quét giấy tờ').getByRole('radio', { name: SANE_TEST_DEVICE }).waitFor({ timeout: 30_000 }));
+  expect(await group('Máy quét giấy tờ').getByRole('radio', { name: SANE_TEST_DEVICE }).isChecked()).toBe(true);
+  await effort.tap(SANE_TEST_DEVICE, 'radio', group('Máy quét giấy tờ'));
+  await effort.tap('Thiết bị mô phỏng (chỉ để thử)', 'radio', group('Máy quét mã QR'));
+  await effort.tap('Thiết bị mô phỏng (chỉ để thử)', 'radio', group('Đầu đọc chip thẻ căn cước'));
+  await effort.tap('Giữ như đang cài đặt (tcp)', 'radio', group('Máy in biên nhận'));
+  audits.push(await auditScreen(page));
+  await effort.tap('Tiếp tục');
+
   await effort.screen('Khổ giấy của máy in biên nhận');
   await effort.tap('Giấy 58 mm', 'radio');
   await effort.tap('Tiếp tục');
@@ -93,7 +115,9 @@ test('a fresh kiosk is set up through the wizard and takes its first dossier to 
   expect(written).not.toContain(code);
   const config = KioskConfig.parse(JSON.parse(written));
   expect(config.helpers.map(({ name, role }) => [name, role])).toEqual([['Trần Văn Kỹ', 'technician'], ['Nguyễn Thị Lan', 'helper']]);
-  expect(config.devices.printer?.paper).toBe('58mm');
+  expect(config.devices.printer).toMatchObject({ driver: 'tcp', paper: '58mm' });
+  expect(config.devices.documentScanner).toMatchObject({ driver: 'sane', device: 'test:0' });
+  expect(config.devices.qrScanner?.driver).toBe('simulator');
 
   // Each device tested for real before the kiosk opens; the QR scanner reads the test receipt's QR.
   await effort.tap('Kiểm tra thiết bị');

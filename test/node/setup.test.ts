@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { KioskConfig, type KioskConfigInput } from '../../shared/config';
+import { KioskConfig, QrScannerConfig, ReceiptPrinterConfig, type KioskConfigInput } from '../../shared/config';
+import { DeviceKind, hostMethods } from '../../shared/contract';
 import { personId, type SetupAnswers } from '../../shared/setup';
 import { verifyPin } from '../../electron/host/helpers';
 import { loadCatalogue } from '../../electron/host/catalogue';
 import { configFileFromAnswers, createSetupHost } from '../../electron/host/setup';
+import { dispatch } from '../../electron/host/dispatch';
+import type { AnyProbeResult } from '../../electron/host/devices/detect';
+import { detectedForTechnician } from '../../electron/host/devices/detected';
 import { signProvisioning } from '../../electron/host/provisioningFile';
 import { demoProvinceSigner } from '../../scripts/reference-portal/provinceKey';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
@@ -53,6 +57,10 @@ async function setUp(config: KioskConfigInput = {}) {
   return { portal, host, configFile, written };
 }
 
+const honeywell = QrScannerConfig.parse({ driver: 'hid', devices: [{ vendorId: 0x0c2e, productId: 0x0b61, format: 'pos' }] });
+/** Detection waits up to 15 s for the slowest probe (scanimage asking every SANE backend). */
+const DETECTION_TIMEOUT_MS = 45_000;
+
 describe('the wizard\'s answers as a config file', () => {
   test('people get ids from their names and PIN hashes, never the PINs; devices stay, written out; paper as chosen', async () => {
     const running = KioskConfig.parse({});
@@ -69,6 +77,15 @@ describe('the wizard\'s answers as a config file', () => {
     expect(config.devices.printer?.paper).toBe('58mm');
     expect(Object.keys(config.devices).sort()).toEqual(['cardReader', 'documentScanner', 'printer', 'qrScanner']);
     expect(config.procedures).toEqual(['1.001193']);
+  });
+
+  test('each device chosen replaces the running one, written out in full; the others stay; a chosen printer takes the paper', async () => {
+    const running = KioskConfig.parse({});
+    const printer = ReceiptPrinterConfig.parse({ driver: 'cups', queue: 'bien-nhan' });
+    // A kind sent as undefined, as IPC's structured clone keeps it, was not chosen.
+    const file = await configFileFromAnswers(running, answers({ paper: '58mm', devices: { qrScanner: honeywell, printer, cardReader: undefined } }), await loadCatalogue(assetsDir));
+    expect(file.devices).toEqual({ qrScanner: honeywell, cardReader: running.devices.cardReader, documentScanner: running.devices.documentScanner, printer: { ...printer, paper: '58mm' } });
+    expect(KioskConfig.parse(file).devices).toEqual(file.devices);
   });
 
   test.each([
@@ -175,4 +192,92 @@ describe('first-run setup', () => {
     expect(outcome.enrolment.state).toBe('enrolled');
     expect(written().portal).toMatchObject({ url: portal.url, keyThumbprint: verified.settings.portalKeyThumbprint });
   });
+});
+
+describe('devices the wizard chooses', () => {
+  test.each([
+    ['a QR scanner with no USB id to open', { qrScanner: { driver: 'hid', devices: [] } }],
+    ['a CUPS queue with a space in its name', { printer: { driver: 'cups', queue: 'bien nhan' } }],
+    ['a driver there is none of', { documentScanner: { driver: 'twain' } }],
+  ])('%s is refused as bad input, and nothing is written', async (_, devices) => {
+    const { portal, host, configFile } = await setUp();
+    const save = { ...answers({ portal: { url: portal.url, enrolmentCode: portal.createEnrolmentCode().code } }), devices };
+    expect(await dispatch(host, 'setup.save', save, memoryLogger().log)).toMatchObject({ ok: false, error: { code: 'host.badInput' } });
+    expect(existsSync(configFile)).toBe(false);
+  });
+
+  test('a chosen device goes through the contract into the config file; the printer kept takes the paper', async () => {
+    const { portal, host, written } = await setUp();
+    const qrScanner = QrScannerConfig.parse({ driver: 'simulator', format: 'keyboard', connectDelayMs: 10 });
+    const save = answers({ portal: { url: portal.url, enrolmentCode: portal.createEnrolmentCode().code }, devices: { qrScanner } });
+    expect(await dispatch(host, 'setup.save', save, memoryLogger().log)).toMatchObject({ ok: true });
+    expect(written().devices?.qrScanner).toEqual(qrScanner);
+    expect(written().devices?.printer).toMatchObject({ driver: 'simulator', paper: '58mm' });
+  });
+});
+
+describe('detecting devices for the wizard and the technician desk', () => {
+  test('a probe that could not look shows why, and its tool\'s own words go to the log only', () => {
+    const { log, lines } = memoryLogger();
+    const results: AnyProbeResult[] = [
+      { kind: 'qrScanner', driver: 'hid', available: true, candidates: [{ kind: 'qrScanner', label: 'Honeywell Voyager (0c2e:0b61)', config: honeywell, evidence: 'hidPos' }] },
+      { kind: 'printer', driver: 'usb', available: true, candidates: [] },
+      { kind: 'printer', driver: 'cups', available: false, reason: 'notRunning', detail: 'lpstat: Scheduler is not running.', candidates: [] },
+    ];
+    expect(detectedForTechnician(results, log)).toEqual({
+      qrScanner: [{ driver: 'hid', available: true, candidates: [{ label: 'Honeywell Voyager (0c2e:0b61)', config: honeywell, evidence: 'hidPos' }] }],
+      cardReader: [],
+      documentScanner: [],
+      printer: [
+        { driver: 'usb', available: true, candidates: [] },
+        { driver: 'cups', available: false, reason: 'notRunning', candidates: [] },
+      ],
+    });
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
+      expect.objectContaining({ event: 'devices.probeUnavailable', kind: 'printer', driver: 'cups', reason: 'notRunning', detail: 'lpstat: Scheduler is not running.' }),
+    ]);
+  });
+
+  test(
+    'setup.detectDevices answers, through the contract, every kind\'s probes on this machine, and only until the kiosk is set up',
+    async () => {
+      const { portal, host } = await setUp();
+      const reply = await dispatch(host, 'setup.detectDevices', undefined, memoryLogger().log);
+      if (!reply.ok) throw new Error(`refused: ${reply.error.code}`);
+      // What crosses to the renderer: no tool's words, whatever this machine's probes found.
+      expect(JSON.stringify(reply.value)).not.toMatch(/"detail":/);
+      const detected = hostMethods['setup.detectDevices'].output.parse(reply.value);
+      expect(Object.keys(detected).sort()).toEqual([...DeviceKind.options].sort());
+      for (const kind of DeviceKind.options) {
+        expect(detected[kind].length).toBeGreaterThan(0);
+        for (const probe of detected[kind]) {
+          expect(probe).toEqual(
+            probe.available
+              ? { driver: expect.any(String), available: true, candidates: expect.any(Array) }
+              : { driver: expect.any(String), available: false, reason: expect.any(String), candidates: [] },
+          );
+        }
+      }
+
+      await host.handlers['setup.save'](answers({ portal: { url: portal.url, enrolmentCode: portal.createEnrolmentCode().code } }));
+      expect(await codeOf(host.handlers['setup.detectDevices']())).toBe('setup.done');
+    },
+    DETECTION_TIMEOUT_MS,
+  );
+
+  test(
+    "devices.detect answers a technician's session only",
+    async () => {
+      const { portal, host } = await setUp();
+      const { technician } = await host.handlers['setup.save'](answers({ portal: { url: portal.url, enrolmentCode: portal.createEnrolmentCode().code } }));
+      const helper = await host.handlers['helper.signIn']({ helperId: 'nguyen-thi-lan', pin: '246810' });
+      expect(await codeOf(host.handlers['devices.detect']({ token: helper.token }))).toBe('helper.technicianOnly');
+      expect(await codeOf(host.handlers['devices.detect']({ token: 'no-such-session' }))).toBe('helper.signedOut');
+      const reply = await dispatch(host, 'devices.detect', { token: technician.token }, memoryLogger().log);
+      if (!reply.ok) throw new Error(`refused: ${reply.error.code}`);
+      expect(JSON.stringify(reply.value)).not.toMatch(/"detail":/);
+      expect(Object.keys(hostMethods['devices.detect'].output.parse(reply.value)).sort()).toEqual([...DeviceKind.options].sort());
+    },
+    DETECTION_TIMEOUT_MS,
+  );
 });

@@ -16,8 +16,9 @@ export class Effort {
     await this.page.getByRole('heading', { level: 1, name: title }).waitFor();
     this.screens += 1;
   }
-  async tap(name: string | RegExp, role: 'button' | 'checkbox' | 'radio' = 'button') {
-    await this.page.getByRole(role, { name, exact: typeof name === 'string' }).click();
+  /** A tap on the control of that role and name, within `scope` (a group of controls) when names repeat. */
+  async tap(name: string | RegExp, role: 'button' | 'checkbox' | 'radio' = 'button', scope: Pick<Page, 'getByRole'> = this.page) {
+    await scope.getByRole(role, { name, exact: typeof name === 'string' }).click();
     this.taps += 1;
   }
   async type(label: string | RegExp, text: string) {
