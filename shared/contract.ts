@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CardReaderConfig, DocumentScannerConfig, Helper, Payee, QrScannerConfig, ReceiptPrinterConfig } from './config';
+import { CardReaderConfig, DocumentScannerConfig, Helper, PaperWidth, Payee, QrScannerConfig, ReceiptPrinterConfig } from './config';
 import { Attachment, Dossier, DossierStatus } from './dossier/dossier';
 import { DossierPackage } from './dossier/portalPackage';
 import { Catalogue } from './dossier/procedures';
@@ -7,7 +7,7 @@ import { ReceiptData } from './receipt';
 import { Report, ReportFileName, ReportPeriod } from './reports/report';
 import { VerifiedProvisioning } from './provisioning';
 import { SelfTestRequest, SelfTestResult } from './selfTest';
-import { SetupAnswers, SetupOutcome } from './setup';
+import { SettingsChange, SetupAnswers, SetupOutcome } from './setup';
 import { KioskError, KioskErrorShape, toKioskError } from './errors';
 import type { EventName, MethodName } from './contractNames';
 
@@ -32,6 +32,8 @@ export const AppInfo = z.object({
   payee: Payee.nullable(),
   /** Whether reports can be printed on the commune office's printer. */
   officePrinter: z.boolean(),
+  /** The receipt printer's paper; null with no receipt printer. */
+  paper: PaperWidth.nullable(),
   /** The free-storage floor below which no new dossier is started. */
   minFreeStorageBytes: z.number().int().nonnegative(),
   /** Days personal data stays after the portal accepted a dossier. */
@@ -385,6 +387,12 @@ export const hostMethods = {
    * Only while the kiosk is not set up.
    */
   'setup.provisioning': { input: z.union([z.object({ text: z.string().max(4096) }), z.object({ usb: z.literal(true) })]), output: VerifiedProvisioning },
+  /**
+   * A technician changes the settings after setup: the config file is written and the host built
+   * again on it; the technician stays signed in. setup.notStored for a kiosk whose config is no file
+   * the kiosk writes.
+   */
+  'settings.change': { input: SettingsChange.extend({ token: HelperToken }), output: z.void() },
   /** What devices the system sees, for the wizard to assign (SetupAnswers.devices). Only while the kiosk is not set up (setup.done). */
   'setup.detectDevices': { input: z.void(), output: DetectedDevices },
   'speech.say': { input: z.object({ text: z.string().min(1).max(4000), lang: z.enum(['vi', 'en']) }), output: z.object({ wav: Bytes, durationMs: z.number().nonnegative() }) },

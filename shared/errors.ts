@@ -109,6 +109,7 @@ export const errorCodes = [
   'officePrinter.notSet',
   'officePrinter.notFound',
   'officePrinter.failed',
+  'setup.notStored',
   'setup.done',
   'setup.communeMismatch',
   'setup.provisioningInvalid',

@@ -38,6 +38,20 @@ export const SetupAnswers = z.object({
 export type SetupAnswers = z.infer<typeof SetupAnswers>;
 
 /**
+ * A technician's change to the settings after setup (the technician desk): any of devices, paper,
+ * procedures, and helpers added (with their PINs, hashed by the host) or removed by id. What is
+ * left out stays as it is.
+ */
+export const SettingsChange = z.object({
+  devices: DeviceConfigs.optional(),
+  paper: PaperWidth.optional(),
+  procedures: SetupAnswers.shape.procedures.optional(),
+  addHelpers: z.array(Person).max(30).optional(),
+  removeHelpers: z.array(z.string().min(1)).max(30).optional(),
+});
+export type SettingsChange = z.infer<typeof SettingsChange>;
+
+/**
  * How the enrolment went (done, or left for the first sync because the portal could not be reached
  * today), and the technician, signed in to test the devices before the kiosk opens.
  */

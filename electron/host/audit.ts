@@ -1,11 +1,12 @@
 import { open, readFile, truncate } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { HelperAction } from '../../shared/contract';
 import { oneAtATime } from './oneAtATime';
 import { sha256Hex } from './sha256';
 
 /** What the audit log records: helpers signing in and out, and what they do for citizens. */
-const AuditAction = z.enum(['helper.signIn', 'helper.wrongPin', 'helper.lockedOut', 'helper.signOut', ...HelperAction.options, 'guidance.given']);
+const AuditAction = z.enum(['helper.signIn', 'helper.wrongPin', 'helper.lockedOut', 'helper.signOut', ...HelperAction.options, 'guidance.given', 'settings.changed']);
 
 /**
  * One line of the audit log. Who (a helper's id from the kiosk config, never a name), what, and
@@ -88,6 +89,9 @@ const parseJson = (line: string): unknown => {
 };
 
 /** Reads the log and checks its chain: the entries, and the first line that does not follow from the one before. */
+/** Where a kiosk's audit log is, in its data folder. */
+export const auditFile = (dataDir: string): string => path.join(dataDir, 'audit.jsonl');
+
 export async function readAuditLog(file: string): Promise<{ entries: AuditEntry[]; brokenAt: number | null }> {
   const lines = (await readFile(file, 'utf8').catch(emptyIfMissing)).split('\n').filter(Boolean);
   const entries: AuditEntry[] = [];

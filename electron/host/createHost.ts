@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { HostHandlers, MethodInput, ScannedPage } from '../../shared/contract';
 import type { VerifiedProvisioning } from '../../shared/provisioning';
-import type { SetupAnswers, SetupOutcome } from '../../shared/setup';
+import type { SettingsChange, SetupAnswers, SetupOutcome } from '../../shared/setup';
 import type { KioskConfig } from '../../shared/config';
 import { receiptKiosk } from '../../shared/dossier/receiptData';
 import { KioskError } from '../../shared/errors';
@@ -14,8 +14,8 @@ import { loadProvinceKeys } from './provincial';
 import { digitise, fillDeclaration } from './documents';
 import { loadFonts } from './fonts';
 import { cleanScan } from './imaging';
-import { createAuditLog } from './audit';
-import { createHelperDesk } from './helpers';
+import { auditFile, createAuditLog } from './audit';
+import { createHelperDesk, type HelperSessions } from './helpers';
 import { createReports } from './reports';
 import { createSneakernet } from './sneakernet';
 import { createDiagnostics } from './diagnostics';
@@ -59,6 +59,8 @@ export interface HostOptions {
   log?: Logger;
   /** Whether to trust the reference portal's demo province key: never in a packaged kiosk. */
   trustDemoKeys?: boolean;
+  /** Open helper sessions, kept by the setup host across the hosts it builds (helpers.ts). */
+  helperSessions?: HelperSessions;
   /**
    * Whether the kiosk still needs its first-run setup, how the wizard's answers are saved and a
    * province's provisioning read (electron/host/setup.ts); absent for a kiosk configured otherwise.
@@ -67,11 +69,16 @@ export interface HostOptions {
     needed: boolean;
     save(answers: SetupAnswers): Promise<SetupOutcome>;
     provisioning(from: MethodInput<'setup.provisioning'>): Promise<VerifiedProvisioning>;
+    /**
+     * A technician's change of settings after setup: the file is written, `written` runs (this
+     * host is still the one in use), and the host is built again.
+     */
+    change(change: SettingsChange, written: () => Promise<void>): Promise<void>;
   };
 }
 
 /** The composition root of the host: picks the real driver or the simulator for each device. */
-export function createHost({ config, kind, version, dataDir, assetsDir, keyProtection = plainFile, log = createLogger(), trustDemoKeys = false, setup }: HostOptions): Host {
+export function createHost({ config, kind, version, dataDir, assetsDir, keyProtection = plainFile, log = createLogger(), trustDemoKeys = false, helperSessions, setup }: HostOptions): Host {
   const vault = createVault({ dataDir, protect: keyProtection });
   const copies = createSealedCopies({ dir: path.join(dataDir, 'outbox'), log });
   const events = createEventHub();
@@ -132,10 +139,9 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     uploadUrlsFile: path.join(dataDir, 'upload-urls.json'),
   });
   const startedAt = new Date().toISOString();
-  const auditFile = path.join(dataDir, 'audit.jsonl');
-  const audit = createAuditLog(auditFile);
+  const audit = createAuditLog(auditFile(dataDir));
   const drives = () => usbDrives(config.usbDirs);
-  const helpers = createHelperDesk({ helpers: config.helpers, policy: config.helperSignIn, lockoutFile: path.join(dataDir, 'helper-lockout.json'), audit });
+  const helpers = createHelperDesk({ helpers: config.helpers, policy: config.helperSignIn, lockoutFile: path.join(dataDir, 'helper-lockout.json'), audit, sessions: helperSessions });
   /** The support point as receipts, reports and self-test reports head it. */
   const kiosk = receiptKiosk(config);
   const reports = createReports({
@@ -160,7 +166,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     kioskId: documents.kioskId,
     devices: () => devices.all.map((device) => device.status()),
     detect,
-    auditFile,
+    auditFile: auditFile(dataDir),
     usbDrives: drives,
   });
 
@@ -176,6 +182,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
         commune: config.commune,
         payee: config.payee,
         officePrinter: config.officePrinter !== null,
+        paper: config.devices.printer?.paper ?? null,
         minFreeStorageBytes: config.minFreeStorageBytes,
         retentionDays: config.retentionDays,
         idleSeconds: config.idleSeconds,
@@ -278,6 +285,12 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
       'setup.provisioning': async (from) => {
         if (!setup?.needed) throw new KioskError('setup.done');
         return setup.provisioning(from);
+      },
+      'settings.change': async ({ token, ...change }) => {
+        const technician = helpers.signedIn(token, 'technician');
+        if (!setup) throw new KioskError('setup.notStored');
+        // Recorded by this host's audit log, before the host built on the new settings takes over the file.
+        await setup.change(change, () => audit.append({ action: 'settings.changed', helper: technician.id }));
       },
       'setup.detectDevices': async () => {
         if (!setup?.needed) throw new KioskError('setup.done');

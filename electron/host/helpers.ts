@@ -37,6 +37,12 @@ export interface HelperSession {
   readonly helper: Helper;
 }
 
+/**
+ * Open sessions by token. The setup host keeps one for every host it builds, so a technician who
+ * changes the kiosk's settings stays signed in when the host is built again on them.
+ */
+export type HelperSessions = Map<string, { helper: Helper; lastUsed: number }>;
+
 export interface HelperDesk {
   /** The helpers a sign-in screen offers, by name. */
   list(): Helper[];
@@ -66,15 +72,16 @@ export function createHelperDesk({
   policy,
   lockoutFile,
   audit,
+  sessions = new Map(),
   now = Date.now,
 }: {
   helpers: readonly HelperAccount[];
   policy: HelperSignInConfig;
   lockoutFile: string;
   audit: AuditLog;
+  sessions?: HelperSessions;
   now?: () => number;
 }): HelperDesk {
-  const sessions = new Map<string, { helper: Helper; lastUsed: number }>();
   const lockoutMs = policy.lockoutMinutes * 60_000;
   // One sign-in at a time: two at once must not both read the same failure count.
   const serially = oneAtATime();
@@ -92,11 +99,14 @@ export function createHelperDesk({
   const fresh = (token: string) => {
     const session = sessions.get(token);
     if (!session) return null;
-    if (now() - session.lastUsed > policy.sessionMinutes * 60_000) {
+    // A session outlives a change of settings only as the helper the settings now name: one removed is signed out.
+    const account = helpers.find((candidate) => candidate.id === session.helper.id);
+    if (!account || now() - session.lastUsed > policy.sessionMinutes * 60_000) {
       sessions.delete(token);
       return null;
     }
     session.lastUsed = now();
+    session.helper = { id: account.id, name: account.name, role: account.role };
     return session.helper;
   };
   const signedIn = (token: string, role?: 'technician') => {

@@ -33,11 +33,17 @@ function candidatesOf(detected: DetectedDevices, kind: DeviceKind): Candidate[] 
 const likelyDevice = (candidate: Candidate) => candidate.evidence !== 'keyboard';
 
 /**
- * Which device of each kind the kiosk uses: those the system sees (setup.detectDevices: USB HID,
- * PC/SC, SANE, usblp, CUPS), or the one it runs on now. The first likely device of each kind is
+ * Which device of each kind the kiosk uses: those the system sees (USB HID, PC/SC, SANE, usblp,
+ * CUPS), or the one it runs on now. The first likely device of each kind is
  * proposed; the device tests after saving say whether the choice works.
  */
-export function DeviceChoice({ chosen, onChange, ...nav }: StepNav & { chosen: ChosenDevices; onChange(chosen: ChosenDevices): void }) {
+export function DeviceChoice({ detect, chosen, onChange, nextLabel, ...nav }: StepNav & {
+  /** setup.detectDevices in the wizard, devices.detect on the technician desk. */
+  detect(): Promise<DetectedDevices>;
+  chosen: ChosenDevices;
+  onChange(chosen: ChosenDevices): void;
+  nextLabel?: string;
+}) {
   const t = useT();
   const [detected, setDetected] = useState<DetectedDevices | null>(null);
   const [running, setRunning] = useState<DeviceStatus[]>([]);
@@ -46,7 +52,7 @@ export function DeviceChoice({ chosen, onChange, ...nav }: StepNav & { chosen: C
 
   useEffect(() => {
     let current = true;
-    Promise.all([host().call('setup.detectDevices'), host().call('devices.list')]).then(
+    Promise.all([detect(), host().call('devices.list')]).then(
       ([found, devices]) => {
         if (!current) return;
         setDetected(found);
@@ -55,6 +61,7 @@ export function DeviceChoice({ chosen, onChange, ...nav }: StepNav & { chosen: C
       (error: unknown) => current && setFailure(toKioskError(error).code),
     );
     return () => void (current = false);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per round: `detect` is a new function each render
   }, [round]);
 
   // Proposed once per detection, for the kinds not decided yet.
@@ -75,7 +82,7 @@ export function DeviceChoice({ chosen, onChange, ...nav }: StepNav & { chosen: C
   };
 
   return (
-    <StepForm title={t('setup.devicesTitle')} onBack={nav.onBack} onSubmit={nav.onNext} ready={detected !== null || failure !== null}>
+    <StepForm title={t('setup.devicesTitle')} onBack={nav.onBack} onSubmit={nav.onNext} ready={detected !== null || failure !== null} nextLabel={nextLabel}>
       <p>{t('setup.devicesHelp')}</p>
       <ErrorAlert code={failure} />
       {!detected && !failure && <p role="status">{t('setup.detecting')}</p>}

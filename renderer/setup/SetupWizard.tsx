@@ -18,10 +18,10 @@ import { useT } from '../ui/useT';
 import { DeviceChoice, type ChosenDevices } from './DeviceChoice';
 import { DeviceTest } from './DeviceTest';
 import { ProvisioningStep } from './ProvisioningStep';
-import { PinStep, StepForm, TextStep } from './steps';
+import { AddHelper, HelperList, PaperStep, PinStep, ProceduresStep, required, SettingsList, StepForm, TextStep } from './steps';
 
 const STEPS = ['welcome', 'commune', 'name', 'portalUrl', 'enrolmentCode', 'technicianName', 'technicianPin', 'helpers', 'procedures', 'deviceChoice', 'paper', 'review'] as const;
-type Step = (typeof STEPS)[number] | 'provisioning' | 'helperName' | 'helperPin' | 'done' | 'devices';
+type Step = (typeof STEPS)[number] | 'provisioning' | 'addHelper' | 'done' | 'devices';
 
 interface Draft {
   commune: CommuneChoice;
@@ -30,8 +30,6 @@ interface Draft {
   enrolmentCode: string;
   technician: SetupPerson;
   helpers: SetupPerson[];
-  /** A helper being added: the name is typed before the PIN. */
-  newHelperName: string;
   procedures: string[];
   devices: ChosenDevices;
   paper: PaperWidth;
@@ -46,9 +44,6 @@ function provisionedSteps(provisioning: VerifiedProvisioning | null): Step[] {
   return ['commune', 'portalUrl', ...(name ? (['name'] as const) : []), ...(procedures ? (['procedures'] as const) : []), ...(paper ? (['paper'] as const) : [])];
 }
 
-/** What a box that must not stay empty says when it is. */
-const required = (value: string) => (value.trim() === '' ? 'setup.required' : null);
-
 const isUrl = (text: string) => SetupAnswers.shape.portal.shape.url.safeParse(text.trim()).success;
 
 /**
@@ -60,7 +55,6 @@ const isUrl = (text: string) => SetupAnswers.shape.portal.shape.url.safeParse(te
  */
 export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
   const t = useT();
-  const locale = useStore((state) => state.locale);
   const procedures = catalogue().procedures;
   const [step, setStep] = useState<Step>('welcome');
   // From the review, a changed answer returns to the review rather than walking every step again.
@@ -72,7 +66,6 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
     enrolmentCode: '',
     technician: { name: '', pin: '' },
     helpers: [],
-    newHelperName: '',
     procedures: procedures.map((procedure) => procedure.code),
     devices: {},
     paper: '80mm',
@@ -221,68 +214,30 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
       return (
         <StepForm title={t('setup.helpersTitle')} onBack={nav('helpers').onBack} onSubmit={nav('helpers').onNext}>
           <p>{t('setup.helpersHelp')}</p>
-          <ul className="setup-people">
-            {draft.helpers.map((helper, index) => (
-              <li key={index}>
-                <strong>{helper.name}</strong>{' '}
-                <button type="button" className="link-button" onClick={() => update({ helpers: draft.helpers.filter((_, i) => i !== index) })}>
-                  {t('setup.removeHelper', { name: helper.name })}
-                </button>
-              </li>
-            ))}
-          </ul>
-          <BigButton variant="secondary" onClick={() => { update({ newHelperName: '' }); setStep('helperName'); }}>
+          <HelperList names={draft.helpers.map((helper) => helper.name)} onRemove={(index) => update({ helpers: draft.helpers.filter((_, i) => i !== index) })} />
+          <BigButton variant="secondary" onClick={go('addHelper')}>
             {t('setup.addHelper')}
           </BigButton>
         </StepForm>
       );
-    case 'helperName':
+    case 'addHelper':
       return (
-        <TextStep onBack={go('helpers')} onNext={go('helperPin')} title={t('setup.helperNameTitle')} value={draft.newHelperName} onChange={(name) => update({ newHelperName: name })} problem={required} />
+        <AddHelper
+          onBack={go('helpers')}
+          onAdd={(helper) => {
+            update({ helpers: [...draft.helpers, helper] });
+            setStep('helpers');
+          }}
+        />
       );
-    case 'helperPin':
-      return <PinStep name={draft.newHelperName} onBack={go('helperName')} onPin={(pin) => {
-        update({ helpers: [...draft.helpers, { name: draft.newHelperName.trim(), pin }] });
-        setStep('helpers');
-      }} />;
     case 'procedures':
-      return (
-        <StepForm title={t('setup.proceduresTitle')} onBack={nav('procedures').onBack} onSubmit={nav('procedures').onNext} ready={draft.procedures.length > 0}>
-          {draft.procedures.length === 0 && <p className="error" role="alert">{t('setup.noProcedure')}</p>}
-          <div className="choices">
-            {procedures.map((procedure) => (
-              <label key={procedure.code} className="choice">
-                <input
-                  type="checkbox"
-                  checked={draft.procedures.includes(procedure.code)}
-                  onChange={(event) =>
-                    update({ procedures: event.target.checked ? [...draft.procedures, procedure.code] : draft.procedures.filter((code) => code !== procedure.code) })
-                  }
-                />
-                {procedure.name[locale]}
-              </label>
-            ))}
-          </div>
-        </StepForm>
-      );
+      return <ProceduresStep {...nav('procedures')} chosen={draft.procedures} onChange={(codes) => update({ procedures: codes })} />;
     case 'deviceChoice':
-      return <DeviceChoice {...nav('deviceChoice')} chosen={draft.devices} onChange={(devices) => update({ devices })} />;
+      return <DeviceChoice {...nav('deviceChoice')} detect={() => host().call('setup.detectDevices')} chosen={draft.devices} onChange={(devices) => update({ devices })} />;
     case 'paper':
-      return (
-        <StepForm title={t('setup.paperTitle')} onBack={nav('paper').onBack} onSubmit={nav('paper').onNext}>
-          <p>{t('setup.paperHelp')}</p>
-          <div className="choices" role="radiogroup" aria-labelledby="step-title">
-            {(['80mm', '58mm'] as const).map((paper) => (
-              <label key={paper} className="choice">
-                <input type="radio" name="paper" checked={draft.paper === paper} onChange={() => update({ paper })} />
-                {t(paper === '80mm' ? 'setup.paper80' : 'setup.paper58')}
-              </label>
-            ))}
-          </div>
-        </StepForm>
-      );
+      return <PaperStep {...nav('paper')} paper={draft.paper} onChange={(paper) => update({ paper })} />;
     case 'review': {
-      const edit = (to: Step) => () => {
+      const edit = (to: Step) => {
         setReviewing(true);
         setProblem(null);
         setStep(to);
@@ -303,21 +258,7 @@ export default function SetupWizard({ portalUrl }: { portalUrl: string }) {
       return (
         <StepForm title={t('setup.reviewTitle')} onBack={go('paper')} onSubmit={save} ready={!saving} nextLabel={saving ? t('setup.saving') : t('setup.save')}>
           <ErrorAlert code={problem?.code} params={problem?.params} />
-          <dl className="answers" data-testid="setup-review">
-            {rows.map(([label, value, to]) => (
-              <div key={to} className="answer">
-                <dt>{label}</dt>
-                <dd>{value}</dd>
-                <dd>
-                  {!settled.has(to) && to !== 'provisioning' && (
-                    <BigButton variant="secondary" aria-label={t('review.changeLabel', { label })} onClick={edit(to)}>
-                      {t('review.change')}
-                    </BigButton>
-                  )}
-                </dd>
-              </div>
-            ))}
-          </dl>
+          <SettingsList rows={rows} onChange={edit} changeable={(to) => !settled.has(to) && to !== 'provisioning'} testId="setup-review" />
         </StepForm>
       );
     }

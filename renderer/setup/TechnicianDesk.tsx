@@ -12,12 +12,13 @@ import { ErrorAlert } from '../ui/ErrorAlert';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
 import { DeviceTest } from './DeviceTest';
+import { Settings } from './Settings';
 
 /**
- * A technician's tools on the desk: the device self-test, the province's newest procedure
- * catalogue now rather than at the next sync, and the diagnostics bundle to a USB stick for
- * whoever looks after the kiosks (logs with personal data masked, the config without secrets,
- * devices and the queue's figures).
+ * A technician's tools on the desk: the device self-test, the kiosk's settings, the province's
+ * newest procedure catalogue now rather than at the next sync, and the diagnostics bundle to a USB
+ * stick for whoever looks after the kiosks (logs with personal data masked, the config without
+ * secrets, devices and the queue's figures).
  */
 export function TechnicianDesk() {
   const t = useT();
@@ -26,6 +27,7 @@ export function TechnicianDesk() {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ErrorCode | null>(null);
   const [testing, setTesting] = useState(false);
+  const [changing, setChanging] = useState(false);
   const [catalogueOutcome, setCatalogueOutcome] = useState<{ version: string; updated: boolean } | null>(null);
 
   const exportDiagnostics = async () => {
@@ -47,6 +49,7 @@ export function TechnicianDesk() {
   };
 
   if (testing) return <DeviceTest onBack={() => setTesting(false)} />;
+  if (changing) return <Settings onBack={() => setChanging(false)} />;
   return (
     <Screen
       title={t('technician.title')}
@@ -60,6 +63,9 @@ export function TechnicianDesk() {
       <div className="choices">
         <BigButton variant="secondary" onClick={() => setTesting(true)}>
           {t('technician.devices')}
+        </BigButton>
+        <BigButton variant="secondary" onClick={() => setChanging(true)}>
+          {t('technician.settings')}
         </BigButton>
         <BigButton variant="secondary" onClick={checkCatalogue}>
           {t('technician.catalogue')}

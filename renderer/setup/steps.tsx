@@ -1,12 +1,18 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import type { PaperWidth } from '../../shared/config';
 import type { MessageKey } from '../../shared/i18n/index';
-import { Pin } from '../../shared/setup';
+import { Pin, type SetupPerson } from '../../shared/setup';
+import { catalogue } from '../catalogue';
+import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
 import { KeyboardField } from '../ui/keyboard/KeyboardField';
 import type { KeyboardMode } from '../ui/keyboard/keys';
 import { PinField } from '../ui/PinField';
 import { Screen } from '../ui/Screen';
 import { useT } from '../ui/useT';
+
+/** What a box that must not stay empty says when it is. */
+export const required = (value: string): MessageKey | null => (value.trim() === '' ? 'setup.required' : null);
 
 export interface StepNav {
   onBack(): void;
@@ -140,5 +146,111 @@ export function PinStep({ name, onPin, onBack }: { name: string; onPin(pin: stri
         }}
       />
     </StepForm>
+  );
+}
+
+/** The catalogue's procedures this support point offers, at least one. */
+export function ProceduresStep({ chosen, onChange, nextLabel, ...nav }: StepNav & { chosen: readonly string[]; onChange(codes: string[]): void; nextLabel?: string }) {
+  const t = useT();
+  const locale = useStore((state) => state.locale);
+  return (
+    <StepForm title={t('setup.proceduresTitle')} onBack={nav.onBack} onSubmit={nav.onNext} ready={chosen.length > 0} nextLabel={nextLabel}>
+      {chosen.length === 0 && (
+        <p className="error" role="alert">
+          {t('setup.noProcedure')}
+        </p>
+      )}
+      <div className="choices">
+        {catalogue().procedures.map((procedure) => (
+          <label key={procedure.code} className="choice">
+            <input
+              type="checkbox"
+              checked={chosen.includes(procedure.code)}
+              onChange={(event) => onChange(event.target.checked ? [...chosen, procedure.code] : chosen.filter((code) => code !== procedure.code))}
+            />
+            {procedure.name[locale]}
+          </label>
+        ))}
+      </div>
+    </StepForm>
+  );
+}
+
+/** The common 80 mm roll first. */
+const WIDTHS: readonly PaperWidth[] = ['80mm', '58mm'];
+
+/** The receipt printer's paper width, as its label or its roll says. */
+export function PaperStep({ paper, onChange, nextLabel, ...nav }: StepNav & { paper: PaperWidth; onChange(paper: PaperWidth): void; nextLabel?: string }) {
+  const t = useT();
+  return (
+    <StepForm title={t('setup.paperTitle')} onBack={nav.onBack} onSubmit={nav.onNext} nextLabel={nextLabel}>
+      <p>{t('setup.paperHelp')}</p>
+      <div className="choices" role="radiogroup" aria-labelledby="step-title">
+        {WIDTHS.map((width) => (
+          <label key={width} className="choice">
+            <input type="radio" name="paper" checked={paper === width} onChange={() => onChange(width)} />
+            {t(width === '80mm' ? 'setup.paper80' : 'setup.paper58')}
+          </label>
+        ))}
+      </div>
+    </StepForm>
+  );
+}
+
+/** A new helper: the name, then the PIN twice. */
+export function AddHelper({ onAdd, onBack }: { onAdd(helper: SetupPerson): void; onBack(): void }) {
+  const t = useT();
+  const [typed, setTyped] = useState('');
+  const [name, setName] = useState<string | null>(null);
+  if (name === null) {
+    return <TextStep onBack={onBack} onNext={() => setName(typed.trim())} title={t('setup.helperNameTitle')} value={typed} onChange={setTyped} problem={required} />;
+  }
+  return <PinStep name={name} onBack={() => setName(null)} onPin={(pin) => onAdd({ name, pin })} />;
+}
+
+/**
+ * Settings as label and value, each with "Sửa" that leads to its screen where `changeable` says so
+ * (the wizard's review, the technician's settings).
+ */
+export function SettingsList<Key extends string>({ rows, onChange, changeable = () => true, testId }: {
+  rows: ReadonlyArray<readonly [label: string, value: string, key: Key]>;
+  onChange(key: Key): void;
+  changeable?: (key: Key) => boolean;
+  testId: string;
+}) {
+  const t = useT();
+  return (
+    <dl className="answers" data-testid={testId}>
+      {rows.map(([label, value, key]) => (
+        <div key={key} className="answer">
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+          <dd>
+            {changeable(key) && (
+              <BigButton variant="secondary" aria-label={t('review.changeLabel', { label })} onClick={() => onChange(key)}>
+                {t('review.change')}
+              </BigButton>
+            )}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** The helpers by name, each with its way out; the technician's own account is not listed. */
+export function HelperList({ names, onRemove }: { names: readonly string[]; onRemove(index: number): void }) {
+  const t = useT();
+  return (
+    <ul className="setup-people">
+      {names.map((name, index) => (
+        <li key={`${index}:${name}`}>
+          <strong>{name}</strong>{' '}
+          <button type="button" className="link-button" onClick={() => onRemove(index)}>
+            {t('setup.removeHelper', { name })}
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }

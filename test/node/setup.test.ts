@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { KioskConfig, QrScannerConfig, ReceiptPrinterConfig, type KioskConfigInput } from '../../shared/config';
+import { DocumentScannerConfig, HelperAccount, KioskConfig, QrScannerConfig, ReceiptPrinterConfig, type KioskConfigInput } from '../../shared/config';
 import { DeviceKind, hostMethods } from '../../shared/contract';
 import { personId, type SetupAnswers } from '../../shared/setup';
-import { verifyPin } from '../../electron/host/helpers';
+import { readAuditLog } from '../../electron/host/audit';
+import { createHost } from '../../electron/host/createHost';
+import { hashPin, verifyPin } from '../../electron/host/helpers';
 import { loadCatalogue } from '../../electron/host/catalogue';
 import { configFileFromAnswers, createSetupHost } from '../../electron/host/setup';
 import { dispatch } from '../../electron/host/dispatch';
@@ -280,4 +282,69 @@ describe('detecting devices for the wizard and the technician desk', () => {
     },
     DETECTION_TIMEOUT_MS,
   );
+});
+
+describe("a technician's change of settings after setup", () => {
+  /** A kiosk set up with a technician and two helpers, the technician and a helper signed in. */
+  async function setUpAndSignIn() {
+    const kiosk = await setUp();
+    const outcome = await kiosk.host.handlers['setup.save'](answers({ portal: { url: kiosk.portal.url, enrolmentCode: kiosk.portal.createEnrolmentCode().code } }));
+    const helper = await kiosk.host.handlers['helper.signIn']({ helperId: 'nguyen-thi-lan', pin: '246810' });
+    return { ...kiosk, technician: outcome.technician.token, helper: helper.token };
+  }
+
+  test('writes the file and builds the host on it; the technician stays signed in, a helper removed is signed out', async () => {
+    const { host, written, configFile, technician, helper } = await setUpAndSignIn();
+    const firstDevices = host.devices;
+    const documentScanner = DocumentScannerConfig.parse({ driver: 'sane', device: 'test:0' });
+    await host.handlers['settings.change']({
+      token: technician,
+      devices: { documentScanner },
+      paper: '80mm',
+      procedures: ['1.001193', '2.000815'],
+      addHelpers: [{ name: 'Nguyễn Thị Lan', pin: '112233' }],
+      removeHelpers: ['nguyen-thi-lan'],
+    });
+
+    const file = KioskConfig.parse(written());
+    expect(file.devices.documentScanner).toEqual(documentScanner);
+    expect(file.devices.printer).toMatchObject({ driver: 'simulator', paper: '80mm' });
+    expect(file.procedures).toEqual(['1.001193', '2.000815']);
+    // The new Lan gets an id nobody had, so the audit log never mixes the two.
+    expect(file.helpers.map(({ id, role }) => [id, role])).toEqual([
+      ['tran-van-ky', 'technician'],
+      ['nguyen-thi-lan-2', 'helper'],
+      ['nguyen-thi-lan-3', 'helper'],
+    ]);
+    expect(await verifyPin('112233', file.helpers[2]!.pinHash)).toBe(true);
+    expect(host.devices).not.toBe(firstDevices);
+    expect((await host.handlers['app.info']()).procedures).toEqual(['1.001193', '2.000815']);
+    expect(await codeOf(host.handlers['helper.guidance']({ token: helper }))).toBe('helper.signedOut');
+    // Another Lan later: not the id of the Lan removed, whom the audit log names.
+    await host.handlers['settings.change']({ token: technician, paper: '58mm', addHelpers: [{ name: 'Nguyễn Thị Lan', pin: '445566' }] });
+    expect(KioskConfig.parse(written()).devices.printer?.paper).toBe('58mm');
+    expect(KioskConfig.parse(written()).helpers.map(({ id }) => id)).toEqual(['tran-van-ky', 'nguyen-thi-lan-2', 'nguyen-thi-lan-3', 'nguyen-thi-lan-4']);
+    const { entries } = await readAuditLog(path.join(path.dirname(configFile), 'audit.jsonl'));
+    expect(entries.filter((entry) => entry.action === 'settings.changed').map((entry) => entry.helper)).toEqual(['tran-van-ky', 'tran-van-ky']);
+  });
+
+  test("only a technician changes settings; the technician's own account and unknown procedures are refused, and nothing is written", async () => {
+    const { host, written, technician, helper } = await setUpAndSignIn();
+    const before = written();
+    expect(await codeOf(host.handlers['settings.change']({ token: helper, paper: '80mm' }))).toBe('helper.technicianOnly');
+    expect(await codeOf(host.handlers['settings.change']({ token: 'nobody', paper: '80mm' }))).toBe('helper.signedOut');
+    expect(await codeOf(host.handlers['settings.change']({ token: technician, removeHelpers: ['tran-van-ky'] }))).toBe('host.badInput');
+    expect(await codeOf(host.handlers['settings.change']({ token: technician, procedures: ['9.999999'] }))).toBe('host.badInput');
+    expect(written()).toEqual(before);
+  });
+
+  test('a kiosk whose config is no file of its own has nothing to change', async () => {
+    const data = tempDir('settings');
+    cleanups.push(data.remove);
+    const technician = HelperAccount.parse({ id: 'ky', name: 'Trần Văn Kỹ', role: 'technician', pinHash: await hashPin('135790', 100_000) });
+    const host = createHost({ config: KioskConfig.parse({ helpers: [technician] }), kind: 'web', version: '0.0.0-test', dataDir: data.dir, assetsDir, log: memoryLogger().log });
+    cleanups.push(() => host.close());
+    const { token } = await host.handlers['helper.signIn']({ helperId: 'ky', pin: '135790' });
+    expect(await codeOf(host.handlers['settings.change']({ token, paper: '80mm' }))).toBe('setup.notStored');
+  });
 });
