@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { KioskConfig } from '../../shared/config';
+import type { MessageKey } from '../../shared/i18n/index';
 import { endSession } from '../citizen/session';
 import { host } from '../host';
 import { useStore } from '../store';
@@ -38,32 +39,22 @@ function wipeSession(): void {
 }
 
 /**
- * Ends a citizen session nobody is using (quality targets A3, D5): any route but the attract
- * screen is a session, and so is the helper's desk. After the configured quiet time a warning
- * counts down; "Tôi vẫn đang dùng" gives the full time again, as often as needed; at zero the
- * session is wiped and the attract screen says so. Read-aloud stops with the route change.
+ * A session's idle timer while `active`: after the configured quiet time a warning counts down;
+ * "Tôi vẫn đang dùng" gives the full time again, as often as needed; at zero `onExpire` runs. Any
+ * touch, key or device event is activity.
  */
-export function IdleGuard({ children }: { children: ReactNode }) {
+function useIdleSession(active: boolean, onExpire: () => void) {
   const limits = useIdleLimits();
-  const inSession = useStore((state) => state.route !== 'attract' || state.desk !== null);
-  const submitted = useStore((state) => state.saved !== null);
   const [phase, setPhase] = useState<IdlePhase>({ kind: 'active' });
-  const [ended, setEnded] = useState<IdleEnd | null>(null);
   const timer = useRef<IdleTimer | null>(null);
-  // A new session: the last one's message goes (set while rendering, as React advises for derived state).
-  const [sessionShown, setSessionShown] = useState(inSession);
-  if (sessionShown !== inSession) {
-    setSessionShown(inSession);
-    if (inSession) setEnded(null);
-  }
+  const expire = useRef(onExpire);
+  useEffect(() => void (expire.current = onExpire));
 
   useEffect(() => {
-    if (!inSession) return;
+    if (!active) return;
     const idle = startIdleTimer(limits, (next) => {
       setPhase(next);
-      if (next.kind !== 'expired') return;
-      setEnded({ submitted: useStore.getState().saved !== null });
-      wipeSession();
+      if (next.kind === 'expired') expire.current();
     });
     timer.current = idle;
     const activity = () => idle.activity();
@@ -76,20 +67,52 @@ export function IdleGuard({ children }: { children: ReactNode }) {
       for (const stop of unsubscribe) stop();
       setPhase({ kind: 'active' });
     };
-  }, [inSession, limits]);
+  }, [active, limits]);
+
+  return { phase, warningSeconds: limits.warningMs / 1000, extend: () => timer.current?.extend() };
+}
+
+/**
+ * Ends a citizen session nobody is using (quality targets A3, D5): any route but the attract
+ * screen is a session, and so is the helper's desk. At the end of the warning the session is wiped
+ * and the attract screen says so. Read-aloud stops with the route change.
+ */
+export function IdleGuard({ children }: { children: ReactNode }) {
+  const inSession = useStore((state) => state.route !== 'attract' || state.desk !== null);
+  const submitted = useStore((state) => state.saved !== null);
+  const [ended, setEnded] = useState<IdleEnd | null>(null);
+  // A new session: the last one's message goes (set while rendering, as React advises for derived state).
+  const [sessionShown, setSessionShown] = useState(inSession);
+  if (sessionShown !== inSession) {
+    setSessionShown(inSession);
+    if (inSession) setEnded(null);
+  }
+  const { phase, warningSeconds, extend } = useIdleSession(inSession, () => {
+    setEnded({ submitted: useStore.getState().saved !== null });
+    wipeSession();
+  });
 
   return (
     <IdleEndContext.Provider value={ended}>
       {children}
       {phase.kind === 'warning' && (
-        <IdleWarning
-          secondsLeft={phase.secondsLeft}
-          warningSeconds={limits.warningMs / 1000}
-          submitted={submitted}
-          onExtend={() => timer.current?.extend()}
-        />
+        <IdleWarning secondsLeft={phase.secondsLeft} warningSeconds={warningSeconds} says={['idle.willClear', submitted ? 'idle.submittedSafe' : 'idle.unsentLost']} onExtend={extend} />
       )}
     </IdleEndContext.Provider>
+  );
+}
+
+/**
+ * The setup wizard left half-done (`active`: past its first screen, or a technician signed in):
+ * names and PINs typed do not stay on a screen nobody watches. `onExpire` starts it afresh.
+ */
+export function SetupIdleGuard({ active, onExpire, children }: { active: boolean; onExpire(): void; children: ReactNode }) {
+  const { phase, warningSeconds, extend } = useIdleSession(active, onExpire);
+  return (
+    <>
+      {children}
+      {phase.kind === 'warning' && <IdleWarning secondsLeft={phase.secondsLeft} warningSeconds={warningSeconds} says={['idle.setupWillClear', 'idle.setupKept']} onExtend={extend} />}
+    </>
   );
 }
 
@@ -97,7 +120,7 @@ export function IdleGuard({ children }: { children: ReactNode }) {
  * The warning (WCAG 2.2.1, 2.2.6): a native modal dialog, so the screen behind is inert and focus
  * goes to its one button; it says what will be cleared and what stays safe.
  */
-function IdleWarning({ secondsLeft, warningSeconds, submitted, onExtend }: { secondsLeft: number; warningSeconds: number; submitted: boolean; onExtend(): void }) {
+function IdleWarning({ secondsLeft, warningSeconds, says, onExtend }: { secondsLeft: number; warningSeconds: number; says: readonly [MessageKey, MessageKey]; onExtend(): void }) {
   const t = useT();
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => dialog.current?.showModal(), []);
@@ -116,8 +139,8 @@ function IdleWarning({ secondsLeft, warningSeconds, submitted, onExtend }: { sec
     >
       <h2 id="idle-title">{t('idle.title')}</h2>
       <div id="idle-body">
-        <p>{t('idle.willClear')}</p>
-        <p>{t(submitted ? 'idle.submittedSafe' : 'idle.unsentLost')}</p>
+        <p>{t(says[0])}</p>
+        <p>{t(says[1])}</p>
       </div>
       <p className="idle-countdown">{t('idle.secondsLeft', { seconds: secondsLeft })}</p>
       <p className="idle-announce" aria-live="polite" aria-atomic="true">

@@ -134,6 +134,8 @@ export const en = {
   'idle.willClear': 'Nobody has touched the screen for a while. To keep your information private, the kiosk will clear what you are doing and go back to the start.',
   'idle.unsentLost': 'An application not yet sent will not be kept.',
   'idle.submittedSafe': 'The application you sent is still kept safely.',
+  'idle.setupWillClear': 'Nobody has touched the screen for a while. To keep the names and PINs typed private, the kiosk will clear the setup in progress and go back to its first screen.',
+  'idle.setupKept': 'What was saved before is kept.',
   'idle.secondsLeft': 'Seconds left: {{seconds}}',
   'idle.stay': 'I am still using it',
   'idle.ended': 'The last session ended because nobody used the screen for a while. What was on the screen has been cleared.',

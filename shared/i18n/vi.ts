@@ -137,6 +137,8 @@ export const vi = {
   'idle.willClear': 'Đã lâu không thấy bạn chạm vào màn hình. Để giữ kín thông tin của bạn, máy sẽ xóa những gì bạn đang làm và quay về màn hình chính.',
   'idle.unsentLost': 'Hồ sơ chưa gửi sẽ không được giữ lại.',
   'idle.submittedSafe': 'Hồ sơ bạn đã gửi vẫn được lưu an toàn.',
+  'idle.setupWillClear': 'Đã lâu không thấy ai chạm vào màn hình. Để giữ kín tên và mã PIN đã nhập, máy sẽ xóa những gì đang cài đặt dở và quay về màn hình đầu của việc cài đặt.',
+  'idle.setupKept': 'Những gì đã lưu trước đó vẫn được giữ.',
   'idle.secondsLeft': 'Còn {{seconds}} giây',
   'idle.stay': 'Tôi vẫn đang dùng',
   'idle.ended': 'Phiên làm việc vừa rồi đã kết thúc vì lâu không có thao tác. Thông tin trên màn hình đã được xóa.',
