@@ -29,21 +29,11 @@ export async function refreshCatalogue(): Promise<void> {
   if (compareCatalogueVersions(current.version, catalogue().version) > 0) assembled = current;
 }
 
-/** Asks the portal for the province's catalogue and runs on it if it is newer; answers whether it was. */
+/** Asks the portal for the province's catalogue and runs on it if it is newer; answers whether it was (renderer/provinceUpdates.ts). */
 export async function updateCatalogue(): Promise<{ version: string; updated: boolean }> {
   const outcome = await host().call('catalogue.update');
-  lastAsked = Date.now();
   if (outcome.updated) await refreshCatalogue();
   return outcome;
-}
-
-/** How often a kiosk asks for the catalogue: the province changes it a few times a year. */
-const UPDATE_EVERY_MS = 6 * 3_600_000;
-let lastAsked = 0;
-
-/** At most every six hours, whenever the sync loop has just reached the portal (and once after each start). */
-export async function updateCatalogueIfDue(): Promise<void> {
-  if (Date.now() - lastAsked >= UPDATE_EVERY_MS) await updateCatalogue();
 }
 
 /** A name for screens (the queue, a status check): from the current catalogue. */

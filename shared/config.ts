@@ -260,6 +260,8 @@ export const KioskConfig = z.object({
    * (quality target A3), so a shorter one is refused.
    */
   idleWarningSeconds: z.number().int().min(20).default(30),
+  /** When the province's settings the kiosk last took were issued (shared/provincialSettings.ts): only a newer issue is taken. */
+  provincialSettingsIssuedAt: z.iso.datetime().nullable().default(null),
   /** A technician's explicit acceptance of a machine whose key store is not protected (Linux basic_text). */
   acceptWeakKeyStore: z.boolean().default(false),
   helpers: z.array(HelperAccount).default([]).refine((helpers) => new Set(helpers.map((helper) => helper.id)).size === helpers.length, 'two helpers share an id'),

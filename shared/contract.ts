@@ -393,6 +393,12 @@ export const hostMethods = {
    * the kiosk writes.
    */
   'settings.change': { input: SettingsChange.extend({ token: HelperToken }), output: z.void() },
+  /**
+   * The province's signed settings from the portal (shared/provincialSettings.ts), taken when they
+   * are for this kiosk and newer than the last taken: the config file is written and the host built
+   * again. The renderer asks when no session is on screen (renderer/provinceUpdates.ts).
+   */
+  'settings.fromProvince': { input: z.void(), output: z.object({ applied: z.boolean() }) },
   /** What devices the system sees, for the wizard to assign (SetupAnswers.devices). Only while the kiosk is not set up (setup.done). */
   'setup.detectDevices': { input: z.void(), output: DetectedDevices },
   'speech.say': { input: z.object({ text: z.string().min(1).max(4000), lang: z.enum(['vi', 'en']) }), output: z.object({ wav: Bytes, durationMs: z.number().nonnegative() }) },

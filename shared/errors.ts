@@ -109,6 +109,8 @@ export const errorCodes = [
   'officePrinter.notSet',
   'officePrinter.notFound',
   'officePrinter.failed',
+  'settings.untrusted',
+  'settings.invalid',
   'setup.notStored',
   'setup.done',
   'setup.communeMismatch',

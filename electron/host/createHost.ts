@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { HostHandlers, MethodInput, ScannedPage } from '../../shared/contract';
 import type { VerifiedProvisioning } from '../../shared/provisioning';
-import type { SettingsChange, SetupAnswers, SetupOutcome } from '../../shared/setup';
-import type { KioskConfig } from '../../shared/config';
+import type { SetupAnswers, SetupOutcome } from '../../shared/setup';
+import type { KioskConfig, KioskConfigInput } from '../../shared/config';
 import { receiptKiosk } from '../../shared/dossier/receiptData';
 import { KioskError } from '../../shared/errors';
 import { cccdAccessKey } from '../../shared/icao9303/mrz';
@@ -10,6 +10,8 @@ import { cccdCan } from '../../shared/icao9303/pace';
 import { readChip } from './devices/cardReader/index';
 import { createDevices, type Devices } from './devices/index';
 import { createCatalogues } from './catalogue';
+import { configFileWithChange, configFileWithProvincial } from './configFile';
+import { verifyProvincialSettings } from './provincialSettings';
 import { loadProvinceKeys } from './provincial';
 import { digitise, fillDeclaration } from './documents';
 import { loadFonts } from './fonts';
@@ -70,10 +72,11 @@ export interface HostOptions {
     save(answers: SetupAnswers): Promise<SetupOutcome>;
     provisioning(from: MethodInput<'setup.provisioning'>): Promise<VerifiedProvisioning>;
     /**
-     * A technician's change of settings after setup: the file is written, `written` runs (this
-     * host is still the one in use), and the host is built again.
+     * A change of the config file after setup (a technician's, the province's): `next` makes the
+     * file from the config in use (null: nothing to change), it is written, `written` runs while
+     * this host is still the one in use, and the host is built again. Answers whether it changed.
      */
-    change(change: SettingsChange, written: () => Promise<void>): Promise<void>;
+    rewrite(next: (running: KioskConfig) => Promise<KioskConfigInput | null>, written: () => Promise<void>): Promise<boolean>;
   };
 }
 
@@ -127,7 +130,8 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     // Never starts an enrolment: a PDF made offline, before the kiosk enrolled, names no kiosk.
     kioskId: async () => (identity ? identity.then((enrolled) => enrolled.kioskId, () => null) : null),
   };
-  const catalogues = createCatalogues({ assetsDir, dataDir, provinceKeys: () => loadProvinceKeys(assetsDir, { includeDemo: trustDemoKeys }) });
+  const provinceKeys = () => loadProvinceKeys(assetsDir, { includeDemo: trustDemoKeys });
+  const catalogues = createCatalogues({ assetsDir, dataDir, provinceKeys });
   const declarations = { catalogue: (version: string) => catalogues.byVersion(version), fonts, commune: config.commune };
   const speech = createEspeakEngine({ binary: config.speech.espeakPath });
   /** Only the latest read-aloud plays: a new screen or a repeat stops the one before. */
@@ -289,8 +293,18 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
       'settings.change': async ({ token, ...change }) => {
         const technician = helpers.signedIn(token, 'technician');
         if (!setup) throw new KioskError('setup.notStored');
+        // A helper added gets an id no account has had: the audit log names every one there was.
+        const usedIds = new Set((await audit.read()).entries.flatMap((entry) => (entry.helper ? [entry.helper] : [])));
+        const catalogue = await catalogues.current();
         // Recorded by this host's audit log, before the host built on the new settings takes over the file.
-        await setup.change(change, () => audit.append({ action: 'settings.changed', helper: technician.id }));
+        await setup.rewrite((running) => configFileWithChange(running, change, catalogue, usedIds), () => audit.append({ action: 'settings.changed', helper: technician.id }));
+      },
+      'settings.fromProvince': async () => {
+        const settings = verifyProvincialSettings(await portal.provincialSettings(), await provinceKeys());
+        if (!settings) return { applied: false };
+        if (!setup) throw new KioskError('setup.notStored');
+        const applied = await setup.rewrite(async (running) => configFileWithProvincial(running, settings), () => audit.append({ action: 'settings.fromProvince', helper: null }));
+        return { applied };
       },
       'setup.detectDevices': async () => {
         if (!setup?.needed) throw new KioskError('setup.done');

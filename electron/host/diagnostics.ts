@@ -35,6 +35,7 @@ const CONFIG_FIELDS: { [K in keyof KioskConfig]: (value: KioskConfig[K]) => unkn
   retentionDays: keep,
   idleSeconds: keep,
   idleWarningSeconds: keep,
+  provincialSettingsIssuedAt: keep,
   acceptWeakKeyStore: keep,
   // A PIN hash can be attacked offline (six digits are few), and a person's name is personal data.
   helpers: (helpers) => helpers.map(({ id, role }) => ({ id, role })),

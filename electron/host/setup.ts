@@ -1,101 +1,21 @@
 import { existsSync } from 'node:fs';
 import type { MethodInput } from '../../shared/contract';
 import { hostEventNames } from '../../shared/contractNames';
-import { unitByCode } from '../../shared/adminUnits';
-import { KioskConfig, type DeviceConfigs, type HelperAccount, type KioskConfigInput, type PaperWidth } from '../../shared/config';
-import type { Catalogue } from '../../shared/dossier/procedures';
+import { KioskConfig, type KioskConfigInput } from '../../shared/config';
 import { KioskError } from '../../shared/errors';
-import type { ProvisioningSettings } from '../../shared/provisioning';
-import { personId, type SettingsChange, type SetupAnswers, type SetupOutcome, type SetupPerson } from '../../shared/setup';
+import type { SetupAnswers, SetupOutcome } from '../../shared/setup';
 import { writeFileAtomic } from './atomicFile';
-import { auditFile, readAuditLog } from './audit';
+import { configFileFromAnswers } from './configFile';
 import { loadCatalogue } from './catalogue';
 import { createHost, type Host, type HostOptions } from './createHost';
 import { createEventHub } from './events';
-import { hashPin, type HelperSessions } from './helpers';
+import type { HelperSessions } from './helpers';
 import { oneAtATime } from './oneAtATime';
 import { ensureIdentity, identityFile } from './provisioning';
 import { loadProvinceKeys } from './provincial';
 import { provisioningFromDrives, verifyProvisioning } from './provisioningFile';
 import { usbDrives } from './usbDrives';
 import { plainFile } from './vault';
-
-/**
- * Accounts for people, each with a PIN hash and an id from the name that none of `taken` has (so
- * the audit log's ids never name two people). PBKDF2 runs on libuv's thread pool: the PINs hash
- * side by side.
- */
-async function accountsFor(people: ReadonlyArray<SetupPerson & { role: HelperAccount['role'] }>, taken: ReadonlySet<string>): Promise<HelperAccount[]> {
-  const ids = new Set(taken);
-  const named = people.map((person) => {
-    const id = personId(person.name, ids);
-    ids.add(id);
-    return { ...person, id };
-  });
-  return Promise.all(named.map(async ({ id, name, pin, role }) => ({ id, name, role, pinHash: await hashPin(pin) })));
-}
-
-/** host.badInput unless every code is one of the catalogue's procedures. */
-function checkProcedures(codes: readonly string[], catalogue: Catalogue, method: string): void {
-  const offered = new Set(catalogue.procedures.map((procedure) => procedure.code));
-  if (codes.some((code) => !offered.has(code))) throw new KioskError('host.badInput', { method });
-}
-
-/**
- * Each device chosen replaces the running one of its kind, the others stay; the printer takes the
- * paper width. By kind, not by spreading: a kind sent as undefined (IPC's structured clone keeps
- * the key) was not chosen.
- */
-function devicesWith(running: KioskConfig['devices'], chosen: DeviceConfigs = {}, paper?: PaperWidth): KioskConfig['devices'] {
-  const printer = chosen.printer ?? running.printer;
-  return {
-    qrScanner: chosen.qrScanner ?? running.qrScanner,
-    cardReader: chosen.cardReader ?? running.cardReader,
-    documentScanner: chosen.documentScanner ?? running.documentScanner,
-    printer: printer && { ...printer, paper: paper ?? printer.paper },
-  };
-}
-
-/**
- * The config file the answers make, from the config the kiosk runs on (its defaults, until set up),
- * written out in full (a file that names one device configures only that one): the technician
- * first, then the helpers, the devices chosen, the paper.
- */
-export async function configFileFromAnswers(running: KioskConfig, answers: SetupAnswers, catalogue: Catalogue, provisioned: ProvisioningSettings | null = null): Promise<KioskConfigInput> {
-  const unit = unitByCode(answers.communeCode);
-  if (!unit) throw new KioskError('host.badInput', { method: 'setup.save' });
-  checkProcedures(answers.procedures, catalogue, 'setup.save');
-  const people = [{ ...answers.technician, role: 'technician' as const }, ...answers.helpers.map((helper) => ({ ...helper, role: 'helper' as const }))];
-  return {
-    ...running,
-    name: answers.name,
-    commune: { code: unit.code, name: unit.name },
-    portal: { ...running.portal, url: answers.portal.url, enrolmentCode: answers.portal.enrolmentCode, keyThumbprint: provisioned?.portalKeyThumbprint },
-    helpers: await accountsFor(people, new Set()),
-    procedures: answers.procedures,
-    devices: devicesWith(running.devices, answers.devices, answers.paper),
-  };
-}
-
-/**
- * The config file after a technician's change: what the change names, on the config the kiosk runs
- * on. Only helpers are removed: a technician account stays, so the kiosk never loses the one who
- * can change it. A helper added gets an id no account has had (`usedIds`: the audit log's), so the
- * log never mixes a removed helper with a new one of the same name.
- */
-export async function configFileWithChange(running: KioskConfig, change: SettingsChange, catalogue: Catalogue, usedIds: ReadonlySet<string> = new Set()): Promise<KioskConfigInput> {
-  if (change.procedures) checkProcedures(change.procedures, catalogue, 'settings.change');
-  const removed = new Set(change.removeHelpers);
-  if (running.helpers.some((account) => removed.has(account.id) && account.role === 'technician')) throw new KioskError('host.badInput', { method: 'settings.change' });
-  const kept = running.helpers.filter((account) => !removed.has(account.id));
-  const added = await accountsFor((change.addHelpers ?? []).map((person) => ({ ...person, role: 'helper' as const })), new Set([...usedIds, ...running.helpers.map((account) => account.id)]));
-  return {
-    ...running,
-    helpers: [...kept, ...added],
-    procedures: change.procedures ?? running.procedures,
-    devices: devicesWith(running.devices, change.devices, change.paper),
-  };
-}
 
 export type SetupHostOptions = Omit<HostOptions, 'config' | 'setup'> & {
   config: KioskConfig;
@@ -121,7 +41,9 @@ export function createSetupHost(options: SetupHostOptions): Host {
 
   // Sessions outlive each host built here: a technician who changes the settings stays signed in.
   const helperSessions: HelperSessions = new Map();
+  let running: KioskConfig;
   const build = (config: KioskConfig, needed: boolean) => {
+    running = config;
     current = createHost({
       ...options,
       config,
@@ -130,7 +52,7 @@ export function createSetupHost(options: SetupHostOptions): Host {
         needed,
         save: (answers) => serially(() => save(config, answers)),
         provisioning: (from) => provisioning(config, from),
-        change: (change, written) => serially(() => changeSettings(config, change, written)),
+        rewrite: (next, written) => serially(() => rewrite(next, written)),
       },
     });
     forwarding.forEach((stop) => stop());
@@ -153,15 +75,20 @@ export function createSetupHost(options: SetupHostOptions): Host {
     return { enrolment, technician };
   }
 
-  async function changeSettings(running: KioskConfig, change: SettingsChange, written: () => Promise<void>): Promise<void> {
+  /**
+   * The config file after a change (a technician's, the province's), from the config in use now:
+   * written, `written` run while the host in use is still this one, then the host built on it.
+   * Nothing when `next` makes no file (the change does not apply).
+   */
+  async function rewrite(next: (running: KioskConfig) => Promise<KioskConfigInput | null>, written: () => Promise<void>): Promise<boolean> {
     if (!existsSync(options.configFile)) throw new KioskError('setup.notStored');
-    const { entries } = await readAuditLog(auditFile(options.dataDir));
-    const usedIds = new Set(entries.flatMap((entry) => (entry.helper ? [entry.helper] : [])));
-    const file = await configFileWithChange(running, change, await loadCatalogue(options.assetsDir), usedIds);
+    const file = await next(running);
+    if (!file) return false;
     const config = KioskConfig.parse(file);
     await writeFileAtomic(options.configFile, `${JSON.stringify(file, null, 2)}\n`);
     await written();
     await rebuild(config);
+    return true;
   }
 
   /** The host on a new config in place of the one in use, which is closed once it no longer serves. */

@@ -9,7 +9,7 @@ import { rotateKeysIfDue } from './deviceKeys';
 import { copiesHealth, heartbeatIfDue } from './heartbeat';
 import { shredExpired } from './retention';
 import { uploadRatings } from './ratings';
-import { updateCatalogueIfDue } from '../catalogue';
+import { updateFromProvinceIfDue } from '../provinceUpdates';
 import { pullStatuses } from './statuses';
 import { requestPersistentStorage } from './storage';
 import { createOutbox, type QueuedDossier } from './outbox';
@@ -62,7 +62,7 @@ export function syncNow(): void {
         await pullStatuses().catch(() => undefined);
         await heartbeatIfDue().catch(() => undefined);
         await uploadRatings().catch(() => undefined);
-        await updateCatalogueIfDue().catch(() => undefined);
+        await updateFromProvinceIfDue().catch(() => undefined);
         // Personal data of dossiers the portal has had long enough is destroyed, then the device
         // key is replaced if it is due, so their wrapped keys left in old files open no more.
         await shredExpired((await host().call('app.info')).retentionDays).catch(() => undefined);

@@ -2,8 +2,8 @@ import { useState } from 'react';
 import type { MethodOutput } from '../../shared/contract';
 import { toKioskError, type ErrorCode } from '../../shared/errors';
 import { asHelper } from '../helper/helperSession';
-import { updateCatalogue } from '../catalogue';
 import { host } from '../host';
+import { updateFromProvince, type ProvinceUpdate } from '../provinceUpdates';
 import { queueDiagnostics } from '../queue/heartbeat';
 import { useStore } from '../store';
 import { BigButton } from '../ui/BigButton';
@@ -16,7 +16,7 @@ import { Settings } from './Settings';
 
 /**
  * A technician's tools on the desk: the device self-test, the kiosk's settings, the province's
- * newest procedure catalogue now rather than at the next sync, and the diagnostics bundle to a USB
+ * newest procedure catalogue and settings now rather than within six hours, and the diagnostics bundle to a USB
  * stick for whoever looks after the kiosks (logs with personal data masked, the config without
  * secrets, devices and the queue's figures).
  */
@@ -28,7 +28,7 @@ export function TechnicianDesk() {
   const [failure, setFailure] = useState<ErrorCode | null>(null);
   const [testing, setTesting] = useState(false);
   const [changing, setChanging] = useState(false);
-  const [catalogueOutcome, setCatalogueOutcome] = useState<{ version: string; updated: boolean } | null>(null);
+  const [provinceOutcome, setProvinceOutcome] = useState<ProvinceUpdate | null>(null);
 
   const exportDiagnostics = async () => {
     setBusy(true);
@@ -43,9 +43,9 @@ export function TechnicianDesk() {
     }
   };
 
-  const checkCatalogue = () => {
+  const checkProvince = () => {
     setFailure(null);
-    updateCatalogue().then(setCatalogueOutcome, (error: unknown) => setFailure(toKioskError(error).code));
+    updateFromProvince().then(setProvinceOutcome, (error: unknown) => setFailure(toKioskError(error).code));
   };
 
   if (testing) return <DeviceTest onBack={() => setTesting(false)} />;
@@ -67,16 +67,17 @@ export function TechnicianDesk() {
         <BigButton variant="secondary" onClick={() => setChanging(true)}>
           {t('technician.settings')}
         </BigButton>
-        <BigButton variant="secondary" onClick={checkCatalogue}>
-          {t('technician.catalogue')}
+        <BigButton variant="secondary" onClick={checkProvince}>
+          {t('technician.fromProvince')}
         </BigButton>
         <BigButton variant="secondary" disabled={busy} onClick={() => void exportDiagnostics()}>
           {t('technician.diagnostics')}
         </BigButton>
       </div>
-      {catalogueOutcome && (
-        <p role="status" data-testid="catalogue-outcome">
-          {t(catalogueOutcome.updated ? 'technician.catalogueUpdated' : 'technician.catalogueCurrent', { version: catalogueOutcome.version })}
+      {provinceOutcome && (
+        <p role="status" data-testid="province-outcome">
+          {t(provinceOutcome.catalogue.updated ? 'technician.catalogueUpdated' : 'technician.catalogueCurrent', { version: provinceOutcome.catalogue.version })}{' '}
+          {t(provinceOutcome.settingsTaken ? 'technician.settingsTaken' : 'technician.settingsCurrent')}
         </p>
       )}
       {busy && <p role="status">{t('technician.exporting')}</p>}

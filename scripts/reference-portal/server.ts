@@ -13,6 +13,7 @@ import { demoProvinceSigner } from './provinceKey';
 import { signProvisioning } from '../../electron/host/provisioningFile';
 import { jwkThumbprint, signProvincial } from '../../electron/host/provincial';
 import { CATALOGUE_FORMAT, CatalogueDocument } from '../../shared/dossier/procedures';
+import { PROVINCIAL_SETTINGS_FORMAT, ProvincialSettings } from '../../shared/provincialSettings';
 import type { ProvisioningSettings } from '../../shared/provisioning';
 import { authenticate, NONCE_RETENTION_SECONDS, requestNonce } from './auth';
 import { openPortalStore, type Commune, type PortalStore } from './store';
@@ -121,6 +122,12 @@ export interface ReferencePortal {
   createEnrolmentCode(options?: EnrolmentCodeOptions): { code: string; commune: Commune; expiresAt: string; usedAt: string | null };
   /** Publishes a procedure catalogue (index and procedure files, as in assets/procedures): kiosks fetch it, signed, from `GET /v1/catalogue`. */
   publishCatalogue(document: Omit<CatalogueDocument, 'issuedAt'>): void;
+  /**
+   * Publishes settings for the province's kiosks (or the communes named), issued now: kiosks fetch
+   * the newest that is for them, signed, from `GET /v1/settings`. Each issue is whole: a kiosk
+   * takes only the newest, so an issue repeats what still holds from earlier ones.
+   */
+  publishSettings(settings: Omit<ProvincialSettings, 'issuedAt'>): ProvincialSettings;
   /** A kiosk's provisioning for the setup wizard, signed with the (demo) province key: its text, for a QR or a `.dvcsetup` file. */
   createProvisioning(options: ProvisioningOptions): string;
   setFaults(faults: Partial<Faults>): Faults;
@@ -148,6 +155,8 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
   const province = demoProvinceSigner();
   // What the province publishes: the catalogue bundled with this build until a newer one is published.
   let catalogueDocument: CatalogueDocument = bundledCatalogueDocument(now());
+  // The settings the province has issued, oldest first.
+  const settingsIssued: ProvincialSettings[] = [];
   const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES });
 
   const privateKey = createPrivateKey(
@@ -279,6 +288,15 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
   app.get(
     '/v1/catalogue',
     signed(() => ({ status: 200, body: { catalogue: signProvincial(CATALOGUE_FORMAT, catalogueDocument, province) } })),
+  );
+
+  // The province's settings for this kiosk's commune, signed with its key: the kiosk takes them if newer.
+  app.get(
+    '/v1/settings',
+    signed(({ unitCode }) => {
+      const newest = settingsIssued.findLast((settings) => !settings.communeCodes || settings.communeCodes.includes(unitCode));
+      return { status: 200, body: { settings: newest ? signProvincial(PROVINCIAL_SETTINGS_FORMAT, newest, province) : null } };
+    }),
   );
 
   // Any enrolled kiosk may ask: a citizen checks at whichever kiosk is near. The store answers public fields only.
@@ -494,6 +512,13 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
     createProvisioning,
     publishCatalogue(document) {
       catalogueDocument = CatalogueDocument.parse({ ...document, issuedAt: now().toISOString() });
+    },
+    publishSettings(settings) {
+      // Each issue later than the last, even within one millisecond: a kiosk takes only a newer one.
+      const at = Math.max(now().getTime(), Date.parse(settingsIssued.at(-1)?.issuedAt ?? '1970-01-01T00:00:00Z') + 1);
+      const issued = ProvincialSettings.parse({ ...settings, issuedAt: new Date(at).toISOString() });
+      settingsIssued.push(issued);
+      return issued;
     },
     setFaults,
     faults: () => faults,

@@ -44,8 +44,10 @@ test('a catalogue update arriving mid-journey leaves that dossier on its version
   await page.getByLabel(`Nhập mã PIN của ${TECHNICIAN.name}`).fill(TECHNICIAN.pin);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await page.getByRole('button', { name: 'Công cụ kỹ thuật viên' }).click();
-  await page.getByRole('button', { name: 'Cập nhật danh mục thủ tục' }).click();
-  await expect.poll(() => page.getByTestId('catalogue-outcome').textContent()).toBe('Đã cập nhật danh mục thủ tục lên bản 2027.1.0. Hồ sơ đã bắt đầu vẫn theo bản cũ.');
+  await page.getByRole('button', { name: 'Cập nhật danh mục và cài đặt của tỉnh' }).click();
+  await expect.poll(() => page.getByTestId('province-outcome').textContent()).toBe(
+    'Đã cập nhật danh mục thủ tục lên bản 2027.1.0. Hồ sơ đã bắt đầu vẫn theo bản cũ. Không có cài đặt mới của tỉnh cho máy này.',
+  );
   await page.getByRole('button', { name: 'Quay lại' }).click();
   await page.getByRole('button', { name: 'Đăng xuất, về màn hình của người dân' }).click();
 

@@ -96,3 +96,15 @@ test("a technician changes the settings after setup: a scanner plugged in later,
   // A helper has no technician's tools.
   expect(await page.getByRole('button', { name: 'Công cụ kỹ thuật viên' }).count()).toBe(0);
 });
+
+test("the province's settings reach the kiosk by themselves, at its start screen", async () => {
+  const { page } = env.browser;
+  const { portal, webHost } = env.kiosk;
+  portal.publishSettings({ policy: { idleSeconds: 45, retentionDays: 14 } });
+  expect((await webHost.host.handlers['app.info']()).idleSeconds).toBe(90);
+  // The kiosk starts again (a reload: the same page), at its start screen; the sync loop's first look at the portal takes them.
+  await page.reload();
+  await page.getByRole('button', { name: 'Chạm để bắt đầu' }).waitFor();
+  await expect.poll(async () => (await webHost.host.handlers['app.info']()).idleSeconds, { timeout: 30_000 }).toBe(45);
+  expect((await webHost.host.handlers['app.info']()).retentionDays).toBe(14);
+});

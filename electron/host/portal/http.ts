@@ -153,6 +153,7 @@ export function createHttpPortal({ baseUrl, timeoutMs, identity, uploadUrlsFile 
 
     lookup: (code) => call('GET', `/v1/dossiers/lookup?code=${encodeURIComponent(code)}`, undefined, PortalDossierStatus),
     catalogue: () => call('GET', '/v1/catalogue', undefined, z.object({ catalogue: z.string().max(8 << 20) })).then((answer) => answer.catalogue),
+    provincialSettings: () => call('GET', '/v1/settings', undefined, z.object({ settings: z.string().max(64 << 10).nullable() })).then((answer) => answer.settings),
   };
 }
 

@@ -25,4 +25,6 @@ export interface Portal {
   lookup(code: string): Promise<PortalDossierStatus>;
   /** The procedure catalogue the province publishes, as its signed text (electron/host/catalogue.ts verifies it). */
   catalogue(): Promise<string>;
+  /** The settings the province set for this kiosk, as their signed text (electron/host/provincialSettings.ts verifies them); null when it set none. */
+  provincialSettings(): Promise<string | null>;
 }
