@@ -26,8 +26,9 @@ export type SetupHostOptions = Omit<HostOptions, 'config' | 'setup'> & {
 /**
  * The host of a kiosk that may still need setting up. Until its config file exists the renderer
  * shows the setup wizard, and `setup.save` enrols with the portal, writes the file, and builds the
- * host again from it (devices, portal and helpers all come from the config). Transports hold this
- * host: calls reach whichever host is current, and events keep flowing across the swap.
+ * host again from it (devices, portal and helpers all come from the config). Later changes of the
+ * file (a technician's, the province's) rebuild it the same way. Transports hold this host: calls
+ * reach whichever host is current, events keep flowing and helpers stay signed in across a swap.
  */
 export function createSetupHost(options: SetupHostOptions): Host {
   const hub = createEventHub();

@@ -34,7 +34,7 @@ const likelyDevice = (candidate: Candidate) => candidate.evidence !== 'keyboard'
 
 /**
  * Which device of each kind the kiosk uses: those the system sees (USB HID, PC/SC, SANE, usblp,
- * CUPS), or the one it runs on now. The first likely device of each kind is
+ * CUPS), or the one it runs on now. For a kind not decided yet the first likely device is
  * proposed; the device tests after saving say whether the choice works.
  */
 export function DeviceChoice({ detect, chosen, onChange, nextLabel, ...nav }: StepNav & {
