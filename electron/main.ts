@@ -2,10 +2,11 @@ import path from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session } from 'electron';
 import { createFileLogger } from './host/log';
 import { loadConfig } from './host/provisioning';
-import { serveIpc } from './ipc';
+import { paintedFrameProbe, serveIpc } from './ipc';
 import { appSchemePrivileges, lockDownSession, openKioskWindow, registerAppProtocol } from './kioskWindow';
 import { createSetupHost } from './host/setup';
 import { checkKeyCustody } from './host/vault';
+import { createRestartLog, createWatchdog } from './watchdog';
 
 /** Electron composition root: load config → create the host → serve IPC → open the kiosk window. */
 const log = createFileLogger({ dataDir: app.getPath('userData') });
@@ -24,7 +25,10 @@ void app.whenReady().then(async () => {
   // Refuses to start on Linux's basic_text key store unless a technician accepted it (S7).
   checkKeyCustody(process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os', config.acceptWeakKeyStore);
   const keyProtection = { encrypt: (plain: Buffer) => safeStorage.encryptString(plain.toString('base64')), decrypt: (sealed: Buffer) => Buffer.from(safeStorage.decryptString(sealed), 'base64') };
+  // The screen's restarts by the watchdog, for each heartbeat to tell the province.
+  const restarts = createRestartLog();
   const host = createSetupHost({
+    rendererRestarts: restarts.recent,
     config,
     configFile,
     // The reference portal's demo province key signs provisioning in development only.
@@ -43,7 +47,24 @@ void app.whenReady().then(async () => {
     devTools: !app.isPackaged,
   });
   const stopIpc = serveIpc({ ipcMain, host, contents: window.webContents, log });
+  const painted = paintedFrameProbe({ ipcMain, contents: window.webContents });
+  const watchdog = createWatchdog({
+    probe: painted.probe,
+    // A reload starts a new renderer process after a crash as well as after a hang.
+    restart: () => window.webContents.reload(),
+    record: (restart) => {
+      restarts.record(restart);
+      log.error('renderer.restarted', restart);
+    },
+  });
+  window.webContents.on('render-process-gone', (_event, details) => {
+    if (details.reason !== 'clean-exit') watchdog.report('crashed');
+  });
+  window.webContents.on('unresponsive', () => watchdog.report('unresponsive'));
+  window.webContents.once('did-finish-load', () => watchdog.start());
   app.once('will-quit', () => {
+    watchdog.stop();
+    painted.stop();
     stopIpc();
     void host.close().finally(() => log.close());
   });

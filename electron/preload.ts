@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { callChannel, eventChannel, isEventName, isMethodName } from '../shared/contractNames';
+import { callChannel, eventChannel, isEventName, isMethodName, watchdogChannels } from '../shared/contractNames';
 
 /**
  * Exposes `kioskHost = {call, on}` and nothing else: no ipcRenderer, no process, and listeners get
@@ -21,3 +21,9 @@ contextBridge.exposeInMainWorld('kioskHost', {
     return () => void ipcRenderer.removeListener(channel, forward);
   },
 });
+
+/** The preload runs in the renderer: a browser global, which this Node-typed project does not declare. */
+declare const requestAnimationFrame: (callback: () => void) => number;
+
+// The watchdog's question, answered once the page paints its next frame: a hung or blank renderer does not answer.
+ipcRenderer.on(watchdogChannels.ping, (_event, id: unknown) => requestAnimationFrame(() => ipcRenderer.send(watchdogChannels.pong, id)));

@@ -137,6 +137,15 @@ export type PortalDossierStatus = z.infer<typeof PortalDossierStatus>;
 export const Rating = z.object({ uuid: z.uuid().optional(), score: z.number().int().min(1).max(5), at: z.iso.datetime() });
 export type Rating = z.infer<typeof Rating>;
 
+/** A restart of the kiosk's screen by the main process's watchdog (electron/watchdog.ts): when, why, after how long a back-off. */
+export const RendererRestart = z.object({
+  at: z.iso.datetime(),
+  /** No painted frame twice in a row, a crash of the renderer process, or Chromium's "unresponsive". */
+  reason: z.enum(['noAnswer', 'crashed', 'unresponsive']),
+  delayMs: z.number().int().nonnegative(),
+});
+export type RendererRestart = z.infer<typeof RendererRestart>;
+
 /** What the renderer knows of the queue for the heartbeat; the host adds its devices and clock. */
 export const QueueHealth = z.object({
   queueDepth: z.number().int().nonnegative(),

@@ -16,6 +16,8 @@ export const isEventName = (name: unknown): name is EventName =>
 /** IPC channels: one per method and one per event, so the main process can refuse anything else. */
 export const callChannel = (method: MethodName) => `kiosk:call:${method}`;
 export const eventChannel = (event: EventName) => `kiosk:event:${event}`;
+/** The main process's watchdog asks the preload for a painted frame, which answers with the same id (electron/watchdog.ts). */
+export const watchdogChannels = { ping: 'kiosk:watchdog:ping', pong: 'kiosk:watchdog:pong' } as const;
 
 /** The web host's transport: calls are POSTed, events arrive on one WebSocket. */
 export const webHostPaths = { call: '/host/call/', events: '/host/events' } as const;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { HostHandlers, MethodInput, ScannedPage } from '../../shared/contract';
+import type { HostHandlers, MethodInput, RendererRestart, ScannedPage } from '../../shared/contract';
 import type { VerifiedProvisioning } from '../../shared/provisioning';
 import type { SetupAnswers, SetupOutcome } from '../../shared/setup';
 import type { KioskConfig, KioskConfigInput } from '../../shared/config';
@@ -63,6 +63,8 @@ export interface HostOptions {
   trustDemoKeys?: boolean;
   /** Open helper sessions, kept by the setup host across the hosts it builds (helpers.ts). */
   helperSessions?: HelperSessions;
+  /** The main process watchdog's restarts of the screen in the last day (electron/watchdog.ts), for the heartbeat; none under the web host. */
+  rendererRestarts?: () => RendererRestart[];
   /**
    * Whether the kiosk still needs its first-run setup, how the wizard's answers are saved and a
    * province's provisioning read (electron/host/setup.ts); absent for a kiosk configured otherwise.
@@ -81,7 +83,7 @@ export interface HostOptions {
 }
 
 /** The composition root of the host: picks the real driver or the simulator for each device. */
-export function createHost({ config, kind, version, dataDir, assetsDir, keyProtection = plainFile, log = createLogger(), trustDemoKeys = false, helperSessions, setup }: HostOptions): Host {
+export function createHost({ config, kind, version, dataDir, assetsDir, keyProtection = plainFile, log = createLogger(), trustDemoKeys = false, helperSessions, rendererRestarts = () => [], setup }: HostOptions): Host {
   const vault = createVault({ dataDir, protect: keyProtection });
   const copies = createSealedCopies({ dir: path.join(dataDir, 'outbox'), log });
   const events = createEventHub();
@@ -205,7 +207,12 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
       'portal.changes': ({ cursor }) => portal.changes(cursor),
       'portal.heartbeat': async (queue) => {
         const sentAt = Date.now();
-        const { portalTime } = await portal.heartbeat({ ...queue, devices: devices.all.map((device) => device.status()), clock: new Date(sentAt).toISOString() });
+        const { portalTime } = await portal.heartbeat({
+          ...queue,
+          devices: devices.all.map((device) => device.status()),
+          rendererRestarts: rendererRestarts(),
+          clock: new Date(sentAt).toISOString(),
+        });
         // Half the round trip is the best guess of when the portal read its clock.
         const drift = (Date.parse(portalTime) - (sentAt + Date.now()) / 2) / 1000;
         return { portalTime, clockDriftSeconds: Math.round(drift) };

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { headerRecord, importPublicKeyJwk, signResponse } from '../../electron/host/portal/signing';
-import { parseLookupCode } from '../../shared/contract';
+import { parseLookupCode, RendererRestart } from '../../shared/contract';
 import { ENROLMENT_KEY_ID } from '../../shared/httpSignature';
 import { MANIFEST_FILE } from '../../shared/sneakernet';
 import { renderAdmin, TRANG_THAI_HO_SO, type AdminView, type Faults } from './admin';
@@ -65,6 +65,8 @@ const HeartbeatBody = z.object({
   // Kiosks from before recovery mode do not send it.
   queueStore: z.enum(['indexedDb', 'sealedCopies']).optional(),
   devices: z.unknown(),
+  // The watchdog's restarts of the kiosk's screen in the last day; kiosks before it send none.
+  rendererRestarts: z.array(RendererRestart).max(100).optional(),
   clock: IsoTime,
 });
 const RatingsBody = z.object({
