@@ -1,7 +1,7 @@
 import { liveQuery } from 'dexie';
 import { Dossier, newSyncState, type Attachment } from '../../shared/dossier/dossier';
 import { KioskError } from '../../shared/errors';
-import { keepCopy } from './copies';
+import { keepCopy, readCopy } from './copies';
 import { seal, sha256Hex, unseal, unsealAttachments } from './crypto';
 import { deviceKeys, keyFor, withCurrentKey } from './deviceKeys';
 import { db, type KioskDb, type StoredAttachment, type StoredDossier } from './db';
@@ -33,6 +33,24 @@ export async function readAttachments(row: StoredDossier, attachmentIds: readonl
   const missing = attachmentIds.find((id, i) => stored[i]?.dossierId !== row.id);
   if (missing !== undefined) throw new KioskError('queue.attachmentMissing', { attachmentId: missing });
   return openAttachments(row, stored as StoredAttachment[]);
+}
+
+/**
+ * Pages IndexedDB lost, put back from the host's sealed copy of the dossier: each is opened with
+ * the row's own key and checked against the row's sha-256 before it is stored, so a copy of
+ * another revision brings nothing back. Answers whether every page named is there again.
+ */
+export async function restorePagesFromCopy(row: StoredDossier, attachmentIds: readonly string[], database: KioskDb = db): Promise<boolean> {
+  const copy = await readCopy(row.id);
+  const listed = attachmentIds.map((id) => row.attachments.find((attachment) => attachment.id === id));
+  const sealed = attachmentIds.map((id) => copy?.attachments.find((attachment) => attachment.id === id));
+  if (listed.some((attachment) => !attachment) || sealed.some((attachment) => !attachment)) return false;
+  const pages = await openAttachments(row, sealed as StoredAttachment[]).catch(() => null);
+  if (!pages) return false;
+  const hashes = await Promise.all(pages.map(sha256Hex));
+  if (hashes.some((hash, i) => hash !== listed[i]!.sha256)) return false;
+  await database.attachments.bulkPut(sealed as StoredAttachment[]);
+  return true;
 }
 
 /**

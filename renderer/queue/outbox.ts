@@ -1,10 +1,11 @@
 import { canonicalJson, dossierPackage, type DossierPackage } from '../../shared/dossier/portalPackage';
+import { toKioskError } from '../../shared/errors';
 import type { Outbox, OutboxItem } from '../../shared/sync';
 import { procedureOf } from '../catalogue';
 import { host } from '../host';
 import { sha256Hex } from './crypto';
 import { db, type KioskDb, type StoredDossier } from './db';
-import { openDossier, readAttachments } from './dossiers';
+import { openDossier, readAttachments, restorePagesFromCopy } from './dossiers';
 
 /** A dossier to send, with its stored row; its pages are opened only when uploaded, from wherever the outbox keeps them. */
 export type QueuedDossier = OutboxItem & {
@@ -64,6 +65,16 @@ export function rowOutbox(
   };
 }
 
+/** A dossier's pages to send; those IndexedDB lost come back from the host's sealed copy where it has them. */
+async function readOrRestorePages(row: StoredDossier, attachmentIds: readonly string[], database: KioskDb): Promise<Uint8Array<ArrayBuffer>[]> {
+  try {
+    return await readAttachments(row, attachmentIds, database);
+  } catch (error) {
+    if (toKioskError(error).code !== 'queue.attachmentMissing' || !(await restorePagesFromCopy(row, attachmentIds, database))) throw error;
+    return readAttachments(row, attachmentIds, database);
+  }
+}
+
 /**
  * The queue as the sync engine's Outbox: every mark is one strict-durability transaction that has
  * committed when it resolves. Hashes are computed outside transactions (an await on WebCrypto
@@ -73,7 +84,7 @@ export function createOutbox(database: KioskDb = db): Outbox<QueuedDossier> {
   const outbox = rowOutbox(
     async () => {
       const rows = await database.dossiers.where('status').anyOf('queued', 'sending').sortBy('createdAt');
-      return Promise.all(rows.map((row) => queuedDossier(row, (ids) => readAttachments(row, ids, database))));
+      return Promise.all(rows.map((row) => queuedDossier(row, (ids) => readOrRestorePages(row, ids, database))));
     },
     (id, apply) =>
       database.transaction('rw', database.dossiers, async () => {

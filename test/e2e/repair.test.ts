@@ -1,11 +1,11 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { readAuditLog } from '../../electron/host/audit';
 import { auditScreen } from '../support/a11y';
 import { openHelperQueue, TEST_HELPER } from '../support/helper';
-import { answerAfterScanToReview, answerCertifiedCopyToScan, leaveAfterSubmit, pressSubmit } from '../support/journey';
+import { leaveAfterSubmit, submitScannedCertifiedCopy } from '../support/journey';
 import { withKiosk } from '../support/kiosk';
 import { changeQueueWithoutApp, rawQueueRows } from '../support/queue';
 
@@ -29,23 +29,20 @@ const attachmentsOf = async (page: Page, id: string) =>
 test('a dossier whose scan was lost is scanned again with the citizen and sent once under its UUID as revision 1; a repair given up leaves it as it was', async () => {
   const { page } = env.browser;
   const { portal, link } = env.kiosk;
-  // Announced, then stopped before its upload: the portal holds the first version's announcement.
+  // Saved while the link is down.
   link!.setFaults({ down: true });
   await page.goto(env.kiosk.webHost.url);
-  await answerCertifiedCopyToScan(page, '2');
-  await page.getByRole('button', { name: 'Quét giấy tờ' }).click();
-  await expect.poll(() => page.locator('.scan-page').count(), SCAN).toBe(2);
-  await answerAfterScanToReview(page);
-  await pressSubmit(page);
-  await expect.poll(() => heading(page), SYNC).toBe('Đã lưu hồ sơ');
-  const reference = (await page.getByTestId('saved-reference').textContent())!.match(/[0-9A-F]{8}$/)![0];
+  const reference = await submitScannedCertifiedCopy(page);
   await leaveAfterSubmit(page);
   const [first] = await dossierRows(page);
   const id = first!.id;
   expect(first!.attachments.map((attachment) => attachment.mediaType)).toEqual(['application/pdf']);
 
-  // Its sealed pages go from IndexedDB, as a damaged store or a failed write would leave it.
+  // Its sealed pages go from IndexedDB, as a damaged store or a failed write would leave it, and
+  // from the host's sealed copy too, which would otherwise bring them back (lostPages.test.ts).
   await changeQueueWithoutApp(page, env.kiosk.webHost, { losePagesOf: id });
+  rmSync(path.join(env.kiosk.dataDir, 'outbox', `${id}.json`));
+  // Back online: announced, then its upload finds no page.
   link!.setFaults({});
   await expect.poll(async () => (await dossierRows(page)).find((row) => row.id === id)?.status, SYNC).toBe('needsHelp');
   expect((await dossierRows(page))[0]!.sync.lastError).toBe('queue.attachmentMissing');
