@@ -59,8 +59,8 @@ export function lockDownWebContents(contents: WebContents): void {
   contents.on('will-redirect', stayInApp);
   contents.on('will-frame-navigate', stayInApp);
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  // A crashed renderer must not leave the desktop showing: start again at the attract screen.
-  contents.on('render-process-gone', () => contents.loadURL(APP_URL));
+  // A crashed or hung renderer is the watchdog's (electron/watchdog.ts, wired in main.ts): it starts
+  // the app again, with a back-off.
 }
 
 /** Deny every permission (camera, HID pickers, notifications…): devices live in the host. */

@@ -3,7 +3,7 @@ import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session } fro
 import { createFileLogger } from './host/log';
 import { loadConfig } from './host/provisioning';
 import { paintedFrameProbe, serveIpc } from './ipc';
-import { appSchemePrivileges, lockDownSession, openKioskWindow, registerAppProtocol } from './kioskWindow';
+import { APP_URL, appSchemePrivileges, lockDownSession, openKioskWindow, registerAppProtocol } from './kioskWindow';
 import { createSetupHost } from './host/setup';
 import { checkKeyCustody } from './host/vault';
 import { createRestartLog, createWatchdog } from './watchdog';
@@ -50,8 +50,8 @@ void app.whenReady().then(async () => {
   const painted = paintedFrameProbe({ ipcMain, contents: window.webContents });
   const watchdog = createWatchdog({
     probe: painted.probe,
-    // A reload starts a new renderer process after a crash as well as after a hang.
-    restart: () => window.webContents.reload(),
+    // Loading the app again starts a new renderer process after a crash as well as after a hang, at the attract screen.
+    restart: () => void window.webContents.loadURL(APP_URL),
     record: (restart) => {
       restarts.record(restart);
       log.error('renderer.restarted', restart);
