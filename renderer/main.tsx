@@ -10,8 +10,10 @@ import { App } from './App';
 import { catalogue, refreshCatalogue } from './catalogue';
 import { auditAssistedSteps } from './helper/helperSession';
 import { startQueue } from './queue/syncLoop';
+import { lockDownPage } from './shell/lockdown';
 
 const i18n = createI18n();
+lockDownPage();
 startQueue();
 auditAssistedSteps();
 
