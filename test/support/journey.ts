@@ -99,11 +99,11 @@ export async function leaveAfterSubmit(page: Page): Promise<void> {
  * "Đã lưu hồ sơ"; returns the kiosk reference shown. Each page is cleaned on the host, most of a
  * second on CI's two cores, and the submit waits for the document's OCR.
  */
-export async function submitScannedCertifiedCopy(page: Page, pages = 2): Promise<string> {
+export async function submitScannedCertifiedCopy(page: Page, { pages = 2, phone }: { pages?: number; phone?: string } = {}): Promise<string> {
   await answerCertifiedCopyToScan(page, String(pages));
   await page.getByRole('button', { name: 'Quét giấy tờ' }).click();
   await expect.poll(() => page.locator('.scan-page').count(), { timeout: 20_000, interval: 200 }).toBe(pages);
-  await answerAfterScanToReview(page);
+  await answerAfterScanToReview(page, phone);
   await pressSubmit(page);
   await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 30_000 }).toBe('Đã lưu hồ sơ');
   return (await page.getByTestId('saved-reference').textContent())!.match(/[0-9A-F]{8}$/)![0];
