@@ -29,6 +29,8 @@ void app.whenReady().then(async () => {
   const restarts = createRestartLog();
   const host = createSetupHost({
     rendererRestarts: restarts.recent,
+    // The kiosk window has no other way out: a technician's PIN opens this one.
+    quit: () => app.quit(),
     config,
     configFile,
     // The reference portal's demo province key signs provisioning in development only.

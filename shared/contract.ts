@@ -316,6 +316,11 @@ interface MethodSpec {
 
 export const hostMethods = {
   'app.info': { input: z.void(), output: AppInfo },
+  /**
+   * A technician leaves the kiosk app for the operating system (maintenance): the only way out of
+   * the kiosk window. host.cannotQuit where the host is no app to leave (the web host).
+   */
+  'app.quit': { input: z.object({ token: HelperToken }), output: z.void() },
   'devices.list': { input: z.void(), output: z.array(DeviceStatus) },
   /**
    * What devices the system sees, for the technician desk to compare with the config

@@ -10,6 +10,7 @@ export const errorCodes = [
   'host.unknownMethod',
   'host.unauthorized',
   'host.forbiddenSender',
+  'host.cannotQuit',
   'host.unreachable',
   'host.badReply',
   'host.internal',

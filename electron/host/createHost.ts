@@ -63,6 +63,8 @@ export interface HostOptions {
   trustDemoKeys?: boolean;
   /** Open helper sessions, kept by the setup host across the hosts it builds (helpers.ts). */
   helperSessions?: HelperSessions;
+  /** Leaves the app for the operating system (Electron's app.quit); absent where the host is no app to leave. */
+  quit?: () => void;
   /** The main process watchdog's restarts of the screen in the last day (electron/watchdog.ts), for the heartbeat; none under the web host. */
   rendererRestarts?: () => RendererRestart[];
   /**
@@ -83,7 +85,7 @@ export interface HostOptions {
 }
 
 /** The composition root of the host: picks the real driver or the simulator for each device. */
-export function createHost({ config, kind, version, dataDir, assetsDir, keyProtection = plainFile, log = createLogger(), trustDemoKeys = false, helperSessions, rendererRestarts = () => [], setup }: HostOptions): Host {
+export function createHost({ config, kind, version, dataDir, assetsDir, keyProtection = plainFile, log = createLogger(), trustDemoKeys = false, helperSessions, rendererRestarts = () => [], quit, setup }: HostOptions): Host {
   const vault = createVault({ dataDir, protect: keyProtection });
   const copies = createSealedCopies({ dir: path.join(dataDir, 'outbox'), log });
   const events = createEventHub();
@@ -195,6 +197,14 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
         idleWarningSeconds: config.idleWarningSeconds,
         startedAt,
       }),
+      'app.quit': async ({ token }) => {
+        const technician = helpers.signedIn(token, 'technician');
+        if (!quit) throw new KioskError('host.cannotQuit');
+        await audit.append({ action: 'app.quit', helper: technician.id });
+        log.info('app.quit', { helper: technician.id });
+        // After the answer has left: the window closes with the app.
+        setTimeout(quit, 100);
+      },
       'devices.list': async () => devices.all.map((device) => device.status()),
       'devices.detect': async ({ token }) => {
         helpers.signedIn(token, 'technician');

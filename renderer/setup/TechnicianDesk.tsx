@@ -10,6 +10,7 @@ import { BigButton } from '../ui/BigButton';
 import { DriveFailures } from '../ui/DriveFailures';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { Screen } from '../ui/Screen';
+import { useAppInfo } from '../ui/useAppInfo';
 import { useT } from '../ui/useT';
 import { DeviceTest } from './DeviceTest';
 import { Settings } from './Settings';
@@ -28,6 +29,12 @@ export function TechnicianDesk() {
   const [failure, setFailure] = useState<ErrorCode | null>(null);
   const [testing, setTesting] = useState(false);
   const [changing, setChanging] = useState(false);
+  // Only an app can be left; the web host is a page in a browser.
+  const canQuit = useAppInfo()?.host === 'electron';
+  const quit = () => {
+    setFailure(null);
+    asHelper((token) => host().call('app.quit', { token })).catch((error: unknown) => setFailure(toKioskError(error).code));
+  };
   const [provinceOutcome, setProvinceOutcome] = useState<ProvinceUpdate | null>(null);
 
   const exportDiagnostics = async () => {
@@ -73,6 +80,11 @@ export function TechnicianDesk() {
         <BigButton variant="secondary" disabled={busy} onClick={() => void exportDiagnostics()}>
           {t('technician.diagnostics')}
         </BigButton>
+        {canQuit && (
+          <BigButton variant="secondary" onClick={quit}>
+            {t('technician.quit')}
+          </BigButton>
+        )}
       </div>
       {provinceOutcome && (
         <p role="status" data-testid="province-outcome">

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { DocumentScannerConfig, HelperAccount, KioskConfig, QrScannerConfig, ReceiptPrinterConfig, type KioskConfigInput } from '../../shared/config';
 import { DeviceKind, hostMethods } from '../../shared/contract';
 import { personId, type SetupAnswers } from '../../shared/setup';
@@ -19,6 +19,7 @@ import { demoProvinceSigner } from '../../scripts/reference-portal/provinceKey';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { assetsDir, memoryLogger, tempDir } from '../support/kiosk';
 import { codeOf } from '../support/errors';
+import { TEST_HELPER, testHelperAccount } from '../support/helper';
 import { startFaultProxy } from '../support/faultProxy';
 
 const cleanups: Array<() => unknown> = [];
@@ -348,4 +349,27 @@ describe("a technician's change of settings after setup", () => {
     const { token } = await host.handlers['helper.signIn']({ helperId: 'ky', pin: '135790' });
     expect(await codeOf(host.handlers['settings.change']({ token, paper: '80mm' }))).toBe('setup.notStored');
   });
+});
+
+test("only a technician leaves the kiosk app, and only an app that can be left", async () => {
+  const data = tempDir('quit');
+  cleanups.push(data.remove);
+  const technician = HelperAccount.parse({ id: 'ky', name: 'Trần Văn Kỹ', role: 'technician', pinHash: await hashPin('135790', 100_000) });
+  const options = { config: KioskConfig.parse({ helpers: [technician, await testHelperAccount()] }), kind: 'electron' as const, version: '0.0.0-test', dataDir: data.dir, assetsDir, log: memoryLogger().log };
+  const quit = vi.fn();
+  const app = createHost({ ...options, quit });
+  // Its own folder: two hosts never share an audit log.
+  const webData = tempDir('quit-web');
+  cleanups.push(webData.remove);
+  const webHost = createHost({ ...options, dataDir: webData.dir });
+  cleanups.push(() => app.close(), () => webHost.close());
+  const signIn = (host: typeof app, helperId: string, pin: string) => host.handlers['helper.signIn']({ helperId, pin }).then((session) => session.token);
+
+  expect(await codeOf(app.handlers['app.quit']({ token: await signIn(app, TEST_HELPER.id, TEST_HELPER.pin) }))).toBe('helper.technicianOnly');
+  expect(await codeOf(webHost.handlers['app.quit']({ token: await signIn(webHost, 'ky', '135790') }))).toBe('host.cannotQuit');
+  expect(quit).not.toHaveBeenCalled();
+  await app.handlers['app.quit']({ token: await signIn(app, 'ky', '135790') });
+  await expect.poll(() => quit.mock.calls.length).toBe(1);
+  const { entries } = await readAuditLog(path.join(data.dir, 'audit.jsonl'));
+  expect(entries.filter((entry) => entry.action === 'app.quit').map((entry) => entry.helper)).toEqual(['ky']);
 });
