@@ -147,7 +147,8 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     uploadUrlsFile: path.join(dataDir, 'upload-urls.json'),
   });
   const startedAt = new Date().toISOString();
-  const audit = createAuditLog(auditFile(dataDir));
+  const auditPath = auditFile(dataDir);
+  const audit = createAuditLog(auditPath);
   const drives = () => usbDrives(config.usbDirs);
   const helpers = createHelperDesk({ helpers: config.helpers, policy: config.helperSignIn, lockoutFile: path.join(dataDir, 'helper-lockout.json'), audit, sessions: helperSessions });
   /** The support point as receipts, reports and self-test reports head it. */
@@ -174,7 +175,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     kioskId: documents.kioskId,
     devices: () => devices.all.map((device) => device.status()),
     detect,
-    auditFile: auditFile(dataDir),
+    auditFile: auditPath,
     usbDrives: drives,
   });
 

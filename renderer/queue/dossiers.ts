@@ -38,19 +38,20 @@ export async function readAttachments(row: StoredDossier, attachmentIds: readonl
 /**
  * Pages IndexedDB lost, put back from the host's sealed copy of the dossier: each is opened with
  * the row's own key and checked against the row's sha-256 before it is stored, so a copy of
- * another revision brings nothing back. Answers whether every page named is there again.
+ * another revision brings nothing back. Answers the pages' plain bytes, in order, or null when the
+ * copy does not hold every one.
  */
-export async function restorePagesFromCopy(row: StoredDossier, attachmentIds: readonly string[], database: KioskDb = db): Promise<boolean> {
+export async function restorePagesFromCopy(row: StoredDossier, attachmentIds: readonly string[], database: KioskDb = db): Promise<Uint8Array<ArrayBuffer>[] | null> {
   const copy = await readCopy(row.id);
   const listed = attachmentIds.map((id) => row.attachments.find((attachment) => attachment.id === id));
   const sealed = attachmentIds.map((id) => copy?.attachments.find((attachment) => attachment.id === id));
-  if (listed.some((attachment) => !attachment) || sealed.some((attachment) => !attachment)) return false;
+  if (listed.some((attachment) => !attachment) || sealed.some((attachment) => !attachment)) return null;
   const pages = await openAttachments(row, sealed as StoredAttachment[]).catch(() => null);
-  if (!pages) return false;
+  if (!pages) return null;
   const hashes = await Promise.all(pages.map(sha256Hex));
-  if (hashes.some((hash, i) => hash !== listed[i]!.sha256)) return false;
+  if (hashes.some((hash, i) => hash !== listed[i]!.sha256)) return null;
   await database.attachments.bulkPut(sealed as StoredAttachment[]);
-  return true;
+  return pages;
 }
 
 /**

@@ -70,8 +70,9 @@ async function readOrRestorePages(row: StoredDossier, attachmentIds: readonly st
   try {
     return await readAttachments(row, attachmentIds, database);
   } catch (error) {
-    if (toKioskError(error).code !== 'queue.attachmentMissing' || !(await restorePagesFromCopy(row, attachmentIds, database))) throw error;
-    return readAttachments(row, attachmentIds, database);
+    const restored = toKioskError(error).code === 'queue.attachmentMissing' ? await restorePagesFromCopy(row, attachmentIds, database) : null;
+    if (!restored) throw error;
+    return restored;
   }
 }
 
