@@ -83,6 +83,19 @@ export function registerAppProtocol(protocol: Protocol, rendererDir: string): vo
   });
 }
 
+/**
+ * The window closes only with the app: Alt+F4 under a window manager, or a page's own
+ * `window.close()`, would otherwise close the last window and, with it, the kiosk. `app.quit()` (a
+ * technician's exit) sends `before-quit` first, which lets the window go.
+ */
+export function keepOpenUntilQuit(window: Pick<BrowserWindow, 'on'>, app: { once(event: 'before-quit', listener: () => void): unknown }): void {
+  let quitting = false;
+  app.once('before-quit', () => (quitting = true));
+  window.on('close', (event) => {
+    if (!quitting) event.preventDefault();
+  });
+}
+
 export function openKioskWindow(
   Window: typeof BrowserWindow,
   options: { preload: string; devTools: boolean },

@@ -3,14 +3,20 @@ import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session } fro
 import { createFileLogger } from './host/log';
 import { loadConfig } from './host/provisioning';
 import { paintedFrameProbe, serveIpc } from './ipc';
-import { APP_URL, appSchemePrivileges, lockDownSession, openKioskWindow, registerAppProtocol } from './kioskWindow';
+import { APP_URL, appSchemePrivileges, keepOpenUntilQuit, lockDownSession, openKioskWindow, registerAppProtocol } from './kioskWindow';
 import { createSetupHost } from './host/setup';
 import { checkKeyCustody } from './host/vault';
 import { createRestartLog, createWatchdog } from './watchdog';
+import { loadProvinceKeys } from './host/provincial';
+import { createInstaller } from './host/update/installer';
+import { createUpdates } from './host/update/updates';
 
 /** Electron composition root: load config → create the host → serve IPC → open the kiosk window. */
 const log = createFileLogger({ dataDir: app.getPath('userData') });
 const rendererDir = path.join(__dirname, '../../renderer/dist');
+const assetsDir = path.join(app.getAppPath(), 'assets');
+/** A new version runs this long, its screen painting with no restart, before it is kept (docs/updates.md). */
+const PROBATION_MS = 3 * 60_000;
 
 protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
 app.enableSandbox();
@@ -20,7 +26,25 @@ app.on('window-all-closed', () => app.quit());
 
 void app.whenReady().then(async () => {
   Menu.setApplicationMenu(null);
-  const configFile = path.join(app.getPath('userData'), 'config.json');
+  const dataDir = app.getPath('userData');
+  const trustDemoKeys = !app.isPackaged;
+  const updates = createUpdates({
+    dataDir,
+    version: app.getVersion(),
+    provinceKeys: () => loadProvinceKeys(assetsDir, { includeDemo: trustDemoKeys }),
+    log,
+    // A development run is no installed app to replace.
+    installer: app.isPackaged
+      ? createInstaller({ name: app.getName(), version: app.getVersion(), dataDir, quit: () => app.quit(), exit: (code) => app.exit(code) }, log)
+      : null,
+  });
+  // First, so that a new version that fails anywhere below is counted, and left after three starts.
+  const onProbation = await updates.boot().catch((error: unknown) => {
+    log.error('update.bootFailed', { error: String(error) });
+    return 'normal' as const;
+  });
+  if (onProbation === 'rollingBack') return;
+  const configFile = path.join(dataDir, 'config.json');
   const config = await loadConfig(configFile);
   // Refuses to start on Linux's basic_text key store unless a technician accepted it (S7).
   checkKeyCustody(process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os', config.acceptWeakKeyStore);
@@ -29,16 +53,17 @@ void app.whenReady().then(async () => {
   const restarts = createRestartLog();
   const host = createSetupHost({
     rendererRestarts: restarts.recent,
+    updates,
     // The kiosk window has no other way out: a technician's PIN opens this one.
     quit: () => app.quit(),
     config,
     configFile,
     // The reference portal's demo province key signs provisioning in development only.
-    trustDemoKeys: !app.isPackaged,
+    trustDemoKeys,
     kind: 'electron',
     version: app.getVersion(),
-    dataDir: app.getPath('userData'),
-    assetsDir: path.join(app.getAppPath(), 'assets'),
+    dataDir,
+    assetsDir,
     keyProtection,
     log,
   });
@@ -48,6 +73,7 @@ void app.whenReady().then(async () => {
     preload: path.join(__dirname, 'preload.cjs'),
     devTools: !app.isPackaged,
   });
+  keepOpenUntilQuit(window, app);
   const stopIpc = serveIpc({ ipcMain, host, contents: window.webContents, log });
   const painted = paintedFrameProbe({ ipcMain, contents: window.webContents });
   const watchdog = createWatchdog({
@@ -57,8 +83,15 @@ void app.whenReady().then(async () => {
     record: (restart) => {
       restarts.record(restart);
       log.error('renderer.restarted', restart);
+      // A new version whose screen had to be restarted is not kept.
+      if (onProbation === 'probation') void updates.rollback('screenRestarted');
     },
   });
+  if (onProbation === 'probation') {
+    setTimeout(() => {
+      if (restarts.recent().length === 0) void updates.confirm();
+    }, PROBATION_MS).unref();
+  }
   window.webContents.on('render-process-gone', (_event, details) => {
     if (details.reason !== 'clean-exit') watchdog.report('crashed');
   });

@@ -10,6 +10,7 @@ import { App } from './App';
 import { catalogue, refreshCatalogue } from './catalogue';
 import { auditAssistedSteps } from './helper/helperSession';
 import { startQueue } from './queue/syncLoop';
+import { ErrorBoundary } from './shell/ErrorBoundary';
 import { lockDownPage } from './shell/lockdown';
 
 const i18n = createI18n();
@@ -20,7 +21,10 @@ auditAssistedSteps();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nextProvider i18n={i18n}>
-      <App />
+      {/* Every screen, the helper's desk and the setup wizard included: a render error starts the kiosk over. */}
+      <ErrorBoundary>
+        <App />
+      </ErrorBoundary>
     </I18nextProvider>
   </StrictMode>,
 );

@@ -3,8 +3,8 @@ import { host } from './host';
 import { useStore } from './store';
 
 /**
- * What the province sends its kiosks through the portal (issue 8): the procedure catalogue and the
- * kiosk's settings, each signed by the province and checked by the host before it is taken.
+ * What the province sends its kiosks (issues 8 and 9): the procedure catalogue, the kiosk's settings
+ * and its software, each signed by the province and checked by the host before it is taken.
  */
 export interface ProvinceUpdate {
   catalogue: { version: string; updated: boolean };
@@ -30,7 +30,30 @@ export async function updateFromProvince(): Promise<ProvinceUpdate> {
  * cut off a citizen's scan or a helper's work.
  */
 export async function updateFromProvinceIfDue(): Promise<void> {
-  const { route, desk } = useStore.getState();
-  if (Date.now() - lastAsked < UPDATE_EVERY_MS || route !== 'attract' || desk !== null) return;
+  if (Date.now() - lastAsked < UPDATE_EVERY_MS || !nobodyHere()) return;
   await updateFromProvince();
+  void updateSoftware().catch(() => undefined);
+}
+
+const nobodyHere = () => {
+  const { route, desk } = useStore.getState();
+  return route === 'attract' && desk === null;
+};
+
+let updatingSoftware = false;
+/**
+ * The kiosk's own software (docs/updates.md): a newer release is downloaded and checked in the
+ * background, without holding up the sync loop (an installer takes minutes over a rural link), and
+ * installed only if still nobody is at the kiosk: the app restarts on the new version. Otherwise it
+ * waits, checked, for the next time.
+ */
+async function updateSoftware(): Promise<void> {
+  if (updatingSoftware) return;
+  updatingSoftware = true;
+  try {
+    const { staged, canInstall } = await host().call('update.check', { from: 'province' });
+    if (staged && canInstall && nobodyHere()) await host().call('update.install', { version: staged.version });
+  } finally {
+    updatingSoftware = false;
+  }
 }

@@ -275,6 +275,11 @@ export const KioskConfig = z.object({
    * drive mounted under /media or /run/media, as Linux desktops and udisks mount them.
    */
   usbDirs: z.array(z.string().min(1)).nullable().default(null),
+  /**
+   * The province's feed of kiosk releases (docs/updates.md). Null: `updates/` beside the portal,
+   * where the reference portal serves one.
+   */
+  updateUrl: z.url().nullable().default(null),
   portal: z.object({
     url: z.url(),
     timeoutMs: z.number().int().positive().default(5000),

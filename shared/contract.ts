@@ -138,6 +138,19 @@ export const Rating = z.object({ uuid: z.uuid().optional(), score: z.number().in
 export type Rating = z.infer<typeof Rating>;
 
 /** A restart of the kiosk's screen by the main process's watchdog (electron/watchdog.ts): when, why, after how long a back-off. */
+/** The kiosk's software updates as a technician sees them (electron/host/update/, docs/updates.md). */
+export const UpdateStatus = z.object({
+  /** The running version. */
+  current: z.string(),
+  /** Whether this kiosk installs updates itself (no: the web host, a deb, a development run). */
+  canInstall: z.boolean(),
+  /** A newer release, downloaded and checked, waiting to be installed. */
+  staged: z.object({ version: z.string(), releasedAt: z.iso.datetime(), notes: z.object({ vi: z.string(), en: z.string() }).nullable() }).nullable(),
+  /** The last update that failed its probation here, and the version gone back to. */
+  rolledBack: z.object({ from: z.string(), to: z.string(), at: z.iso.datetime(), reason: z.enum(['failedToStart', 'screenRestarted']) }).nullable(),
+});
+export type UpdateStatus = z.infer<typeof UpdateStatus>;
+
 export const RendererRestart = z.object({
   at: z.iso.datetime(),
   /** No painted frame twice in a row, a crash of the renderer process, or Chromium's "unresponsive". */
@@ -314,6 +327,9 @@ interface MethodSpec {
   output: z.ZodType;
 }
 
+/** A name the code gave (an error's, a component's in the bundle), never text a citizen could have typed. */
+const CodeName = z.string().regex(/^[A-Za-z_$][\w$]{0,63}$/);
+
 export const hostMethods = {
   'app.info': { input: z.void(), output: AppInfo },
   /**
@@ -321,6 +337,12 @@ export const hostMethods = {
    * the kiosk window. host.cannotQuit where the host is no app to leave (the web host).
    */
   'app.quit': { input: z.object({ token: HelperToken }), output: z.void() },
+  /**
+   * A screen failed to render and the renderer starts over (renderer/shell/ErrorBoundary.tsx), for
+   * the host's log: the error's name and the components it failed in, innermost first. Never its
+   * message or a prop: they may quote what the citizen typed.
+   */
+  'app.renderFailed': { input: z.object({ error: CodeName, components: z.array(CodeName).max(40) }), output: z.void() },
   'devices.list': { input: z.void(), output: z.array(DeviceStatus) },
   /**
    * What devices the system sees, for the technician desk to compare with the config
@@ -413,6 +435,19 @@ export const hostMethods = {
    * again. The renderer asks when no session is on screen (renderer/provinceUpdates.ts).
    */
   'settings.fromProvince': { input: z.void(), output: z.object({ applied: z.boolean() }) },
+  'update.status': { input: z.void(), output: UpdateStatus },
+  /**
+   * Looks for a newer release in the province's feed, or (a technician) on a USB stick, and
+   * downloads and checks it (update.untrusted, update.corrupt…). The renderer asks the province
+   * with its other updates (renderer/provinceUpdates.ts).
+   */
+  'update.check': { input: z.union([z.object({ from: z.literal('province') }), z.object({ from: z.literal('usb'), token: HelperToken })]), output: UpdateStatus },
+  /**
+   * Installs the checked release: the app quits for the installer and starts again on the new
+   * version (update.unsupported where it cannot). Asked with nobody's session on screen, or by a
+   * technician (audited).
+   */
+  'update.install': { input: z.object({ version: z.string().max(64), token: HelperToken.optional() }), output: z.void() },
   /** What devices the system sees, for the wizard to assign (SetupAnswers.devices). Only while the kiosk is not set up (setup.done). */
   'setup.detectDevices': { input: z.void(), output: DetectedDevices },
   'speech.say': { input: z.object({ text: z.string().min(1).max(4000), lang: z.enum(['vi', 'en']) }), output: z.object({ wav: Bytes, durationMs: z.number().nonnegative() }) },

@@ -6,7 +6,7 @@ import { oneAtATime } from './oneAtATime';
 import { sha256Hex } from './sha256';
 
 /** What the audit log records: helpers signing in and out, and what they do for citizens. */
-const AuditAction = z.enum(['helper.signIn', 'helper.wrongPin', 'helper.lockedOut', 'helper.signOut', ...HelperAction.options, 'guidance.given', 'settings.changed', 'settings.fromProvince', 'app.quit']);
+const AuditAction = z.enum(['helper.signIn', 'helper.wrongPin', 'helper.lockedOut', 'helper.signOut', ...HelperAction.options, 'guidance.given', 'settings.changed', 'settings.fromProvince', 'app.quit', 'update.install']);
 
 /**
  * One line of the audit log. Who (a helper's id from the kiosk config, never a name), what, and

@@ -38,6 +38,8 @@ import { createSealedCopies } from './sealedCopies';
 import { createEspeakEngine } from './speech';
 import { createVault, plainFile, type KeyProtection } from './vault';
 import { createLogger, type Logger } from './log';
+import { httpSource, usbSource } from './update/sources';
+import { createUpdates, type Updates } from './update/updates';
 
 /** The services behind the contract, the same under Electron and under the web host. */
 export interface Host {
@@ -67,6 +69,8 @@ export interface HostOptions {
   quit?: () => void;
   /** The main process watchdog's restarts of the screen in the last day (electron/watchdog.ts), for the heartbeat; none under the web host. */
   rendererRestarts?: () => RendererRestart[];
+  /** The kiosk's software updates, with the installer main.ts gives them; without one, they are found and checked but not installed. */
+  updates?: Updates;
   /**
    * Whether the kiosk still needs its first-run setup, how the wizard's answers are saved and a
    * province's provisioning read (electron/host/setup.ts); absent for a kiosk configured otherwise.
@@ -85,7 +89,7 @@ export interface HostOptions {
 }
 
 /** The composition root of the host: picks the real driver or the simulator for each device. */
-export function createHost({ config, kind, version, dataDir, assetsDir, keyProtection = plainFile, log = createLogger(), trustDemoKeys = false, helperSessions, rendererRestarts = () => [], quit, setup }: HostOptions): Host {
+export function createHost({ config, kind, version, dataDir, assetsDir, keyProtection = plainFile, log = createLogger(), trustDemoKeys = false, helperSessions, rendererRestarts = () => [], quit, updates: givenUpdates, setup }: HostOptions): Host {
   const vault = createVault({ dataDir, protect: keyProtection });
   const copies = createSealedCopies({ dir: path.join(dataDir, 'outbox'), log });
   const events = createEventHub();
@@ -138,6 +142,8 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
   const catalogues = createCatalogues({ assetsDir, dataDir, provinceKeys });
   const declarations = { catalogue: (version: string) => catalogues.byVersion(version), fonts, commune: config.commune };
   const speech = createEspeakEngine({ binary: config.speech.espeakPath });
+  const updates = givenUpdates ?? createUpdates({ dataDir, version, provinceKeys, installer: null, log });
+  const updateFeed = () => httpSource(config.updateUrl ?? new URL('updates/', config.portal.url).href, { timeoutMs: config.portal.timeoutMs });
   /** Only the latest read-aloud plays: a new screen or a repeat stops the one before. */
   let speaking: AbortController | undefined;
   const portal = createHttpPortal({
@@ -206,6 +212,8 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
         // After the answer has left: the window closes with the app.
         setTimeout(quit, 100);
       },
+      // The contract let through only names from the code: nothing here can hold personal data.
+      'app.renderFailed': async ({ error, components }) => log.error('renderer.renderFailed', { error, components }),
       'devices.list': async () => devices.all.map((device) => device.status()),
       'devices.detect': async ({ token }) => {
         helpers.signedIn(token, 'technician');
@@ -323,6 +331,17 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
         if (!setup) throw new KioskError('setup.notStored');
         const applied = await setup.rewrite(async (running) => configFileWithProvincial(running, settings), () => audit.append({ action: 'settings.fromProvince', helper: null }));
         return { applied };
+      },
+      'update.status': () => updates.status(),
+      'update.check': async (from) => {
+        if (from.from === 'province') return updates.check(updateFeed());
+        helpers.signedIn(from.token, 'technician');
+        return updates.check(await usbSource(drives));
+      },
+      'update.install': async ({ version: wanted, token }) => {
+        const technician = token === undefined ? null : helpers.signedIn(token, 'technician');
+        await audit.append({ action: 'update.install', helper: technician?.id ?? null });
+        await updates.install(wanted);
       },
       'setup.detectDevices': async () => {
         if (!setup?.needed) throw new KioskError('setup.done');

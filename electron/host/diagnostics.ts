@@ -45,6 +45,7 @@ const CONFIG_FIELDS: { [K in keyof KioskConfig]: (value: KioskConfig[K]) => unkn
   // A CUPS queue's name and the lp command: no secret.
   officePrinter: keep,
   usbDirs: keep,
+  updateUrl: (url) => url && withoutCredentials(url),
   // The enrolment code would let whoever holds the stick enrol as this kiosk.
   portal: ({ enrolmentCode: _code, ...portal }) => ({ ...portal, url: withoutCredentials(portal.url) }),
   speech: keep,

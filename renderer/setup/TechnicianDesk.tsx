@@ -14,10 +14,12 @@ import { useAppInfo } from '../ui/useAppInfo';
 import { useT } from '../ui/useT';
 import { DeviceTest } from './DeviceTest';
 import { Settings } from './Settings';
+import { SoftwareUpdate } from './SoftwareUpdate';
 
 /**
  * A technician's tools on the desk: the device self-test, the kiosk's settings, the province's
- * newest procedure catalogue and settings now rather than within six hours, and the diagnostics bundle to a USB
+ * newest procedure catalogue and settings now rather than within six hours, the kiosk's software
+ * updates, and the diagnostics bundle to a USB
  * stick for whoever looks after the kiosks (logs with personal data masked, the config without
  * secrets, devices and the queue's figures).
  */
@@ -29,6 +31,7 @@ export function TechnicianDesk() {
   const [failure, setFailure] = useState<ErrorCode | null>(null);
   const [testing, setTesting] = useState(false);
   const [changing, setChanging] = useState(false);
+  const [updating, setUpdating] = useState(false);
   // Only an app can be left; the web host is a page in a browser.
   const canQuit = useAppInfo()?.host === 'electron';
   const quit = () => {
@@ -57,6 +60,7 @@ export function TechnicianDesk() {
 
   if (testing) return <DeviceTest onBack={() => setTesting(false)} />;
   if (changing) return <Settings onBack={() => setChanging(false)} />;
+  if (updating) return <SoftwareUpdate onBack={() => setUpdating(false)} />;
   return (
     <Screen
       title={t('technician.title')}
@@ -76,6 +80,9 @@ export function TechnicianDesk() {
         </BigButton>
         <BigButton variant="secondary" onClick={checkProvince}>
           {t('technician.fromProvince')}
+        </BigButton>
+        <BigButton variant="secondary" onClick={() => setUpdating(true)}>
+          {t('technician.software')}
         </BigButton>
         <BigButton variant="secondary" disabled={busy} onClick={() => void exportDiagnostics()}>
           {t('technician.diagnostics')}

@@ -31,8 +31,11 @@ function useIdleLimits(): IdleLimits {
   return useMemo(() => (info ? { idleMs: info.idleSeconds * 1000, warningMs: info.idleWarningSeconds * 1000 } : DEFAULT_LIMITS), [info]);
 }
 
-/** The next citizen must never see this one's data: endSession discards the draft and the screen's state. */
-function wipeSession(): void {
+/**
+ * The next citizen must never see this one's data: endSession discards the draft and the screen's
+ * state. The idle timeout and the error boundary (ErrorBoundary.tsx) end a session this way.
+ */
+export function wipeSession(): void {
   endSession();
   // Where the page may write it (the web host); Electron denies the permission, so its host must clear it.
   void navigator.clipboard?.writeText('').catch(() => undefined);

@@ -24,7 +24,7 @@ if (values.import) {
   // Import only: into the portal's database and uploads folder (beside a running portal too: SQLite
   // takes one writer at a time), then exit.
   const store = openPortalStore(values.db);
-  const { imported, already, refused } = await createReferencePortal({ store, uploadDir: `${values.db}.uploads` }).importSneakernet(values.import);
+  const { imported, already, refused } = await createReferencePortal({ store, uploadDir: `${values.db}.uploads`, updateDir: `${values.db}.updates` }).importSneakernet(values.import);
   for (const { uuid, maHoSo } of imported) console.log(`imported ${uuid}: ${maHoSo}`);
   for (const uuid of already) console.log(`already here ${uuid}`);
   for (const { file, reason } of refused) console.log(`refused ${file}: ${reason}`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ProvinceSigner } from '../../electron/host/provincial';
 
-const DemoKey = z.object({ kid: z.string(), privateKeyJwk: z.record(z.string(), z.unknown()) });
+const SigningKeyFile = z.object({ kid: z.string(), privateKeyJwk: z.record(z.string(), z.unknown()) });
 
 /**
  * The province's signing key, as the reference portal stands in for the province: a DEMO key whose
@@ -13,6 +13,11 @@ const DemoKey = z.object({ kid: z.string(), privateKeyJwk: z.record(z.string(), 
  * keeps its key offline and signs with its own tool.
  */
 export function demoProvinceSigner(): ProvinceSigner {
-  const { kid, privateKeyJwk } = DemoKey.parse(JSON.parse(readFileSync(path.join(import.meta.dirname, 'demo-province-key.json'), 'utf8')));
+  return provinceSignerFrom(path.join(import.meta.dirname, 'demo-province-key.json'));
+}
+
+/** A province's signing key from a file in the demo key's form: `{ kid, privateKeyJwk }`. */
+export function provinceSignerFrom(file: string): ProvinceSigner {
+  const { kid, privateKeyJwk } = SigningKeyFile.parse(JSON.parse(readFileSync(file, 'utf8')));
   return { keyId: kid, privateKey: createPrivateKey({ key: privateKeyJwk as JsonWebKey, format: 'jwk' }) };
 }

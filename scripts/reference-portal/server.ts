@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -19,6 +19,8 @@ import { authenticate, NONCE_RETENTION_SECONDS, requestNonce } from './auth';
 import { openPortalStore, type Commune, type PortalStore } from './store';
 import { importSneakernet, type SneakernetImport } from './sneakernet';
 import { createUploads, discardUploadFiles, KIOSK_HEADER } from './uploads';
+import { addRelease, type ReleaseArtifact } from '../updateFeed';
+import type { Release } from '../../electron/host/update/release';
 
 export const PROTOCOL_VERSION = 'v1';
 /** The commune a code is for when none is named (README's example commune). */
@@ -90,6 +92,8 @@ export interface ReferencePortalOptions {
   store: PortalStore;
   /** Where tus keeps attachment bytes. */
   uploadDir: string;
+  /** The province's feed of kiosk releases, served under `/updates/` (docs/updates.md). */
+  updateDir: string;
   logger?: boolean;
   /** The portal clock (tests move it). */
   now?: () => Date;
@@ -141,6 +145,8 @@ export interface ReferencePortal {
    * (`…/chuyen-tay/<kioskId>`, with its manifest) or the folder of several.
    */
   importSneakernet(folder: string): Promise<SneakernetImport>;
+  /** Publishes a kiosk release in the feed kiosks read from `/updates/` (scripts/updateFeed.ts), signed with the (demo) province key. */
+  publishRelease(release: { version: string; notes?: Release['notes']; artifacts: ReleaseArtifact[] }): Promise<Release>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -159,7 +165,9 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
   let catalogueDocument: CatalogueDocument = bundledCatalogueDocument(now());
   // The settings the province has issued, oldest first.
   const settingsIssued: ProvincialSettings[] = [];
-  const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES });
+  // Closing drops kept-alive connections too: a streamed reply (an update's file) can leave its socket
+  // busy for a moment after the client has it all, and Fastify's close would then wait out the keep-alive.
+  const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
 
   const privateKey = createPrivateKey(
     store.portalKey(
@@ -430,6 +438,15 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
       .send(renderAdmin({ dossiers: store.dossiers(), codes: store.enrolmentCodes(), faults, heartbeats: store.lastHeartbeats(), notice, provisioning }));
 
+  // The release feed is static and public: kiosks trust its lines by the province's signature and
+  // each installer by the hash in its line, as they would from any mirror.
+  app.get('/updates/:name', async (request, reply) => {
+    const { name } = request.params as { name: string };
+    const file = path.join(options.updateDir, name);
+    const size = /^\w[\w.-]*$/.test(name) ? await stat(file).then((found) => (found.isFile() ? found.size : null), () => null) : null;
+    if (size === null) return reply.code(404).send();
+    return reply.header('content-type', 'application/octet-stream').header('content-length', size).send(createReadStream(file));
+  });
   app.get('/admin', async (_request, reply) => showAdmin(reply));
   app.post('/admin/status', async (request, reply) => {
     const form = adminForm(request);
@@ -538,6 +555,7 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
       }
       return total;
     },
+    publishRelease: (release) => addRelease(options.updateDir, release, province),
   };
 }
 
@@ -547,6 +565,8 @@ export interface StartOptions {
   logger?: boolean;
   /** Default: `<dbFile>.uploads` next to the database. */
   uploadDir?: string;
+  /** Default: `<dbFile>.updates` next to the database. */
+  updateDir?: string;
   now?: () => Date;
   random?: () => number;
 }
@@ -556,6 +576,7 @@ export async function startReferencePortal(options: StartOptions): Promise<Refer
   const portal = createReferencePortal({
     store: openPortalStore(options.dbFile),
     uploadDir: options.uploadDir ?? `${options.dbFile}.uploads`,
+    updateDir: options.updateDir ?? `${options.dbFile}.updates`,
     logger: options.logger ?? false,
     ...(options.now ? { now: options.now } : {}),
     ...(options.random ? { random: options.random } : {}),

@@ -4,7 +4,7 @@ import { KioskConfig } from '../../shared/config';
 import { auditScreen } from '../support/a11y';
 import { answerAfterScanToReview, beginProcedure, CARD_QR, fillCertifiedCopyToReview, openProcedure, pressSubmit, startInVietnamese } from '../support/journey';
 import { openChromium, withKiosk, type RunningBrowser } from '../support/kiosk';
-import { rawQueueRows } from '../support/queue';
+import { drafts, leftovers, rawQueueRows } from '../support/queue';
 
 /**
  * A citizen walks away (quality targets A3, D5): after the quiet time a warning counts down,
@@ -27,8 +27,6 @@ const PHONE = '0961234567';
 const CANARIES = ['NGUYỄN VĂN AN', 'Nguyễn Văn An', '056090001234', '225123456', 'Phú Ân Nam', TYPED_ANSWER, PHONE];
 const ENDED = 'Phiên làm việc vừa rồi đã kết thúc vì lâu không có thao tác.';
 const SUBMITTED_SAFE = 'Hồ sơ bạn đã gửi vẫn được lưu an toàn.';
-/** The web host's per-run token (renderer/host.ts): the only thing a page may keep in its storage. */
-const TOKEN_KEY = 'kioskHost.token';
 /** The wipe lands once the warning ran its time, and within a second of it (D5), allowing for polling. */
 const WIPE_AFTER_MS = { min: (WARNING_SECONDS - 1) * 1000, max: (WARNING_SECONDS + 1.5) * 1000 };
 
@@ -37,23 +35,6 @@ const warning = (page: Page) => page.getByRole('alertdialog', { name: 'Bạn cò
 const countdown = (page: Page) => warning(page).locator('.idle-countdown').textContent();
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
-const drafts = async (page: Page) => (await rawQueueRows(page)).filter(({ row }) => row.status === 'draft');
-
-/** Which canaries the page still holds: in its DOM, or in session or local storage beside the token. */
-function leftovers(page: Page, canaries: readonly string[]): Promise<string[]> {
-  return page.evaluate(
-    ({ canaries, tokenKey }) => {
-      const stored = [sessionStorage, localStorage].flatMap((storage) =>
-        Object.keys(storage)
-          .filter((key) => key !== tokenKey)
-          .map((key) => `${key}=${storage.getItem(key)}`),
-      );
-      const text = [document.documentElement.outerHTML, ...stored].join('\n').normalize('NFC');
-      return [...canaries.filter((canary) => text.includes(canary)), ...stored.map((entry) => `storage: ${entry}`)];
-    },
-    { canaries, tokenKey: TOKEN_KEY },
-  );
-}
 
 /** Waits for the warning, which starts its countdown from the full time; returns when it appeared. */
 async function warned(page: Page, expect: ExpectStatic): Promise<number> {

@@ -4,6 +4,7 @@ import { describe, expect, test, vi } from 'vitest';
 import {
   APP_URL,
   isAppUrl,
+  keepOpenUntilQuit,
   kioskWebPreferences,
   lockDownSession,
   lockDownWebContents,
@@ -60,6 +61,21 @@ describe('kiosk window', () => {
       expect(navigate(emitter, event, url), url).toBe(true);
     }
     expect(navigate(emitter, event, 'app://kiosk/index.html')).toBe(false);
+  });
+
+  test('the window does not close (Alt+F4, window.close()) until the app quits', () => {
+    const window = new EventEmitter();
+    const app = new EventEmitter();
+    keepOpenUntilQuit(window as never, app as never);
+    const close = () => {
+      const event = { preventDefault: vi.fn() };
+      window.emit('close', event);
+      return event.preventDefault.mock.calls.length === 0;
+    };
+    expect(close()).toBe(false);
+    expect(close()).toBe(false);
+    app.emit('before-quit');
+    expect(close()).toBe(true);
   });
 
   test('webviews cannot attach', () => {

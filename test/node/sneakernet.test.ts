@@ -21,7 +21,7 @@ function setUp(dbFile = ':memory:') {
   cleanups.push(data.remove);
   const store = openPortalStore(dbFile === ':memory:' ? dbFile : path.join(data.dir, dbFile));
   cleanups.push(() => store.close());
-  const portal = createReferencePortal({ store, uploadDir: path.join(data.dir, `${dbFile}.uploads`) });
+  const portal = createReferencePortal({ store, uploadDir: path.join(data.dir, `${dbFile}.uploads`), updateDir: path.join(data.dir, `${dbFile}.updates`) });
   const enrol = (kioskId: string) => {
     const keys = createDeviceKeyPair();
     const { code } = portal.createEnrolmentCode();

@@ -45,14 +45,14 @@ export async function openProcedure(page: Page, query: string, name: RegExp): Pr
   await beginProcedure(page);
 }
 
-/** From the attract screen to the question that asks for the paper of a `pages`-page copy, with the card of `cardQr`. */
-export async function answerCertifiedCopyToScan(page: Page, pages: string, cardQr = CARD_QR): Promise<void> {
+/** From the attract screen to the question that asks for the paper of a `pages`-page copy of `document`, with the card of `cardQr`. */
+export async function answerCertifiedCopyToScan(page: Page, pages: string, cardQr = CARD_QR, document = 'Giấy khai sinh'): Promise<void> {
   await openProcedure(page, 'chung thuc ban sao', /^Chứng thực bản sao từ bản chính/);
   await page.getByLabel('Đưa mã QR trên thẻ căn cước vào máy quét').fill(cardQr);
   await page.keyboard.press('Enter');
   await page.getByRole('button', { name: 'Đúng, tiếp tục' }).click();
   for (const [question, value] of [
-    ['Bạn cần chứng thực giấy gì?', 'Giấy khai sinh'],
+    ['Bạn cần chứng thực giấy gì?', document],
     ['Giấy đó có mấy trang?', pages],
     ['Bạn cần mấy bản sao?', '1'],
   ] as const) {

@@ -121,3 +121,25 @@ export async function changeQueueWithoutApp(page: Page, { origin, url }: { origi
   );
   await page.goto(url);
 }
+
+/** The session's draft rows. */
+export const drafts = async (page: Page): Promise<RawQueueRow[]> => (await rawQueueRows(page)).filter(({ row }) => row.status === 'draft');
+
+/** The web host's per-run token (renderer/host.ts): the only thing a page may keep in its storage. */
+const TOKEN_KEY = 'kioskHost.token';
+
+/** Which of a citizen's canaries the page still holds: in its DOM, or in session or local storage beside the token. */
+export function leftovers(page: Page, canaries: readonly string[]): Promise<string[]> {
+  return page.evaluate(
+    ({ canaries, tokenKey }) => {
+      const stored = [sessionStorage, localStorage].flatMap((storage) =>
+        Object.keys(storage)
+          .filter((key) => key !== tokenKey)
+          .map((key) => `${key}=${storage.getItem(key)}`),
+      );
+      const text = [document.documentElement.outerHTML, ...stored].join('\n').normalize('NFC');
+      return [...canaries.filter((canary) => text.includes(canary)), ...stored.map((entry) => `storage: ${entry}`)];
+    },
+    { canaries, tokenKey: TOKEN_KEY },
+  );
+}

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { access, open, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { KioskError } from '../../../shared/errors';
+import { RELEASES_FILE, UPDATE_FOLDER, type ReleaseFile } from './release';
+
+/** Where a feed of releases is read from: the province's server or a technician's USB stick. */
+export interface UpdateSource {
+  kind: 'province' | 'usb';
+  /** The feed's `releases.txt`; empty when the feed has published none. */
+  index(): Promise<string>;
+  /** Copies one installer of the feed to `destination`, checked as it comes (copyChecked). */
+  copy(file: ReleaseFile, destination: string): Promise<void>;
+}
+
+/** A province feed lists a release a line; far more than this is no feed. */
+const MAX_INDEX_BYTES = 1024 * 1024;
+
+/**
+ * The province's feed over HTTP(S): static files under `baseUrl` (the reference portal serves one
+ * under `/updates/`). Integrity comes from the signatures and hashes, not from the transport, so a
+ * plain mirror or proxy will do. A missing index is a feed with nothing published.
+ */
+export function httpSource(baseUrl: string, { timeoutMs }: { timeoutMs: number }): UpdateSource {
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const get = async (name: string, signal?: AbortSignal) => {
+    try {
+      return await fetch(new URL(name, base), { signal });
+    } catch {
+      throw new KioskError('update.unreachable');
+    }
+  };
+  return {
+    kind: 'province',
+    async index() {
+      const response = await get(RELEASES_FILE, AbortSignal.timeout(timeoutMs));
+      if (response.ok && Number(response.headers.get('content-length') ?? 0) <= MAX_INDEX_BYTES) return response.text();
+      // An unread body would hold the connection open.
+      await response.body?.cancel();
+      if (response.status === 404) return '';
+      throw new KioskError('update.unreachable');
+    },
+    async copy(file, destination) {
+      // No overall timeout: an installer over a rural link takes as long as it takes.
+      const response = await get(file.name);
+      if (!response.ok || !response.body) {
+        await response.body?.cancel();
+        throw new KioskError('update.unreachable');
+      }
+      await copyChecked(Readable.fromWeb(response.body), file, destination);
+    },
+  };
+}
+
+/** The feed on the first USB stick that carries one, in its `dvc-kiosk-update` folder; update.noUsb when none does. */
+export async function usbSource(drives: () => Promise<string[]>): Promise<UpdateSource> {
+  for (const drive of await drives()) {
+    const folder = path.join(drive, UPDATE_FOLDER);
+    const index = path.join(folder, RELEASES_FILE);
+    if (!(await access(index).then(() => true, () => false))) continue;
+    return {
+      kind: 'usb',
+      index: () => readFile(index, 'utf8'),
+      copy: (file, destination) => copyChecked(createReadStream(path.join(folder, file.name)), file, destination),
+    };
+  }
+  throw new KioskError('update.noUsb');
+}
+
+/**
+ * Writes what comes to `destination` only if it is exactly the installer named: its size and its
+ * SHA-512, checked while it is written (a file too long stops at once). Anything else is
+ * update.corrupt and leaves nothing behind. fsync'd before the rename, so a power cut leaves either
+ * no file or the whole one.
+ */
+export async function copyChecked(body: AsyncIterable<Uint8Array>, file: ReleaseFile, destination: string): Promise<void> {
+  const temporary = `${destination}.part`;
+  const hash = createHash('sha512');
+  let size = 0;
+  const out = await open(temporary, 'w', 0o600);
+  try {
+    try {
+      for await (const chunk of body) {
+        size += chunk.byteLength;
+        if (size > file.size) throw new KioskError('update.corrupt');
+        hash.update(chunk);
+        await out.write(chunk);
+      }
+    } catch (error) {
+      throw error instanceof KioskError ? error : new KioskError('update.unreachable');
+    }
+    if (size !== file.size || hash.digest('base64') !== file.sha512) throw new KioskError('update.corrupt');
+    await out.sync();
+  } catch (error) {
+    await out.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await out.close();
+  await rename(temporary, destination);
+}
