@@ -230,6 +230,8 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
           ...queue,
           devices: devices.all.map((device) => device.status()),
           rendererRestarts: rendererRestarts(),
+          // Which version each kiosk runs, and an update that failed on it, for the province to see.
+          software: { version, rolledBack: (await updates.status()).rolledBack },
           clock: new Date(sentAt).toISOString(),
         });
         // Half the round trip is the best guess of when the portal read its clock.

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { headerRecord, importPublicKeyJwk, signResponse } from '../../electron/host/portal/signing';
-import { parseLookupCode, RendererRestart } from '../../shared/contract';
+import { parseLookupCode, RendererRestart, UpdateStatus } from '../../shared/contract';
 import { ENROLMENT_KEY_ID } from '../../shared/httpSignature';
 import { MANIFEST_FILE } from '../../shared/sneakernet';
 import { renderAdmin, TRANG_THAI_HO_SO, type AdminView, type Faults } from './admin';
@@ -69,6 +69,8 @@ const HeartbeatBody = z.object({
   devices: z.unknown(),
   // The watchdog's restarts of the kiosk's screen in the last day; kiosks before it send none.
   rendererRestarts: z.array(RendererRestart).max(100).optional(),
+  // The version the kiosk runs, and its last update gone back from (docs/updates.md); older kiosks send none.
+  software: z.object({ version: z.string().max(64), rolledBack: UpdateStatus.shape.rolledBack }).optional(),
   clock: IsoTime,
 });
 const RatingsBody = z.object({

@@ -63,8 +63,8 @@ async function setUp({ version = '1.0.0', installedName = 'DVC-Kiosk.AppImage' }
       ),
     });
   const publish = (of: string) => portal.publishRelease({ version: of, notes: { vi: `Bản ${of}`, en: `Version ${of}` }, artifacts: [{ file: appImageOf(of), platform: 'linux' }] });
-  const config = KioskConfig.parse({ portal: { url: portal.url } });
-  const hostOf = (updates: ReturnType<typeof updatesOf> | undefined) => {
+  const hostOf = (updates: ReturnType<typeof updatesOf> | undefined, { enrolmentCode }: { enrolmentCode?: string } = {}) => {
+    const config = KioskConfig.parse({ portal: { url: portal.url, enrolmentCode } });
     const host = createHost({ config, kind: 'electron', version, dataDir, assetsDir, log: logger.log, trustDemoKeys: true, ...(updates ? { updates } : {}) });
     cleanups.push(() => host.close());
     return host;
@@ -137,6 +137,10 @@ describe('software updates from the province, installed by electron-updater, wit
     expect(await back.boot()).toBe('normal');
     const status = await back.status();
     expect(status.rolledBack).toEqual({ from: '1.1.0', to: '1.0.0', at: expect.any(String), reason: 'failedToStart' });
+    // The province hears of it in every heartbeat.
+    const host = kiosk.hostOf(back, { enrolmentCode: kiosk.portal.createEnrolmentCode().code });
+    await host.handlers['portal.heartbeat']({ queueDepth: 0, oldestUnsentAgeSeconds: null, freeBytes: 1, queueStore: 'indexedDb' });
+    expect(kiosk.portal.store.lastHeartbeats()[0]?.report).toMatchObject({ software: { version: '1.0.0', rolledBack: status.rolledBack } });
     // 1.1.0 is refused here for good; a later release is taken.
     expect((await back.check(provinceFeed(kiosk.portal.url))).staged).toBeNull();
     await kiosk.publish('1.2.0');

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { DeviceStatus, PortalChanges, PortalDossierStatus, PortalHealth, QueueHealth, Rating, RendererRestart } from '../../../shared/contract';
+import type { DeviceStatus, PortalChanges, PortalDossierStatus, PortalHealth, QueueHealth, Rating, RendererRestart, UpdateStatus } from '../../../shared/contract';
 import type { Attachment } from '../../../shared/dossier/dossier';
 import type { DossierPackage } from '../../../shared/dossier/portalPackage';
 import type { PortalReceipt } from '../../../shared/sync';
@@ -19,7 +19,7 @@ export interface Portal {
   upload(uuid: string, attachment: Attachment, bytes: Buffer): Promise<void>;
   submit(uuid: string, packageSha256: string): Promise<PortalReceipt>;
   changes(cursor: number): Promise<PortalChanges>;
-  heartbeat(report: QueueHealth & { devices: DeviceStatus[]; rendererRestarts: RendererRestart[]; clock: string }): Promise<{ portalTime: string }>;
+  heartbeat(report: QueueHealth & { devices: DeviceStatus[]; rendererRestarts: RendererRestart[]; software: { version: string; rolledBack: UpdateStatus['rolledBack'] }; clock: string }): Promise<{ portalTime: string }>;
   ratings(ratings: Rating[]): Promise<{ accepted: number }>;
   /** The public status of any dossier of the province, by UUID, short reference or MaHoSo. */
   lookup(code: string): Promise<PortalDossierStatus>;
