@@ -4,16 +4,23 @@ import { assembleCatalogue, CATALOGUE_FORMAT, CatalogueDocument, compareCatalogu
 import { KioskError } from '../../shared/errors';
 import { writeFileAtomic } from './atomicFile';
 import { verifyProvincial, type ProvinceKeys } from './provincial';
+import type { KeyProtection } from './vault';
 
 /**
  * The procedure catalogue bundled in `<assetsDir>/procedures`, checked as the renderer checks its
  * copy (renderer/catalogue.ts): both come from the same build, so they agree on every procedure.
  */
 export async function loadCatalogue(assetsDir: string): Promise<Catalogue> {
+  const { index, files } = await readBundled(assetsDir);
+  return assembleCatalogue(index, files);
+}
+
+/** The bundled catalogue's files as they are: its index and one file per procedure. */
+async function readBundled(assetsDir: string): Promise<{ index: unknown; files: unknown[] }> {
   const folder = path.join(assetsDir, 'procedures');
   const read = async (file: string): Promise<unknown> => JSON.parse(await readFile(path.join(folder, file), 'utf8'));
   const files = (await readdir(folder)).filter((file) => file.endsWith('.json') && file !== 'index.json');
-  return assembleCatalogue(await read('index.json'), await Promise.all(files.map(read)));
+  return { index: await read('index.json'), files: await Promise.all(files.map(read)) };
 }
 
 /**
@@ -48,22 +55,34 @@ export interface Catalogues {
 }
 
 /**
- * The kiosk's catalogues (issue 8): the bundled one and every newer one the province has sent.
- * None is ever dropped, since a dossier saved under an older version is packaged under it until
- * the portal has it. Each kept file is verified again when read: the data folder is no trust anchor.
+ * The kiosk's catalogues (issues 8, 9): the bundled one, every newer one the province has sent,
+ * and the ones earlier builds bundled. None is ever dropped, since a dossier saved under an older
+ * version is packaged under it until the portal has it, even after a software update that bundles
+ * another. Each kept file is checked again when read, as the data folder is no trust anchor: the
+ * province's by its signature, a build's by the key protection that also guards the vault key.
  */
-export function createCatalogues({ assetsDir, dataDir, provinceKeys }: { assetsDir: string; dataDir: string; provinceKeys: () => Promise<ProvinceKeys> }): Catalogues {
+export function createCatalogues({ assetsDir, dataDir, provinceKeys, protect }: { assetsDir: string; dataDir: string; provinceKeys: () => Promise<ProvinceKeys>; protect: KeyProtection }): Catalogues {
   const folder = path.join(dataDir, 'catalogues');
   let held: Promise<Map<string, Catalogue>> | undefined;
   const all = () =>
     (held ??= (async () => {
-      const bundled = await loadCatalogue(assetsDir);
+      const bundledFiles = await readBundled(assetsDir);
+      const bundled = assembleCatalogue(bundledFiles.index, bundledFiles.files);
       const catalogues = new Map([[bundled.version, bundled]]);
+      const keep = path.join(folder, `${bundled.version}${BUNDLED_EXTENSION}`);
+      if (!(await readFile(keep).then(() => true, () => false))) {
+        // At worst a later build cannot package a dossier of this version: no reason to stop this one.
+        await mkdir(folder, { recursive: true })
+          .then(() => writeFileAtomic(keep, protect.encrypt(Buffer.from(JSON.stringify(bundledFiles)))))
+          .catch(() => undefined);
+      }
       const keys = await provinceKeys();
       for (const name of await readdir(folder).catch(() => [])) {
-        // A file that no longer verifies (a key the build stopped trusting) is not run.
-        const catalogue = await readFile(path.join(folder, name), 'utf8').then((text) => verifyCatalogue(text, keys), () => null).catch(() => null);
-        if (catalogue) catalogues.set(catalogue.version, catalogue);
+        // A file that no longer verifies (a key the build stopped trusting, another machine's protection) is not run.
+        const catalogue = await readFile(path.join(folder, name))
+          .then((bytes) => (name.endsWith(BUNDLED_EXTENSION) ? unsealBundled(bytes, protect) : verifyCatalogue(bytes.toString('utf8'), keys)))
+          .catch(() => null);
+        if (catalogue && !catalogues.has(catalogue.version)) catalogues.set(catalogue.version, catalogue);
       }
       return catalogues;
     })().catch((error: unknown) => {
@@ -90,4 +109,12 @@ export function createCatalogues({ assetsDir, dataDir, provinceKeys }: { assetsD
       return { version: catalogue.version, updated: true };
     },
   };
+}
+
+/** A catalogue a build bundled, kept in the data folder once that build has run (createCatalogues). */
+const BUNDLED_EXTENSION = '.dvcbundled';
+
+function unsealBundled(sealed: Buffer, protect: KeyProtection): Catalogue {
+  const { index, files } = JSON.parse(protect.decrypt(sealed).toString('utf8')) as { index: unknown; files: unknown[] };
+  return assembleCatalogue(index, files);
 }

@@ -139,7 +139,7 @@ export function createHost({ config, kind, version, dataDir, assetsDir, keyProte
     kioskId: async () => (identity ? identity.then((enrolled) => enrolled.kioskId, () => null) : null),
   };
   const provinceKeys = () => loadProvinceKeys(assetsDir, { includeDemo: trustDemoKeys });
-  const catalogues = createCatalogues({ assetsDir, dataDir, provinceKeys });
+  const catalogues = createCatalogues({ assetsDir, dataDir, provinceKeys, protect: keyProtection });
   const declarations = { catalogue: (version: string) => catalogues.byVersion(version), fonts, commune: config.commune };
   const speech = createEspeakEngine({ binary: config.speech.espeakPath });
   const updates = givenUpdates ?? createUpdates({ dataDir, version, provinceKeys, installer: null, log });

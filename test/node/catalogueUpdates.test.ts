@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { KioskConfig } from '../../shared/config';
 import { CATALOGUE_FORMAT, CatalogueDocument, type CatalogueDocument as Document } from '../../shared/dossier/procedures';
 import { createHost } from '../../electron/host/createHost';
-import { verifyCatalogue } from '../../electron/host/catalogue';
+import { createCatalogues, verifyCatalogue } from '../../electron/host/catalogue';
 import { loadProvinceKeys, signProvincial } from '../../electron/host/provincial';
 import { demoProvinceSigner } from '../../scripts/reference-portal/provinceKey';
 import { startReferencePortal } from '../../scripts/reference-portal/server';
@@ -70,12 +70,34 @@ describe('catalogue updates signed by the province', () => {
     expect(await codeOf(later.handlers['documents.declaration']({ procedureCode: '1.001193', catalogueVersion: '1999.1.1', answers: {}, date: '2026-11-24' }))).toBe('catalogue.unknownVersion');
   });
 
+  test('a software update that bundles another catalogue still finds the one the earlier build bundled, and only as this machine sealed it', async () => {
+    const data = tempDir('bundled');
+    cleanups.push(data.remove);
+    const protect = { encrypt: (plain: Buffer) => Buffer.from(plain.toString('base64')), decrypt: (sealed: Buffer) => Buffer.from(sealed.toString(), 'base64') };
+    const provinceKeys = () => loadProvinceKeys(assetsDir, { includeDemo: true });
+    const earlier = createCatalogues({ assetsDir, dataDir: data.dir, provinceKeys, protect });
+    expect((await earlier.current()).version).toBe(BUNDLED.version);
+
+    // The next build's assets: the same procedures under a newer version.
+    const nextAssets = path.join(data.dir, 'next-assets');
+    cpSync(folder, path.join(nextAssets, 'procedures'), { recursive: true });
+    writeFileSync(path.join(nextAssets, 'procedures', 'index.json'), JSON.stringify({ ...read('index.json'), version: '2099.1.0' }));
+    const later = () => createCatalogues({ assetsDir: nextAssets, dataDir: data.dir, provinceKeys, protect });
+    expect((await later().current()).version).toBe('2099.1.0');
+    expect((await later().byVersion(BUNDLED.version)).version).toBe(BUNDLED.version);
+
+    // A kept copy not sealed by this machine's protection is not run.
+    const kept = path.join(data.dir, 'catalogues', `${BUNDLED.version}.dvcbundled`);
+    writeFileSync(kept, JSON.stringify({ index: read('index.json'), files: [] }));
+    expect(await codeOf(later().byVersion(BUNDLED.version))).toBe('catalogue.unknownVersion');
+  });
+
   test('a packaged kiosk refuses the demo key: the update is untrusted and nothing is kept', async () => {
     const { portal, host, dataDir } = await setUp({ trustDemoKeys: false });
     portal.publishCatalogue(catalogueVersion('2026.12.0'));
     expect(await codeOf(host.handlers['catalogue.update']())).toBe('catalogue.untrusted');
     expect((await host.handlers['catalogue.current']()).version).toBe(BUNDLED.version);
-    expect(existsSync(path.join(dataDir, 'catalogues'))).toBe(false);
+    expect(readdirSync(path.join(dataDir, 'catalogues')).filter((name) => name.endsWith('.dvccat'))).toEqual([]);
   });
 
   test('a signed catalogue the kiosk cannot run is refused: a procedure the index lacks, a version that is no number', async () => {
