@@ -24,7 +24,7 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 app.on('window-all-closed', () => app.quit());
 
-void app.whenReady().then(async () => {
+app.whenReady().then(async () => {
   Menu.setApplicationMenu(null);
   const dataDir = app.getPath('userData');
   const trustDemoKeys = !app.isPackaged;
@@ -84,19 +84,22 @@ void app.whenReady().then(async () => {
       restarts.record(restart);
       log.error('renderer.restarted', restart);
       // A new version whose screen had to be restarted is not kept.
-      if (onProbation === 'probation') void updates.rollback('screenRestarted');
+      if (onProbation === 'probation') updates.rollback('screenRestarted').catch(updateFailed);
     },
   });
-  if (onProbation === 'probation') {
-    setTimeout(() => {
-      if (restarts.recent().length === 0) void updates.confirm();
-    }, PROBATION_MS).unref();
-  }
   window.webContents.on('render-process-gone', (_event, details) => {
     if (details.reason !== 'clean-exit') watchdog.report('crashed');
   });
   window.webContents.on('unresponsive', () => watchdog.report('unresponsive'));
-  window.webContents.once('did-finish-load', () => watchdog.start());
+  window.webContents.once('did-finish-load', () => {
+    watchdog.start();
+    // Kept once its screen has painted for a while with no restart; a screen that never loads is never kept.
+    if (onProbation === 'probation') {
+      setTimeout(() => {
+        if (restarts.recent().length === 0) updates.confirm().catch(updateFailed);
+      }, PROBATION_MS).unref();
+    }
+  });
   app.once('will-quit', () => {
     watchdog.stop();
     painted.stop();
@@ -104,4 +107,13 @@ void app.whenReady().then(async () => {
     void host.close().finally(() => log.close());
   });
   log.info('electron.started', { version: app.getVersion() });
+}).catch((error: unknown) => {
+  // A start that fails exits with an error, so the OS session starts it again and a new version on
+  // probation has the start counted (docs/updates.md), rather than idling with no window.
+  log.error('electron.startFailed', { error: String(error) });
+  app.exit(1);
 });
+
+function updateFailed(error: unknown): void {
+  log.error('update.failed', { error: String(error) });
+}
