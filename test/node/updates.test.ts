@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { KioskConfig } from '../../shared/config';
@@ -99,6 +99,10 @@ describe('software updates from the province, installed by electron-updater, wit
     // The running AppImage is kept as the way back, beside the checked new one.
     expect(kiosk.staging()).toEqual(['1.0.0--DVC-Kiosk.AppImage', '1.1.0--DVC-Kiosk.AppImage']);
     expect(readFileSync(path.join(kiosk.dataDir, 'updates', '1.0.0--DVC-Kiosk.AppImage'))).toEqual(readFileSync(kiosk.installed));
+    // A staged installer lost from the disk is downloaded again.
+    rmSync(path.join(kiosk.dataDir, 'updates', '1.1.0--DVC-Kiosk.AppImage'));
+    expect((await host.handlers['update.check']({ from: 'province' })).staged?.version).toBe('1.1.0');
+    expect(kiosk.staging()).toEqual(['1.0.0--DVC-Kiosk.AppImage', '1.1.0--DVC-Kiosk.AppImage']);
 
     await host.handlers['update.install']({ version: '1.1.0' });
     expect(kiosk.installedVersion()).toBe('1.1.0');

@@ -147,7 +147,7 @@ export function createUpdates({ dataDir, version, provinceKeys, installer, log, 
         const newest = releases
           .filter((release) => semver.gt(release.version, version) && !state.refused.includes(release.version) && fileFor(release, platform, arch))
           .sort((a, b) => semver.rcompare(a.version, b.version))[0];
-        if (!newest || newest.version === state.staged?.release.version) return statusOf(state);
+        if (!newest || (newest.version === state.staged?.release.version && (await exists(pathOf(state.staged))))) return statusOf(state);
         await mkdir(folder, { recursive: true, mode: 0o700 });
         // A kiosk that cannot install needs no way back: it only says what there is.
         const kept = installer ? await keepRunning(state, releases, source) : state.kept;
@@ -180,9 +180,10 @@ export function createUpdates({ dataDir, version, provinceKeys, installer, log, 
         const { pending } = state;
         if (!pending) return 'normal';
         if (version === pending.from) {
-          // Still the old version: the installer did not run, or this is the version gone back to.
+          // Still the old version: the version gone back to, or the installer did not run.
           await write({ ...state, pending: null });
-          log.error('update.notInstalled', { version: pending.to });
+          if (state.rolledBack?.from === pending.to) log.info('update.wentBack', state.rolledBack);
+          else log.error('update.notInstalled', { version: pending.to });
           return 'normal';
         }
         if (version !== pending.to) {
