@@ -63,10 +63,17 @@ export function lockDownWebContents(contents: WebContents): void {
   // the app again, with a back-off.
 }
 
-/** Deny every permission (camera, HID pickers, notifications…): devices live in the host. */
+/**
+ * Writing plain text to the clipboard, the one permission the page has: the end of a session
+ * empties it (renderer/shell/IdleGuard.tsx), so the next person cannot paste what a citizen copied.
+ * Reading it stays denied.
+ */
+const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
+/** Deny every other permission (camera, HID pickers, notifications…): devices live in the host. */
 export function lockDownSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_contents, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
+  session.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission));
   session.on('will-download', (event) => event.preventDefault());
 }
 

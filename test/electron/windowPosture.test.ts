@@ -47,12 +47,14 @@ describe.skipIf(electron.missing)('the Electron kiosk window', () => {
     expect(csp).toBe(contentSecurityPolicy);
   });
 
-  test('denies every permission the page asks for or checks', async () => {
+  test('denies every permission the page asks for or checks, but writing the clipboard to empty it', async () => {
     const answers = await kiosk.page.evaluate(async () => ({
       notificationsRequested: await Notification.requestPermission(),
       notifications: (await navigator.permissions.query({ name: 'notifications' })).state,
       geolocation: (await navigator.permissions.query({ name: 'geolocation' })).state,
+      clipboardRead: (await navigator.permissions.query({ name: 'clipboard-read' as PermissionName })).state,
+      clipboardWrite: (await navigator.permissions.query({ name: 'clipboard-write' as PermissionName })).state,
     }));
-    expect(answers).toEqual({ notificationsRequested: 'denied', notifications: 'denied', geolocation: 'denied' });
+    expect(answers).toEqual({ notificationsRequested: 'denied', notifications: 'denied', geolocation: 'denied', clipboardRead: 'denied', clipboardWrite: 'granted' });
   });
 });

@@ -86,7 +86,7 @@ describe('kiosk window', () => {
     expect(attach.preventDefault).toHaveBeenCalled();
   });
 
-  test('every permission request and check is denied, downloads are cancelled', () => {
+  test('every permission request and check is denied but writing the clipboard (to empty it), downloads are cancelled', () => {
     const emitter = new EventEmitter();
     let request: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
     let check: ((contents: unknown, permission: string) => boolean) | undefined;
@@ -95,12 +95,16 @@ describe('kiosk window', () => {
       setPermissionCheckHandler: (handler: typeof check) => (check = handler),
     }) as unknown as Session;
     lockDownSession(session);
-    for (const permission of ['media', 'geolocation', 'notifications', 'hid', 'usb', 'serial', 'fileSystem', 'openExternal']) {
+    for (const permission of ['media', 'geolocation', 'notifications', 'hid', 'usb', 'serial', 'fileSystem', 'openExternal', 'clipboard-read']) {
       const callback = vi.fn();
       request?.(null, permission, callback);
       expect(callback, permission).toHaveBeenCalledWith(false);
       expect(check?.(null, permission), permission).toBe(false);
     }
+    const write = vi.fn();
+    request?.(null, 'clipboard-sanitized-write', write);
+    expect(write).toHaveBeenCalledWith(true);
+    expect(check?.(null, 'clipboard-sanitized-write')).toBe(true);
     const download = { preventDefault: vi.fn() };
     emitter.emit('will-download', download);
     expect(download.preventDefault).toHaveBeenCalled();
