@@ -447,7 +447,13 @@ export function createReferencePortal(options: ReferencePortalOptions): Referenc
     const file = path.join(options.updateDir, name);
     const size = /^\w[\w.-]*$/.test(name) ? await stat(file).then((found) => (found.isFile() ? found.size : null), () => null) : null;
     if (size === null) return reply.code(404).send();
-    return reply.header('content-type', 'application/octet-stream').header('content-length', size).send(createReadStream(file));
+    reply.header('content-type', 'application/octet-stream').header('accept-ranges', 'bytes');
+    // The rest of a file from an offset (`bytes=N-`), as a kiosk asks after a cut-off download.
+    const from = Number(/^bytes=(\d+)-$/.exec(request.headers.range ?? '')?.[1] ?? 0);
+    if (from > 0 && from < size) {
+      return reply.code(206).header('content-range', `bytes ${from}-${size - 1}/${size}`).header('content-length', size - from).send(createReadStream(file, { start: from }));
+    }
+    return reply.header('content-length', size).send(createReadStream(file));
   });
   app.get('/admin', async (_request, reply) => showAdmin(reply));
   app.post('/admin/status', async (request, reply) => {

@@ -1,5 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { KioskConfig } from '../../shared/config';
@@ -13,6 +13,7 @@ import { startReferencePortal } from '../../scripts/reference-portal/server';
 import { addRelease } from '../../scripts/updateFeed';
 import { assetsDir, memoryLogger, tempDir } from '../support/kiosk';
 import { codeOf } from '../support/errors';
+import { startFaultProxy } from '../support/faultProxy';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -30,10 +31,11 @@ async function setUp({ version = '1.0.0', installedName = 'DVC-Kiosk.AppImage' }
   const portal = await startReferencePortal({ dbFile: path.join(data.dir, 'portal.sqlite'), port: 0 });
   cleanups.push(() => portal.app.close());
   const ran = path.join(data.dir, 'ran');
-  const appImageOf = (of: string) => {
+  /** `padding` bytes after the script's exit, for an installer big enough to cut in the middle. */
+  const appImageOf = (of: string, padding = 0) => {
     const file = path.join(data.dir, 'builds', of, 'DVC-Kiosk.AppImage');
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `#!/bin/sh\necho "${of} $APPIMAGE_EXIT_AFTER_INSTALL" >> '${ran}'\n`);
+    writeFileSync(file, `#!/bin/sh\necho "${of} $APPIMAGE_EXIT_AFTER_INSTALL" >> '${ran}'\nexit 0\n${randomBytes(padding).toString('hex')}`);
     chmodSync(file, 0o755);
     return file;
   };
@@ -62,7 +64,8 @@ async function setUp({ version = '1.0.0', installedName = 'DVC-Kiosk.AppImage' }
         'linux',
       ),
     });
-  const publish = (of: string) => portal.publishRelease({ version: of, notes: { vi: `Bản ${of}`, en: `Version ${of}` }, artifacts: [{ file: appImageOf(of), platform: 'linux' }] });
+  const publish = (of: string, padding = 0) =>
+    portal.publishRelease({ version: of, notes: { vi: `Bản ${of}`, en: `Version ${of}` }, artifacts: [{ file: appImageOf(of, padding), platform: 'linux' }] });
   const hostOf = (updates: ReturnType<typeof updatesOf> | undefined, { enrolmentCode }: { enrolmentCode?: string } = {}) => {
     const config = KioskConfig.parse({ portal: { url: portal.url, enrolmentCode } });
     const host = createHost({ config, kind: 'electron', version, dataDir, assetsDir, log: logger.log, trustDemoKeys: true, ...(updates ? { updates } : {}) });
@@ -175,6 +178,35 @@ describe('software updates from the province, installed by electron-updater, wit
     expect(kiosk.installedVersion()).toBe('1.2.0');
   });
 
+  test('a download cut off, or stalled on a silent link, goes on from where it stopped', async () => {
+    const kiosk = await setUp();
+    const release = await kiosk.publish('1.1.0', 150_000);
+    const { size } = release.files[0]!;
+    const link = await startFaultProxy({ target: { host: '127.0.0.1', port: Number(new URL(kiosk.portal.url).port) } });
+    cleanups.push(() => link.close());
+    const updates = kiosk.updatesOf('1.0.0');
+    const feed = provinceFeed(link.url, 500);
+    const part = () => statSync(path.join(kiosk.dataDir, 'updates', '1.1.0--DVC-Kiosk.AppImage.part')).size;
+
+    link.setFaults({ resetAfter: { bytes: 100_000, direction: 'down' } });
+    expect(await codeOf(updates.check(feed))).toBe('update.unreachable');
+    const cut = part();
+    expect(cut).toBeGreaterThan(50_000);
+    // Then the link goes silent after a few more bytes: given up after the stall time, what came is kept.
+    link.setFaults({ slicer: { averageSize: 60_000, delayMs: 5_000, direction: 'down' } });
+    expect(await codeOf(updates.check(feed))).toBe('update.unreachable');
+    const stalled = part();
+    expect(stalled).toBeGreaterThan(cut);
+
+    link.setFaults({});
+    const before = link.stats().bytesDown;
+    expect((await updates.check(feed)).staged?.version).toBe('1.1.0');
+    // Only the rest came down, not the whole installer again.
+    expect(link.stats().bytesDown - before).toBeLessThan(size - stalled + 5_000);
+    await updates.install('1.1.0');
+    expect(kiosk.installedVersion()).toBe('1.1.0');
+  });
+
   test('a release no pinned key signed, or an installer not the one signed, is refused and nothing is kept of it', async () => {
     const kiosk = await setUp();
     const host = kiosk.hostOf(kiosk.updatesOf('1.0.0'));
@@ -221,4 +253,4 @@ describe('software updates from the province, installed by electron-updater, wit
 });
 
 /** The province's feed as the host makes it from the config: `updates/` beside the portal. */
-const provinceFeed = (portalUrl: string) => httpSource(new URL('updates/', portalUrl).href, { timeoutMs: 5000 });
+const provinceFeed = (portalUrl: string, stallMs?: number) => httpSource(new URL('updates/', portalUrl).href, { timeoutMs: 5000, stallMs });
