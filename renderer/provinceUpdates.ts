@@ -30,7 +30,9 @@ export async function updateFromProvince(): Promise<ProvinceUpdate> {
  * cut off a citizen's scan or a helper's work.
  */
 export async function updateFromProvinceIfDue(): Promise<void> {
-  if (Date.now() - lastAsked < UPDATE_EVERY_MS || !nobodyHere()) return;
+  if (!nobodyHere()) return;
+  if (waitingToInstall) void install(waitingToInstall).catch(() => undefined);
+  if (Date.now() - lastAsked < UPDATE_EVERY_MS) return;
   await updateFromProvince();
   void updateSoftware().catch(() => undefined);
 }
@@ -41,19 +43,25 @@ const nobodyHere = () => {
 };
 
 let updatingSoftware = false;
+/** A release downloaded and checked while someone was at the kiosk: installed at the next sync with nobody there. */
+let waitingToInstall: string | null = null;
 /**
  * The kiosk's own software (docs/updates.md): a newer release is downloaded and checked in the
  * background, without holding up the sync loop (an installer takes minutes over a rural link), and
- * installed only if still nobody is at the kiosk: the app restarts on the new version. Otherwise it
- * waits, checked, for the next time.
+ * installed only with nobody at the kiosk: the app restarts on the new version.
  */
 async function updateSoftware(): Promise<void> {
   if (updatingSoftware) return;
   updatingSoftware = true;
   try {
     const { staged, canInstall } = await host().call('update.check', { from: 'province' });
-    if (staged && canInstall && nobodyHere()) await host().call('update.install', { version: staged.version });
+    if (staged && canInstall) await install(staged.version);
   } finally {
     updatingSoftware = false;
   }
+}
+
+async function install(version: string): Promise<void> {
+  waitingToInstall = nobodyHere() ? null : version;
+  if (!waitingToInstall) await host().call('update.install', { version });
 }
