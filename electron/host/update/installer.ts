@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { configureRequestOptions, configureRequestUrl, HttpExecutor, type DownloadOptions } from 'builder-util-runtime';
 import { AppImageUpdater, NsisUpdater, type AppUpdater, type BaseUpdater } from 'electron-updater';
-// Not re-exported by the package's index, but its documented way to drive it without Electron's app.
+// Not re-exported by the package's index: the type of the updaters' second argument, an app to use instead of Electron's.
 import type { AppAdapter } from 'electron-updater/out/AppAdapter';
 import { KioskError } from '../../../shared/errors';
 import type { Logger } from '../log';
@@ -49,7 +49,7 @@ export function createInstaller(app: AppControl, log: Logger, platform: NodeJS.P
     runningArtifact: () => appImage ?? null,
     async install(file, release, { downgrade }) {
       const feed = await serveFeed(file, release, platform);
-      // electron-updater gives an AppImage named with a version the new version's name.
+      // Where electron-updater put an AppImage whose name had a version: under the new version's name.
       let renamed: string | null = null;
       try {
         // electron-updater's own config: where it keeps its download, and the feed.
