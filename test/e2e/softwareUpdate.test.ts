@@ -6,6 +6,7 @@ import { HelperAccount } from '../../shared/config';
 import { hashPin } from '../../electron/host/helpers';
 import { UPDATE_FOLDER } from '../../electron/host/update/release';
 import { addRelease } from '../../scripts/updateFeed';
+import { auditScreen } from '../support/a11y';
 import { testHelperAccount } from '../support/helper';
 import { openChromium, startKiosk, tempDir, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
 
@@ -72,4 +73,5 @@ test('a technician looks for a new version on the province server and on a USB s
   expect(await outcome.textContent()).toContain('Sửa lỗi in biên nhận');
   expect(await outcome.textContent()).toContain('Máy này không tự cài cập nhật được');
   expect(await page.getByRole('button', { name: /^Cài bản/ }).count()).toBe(0);
+  expect(await auditScreen(page)).toEqual({ violations: [], smallTargets: [] });
 });
