@@ -10,6 +10,7 @@ import { checkHistory, killPoint, packageHasher, PageHistory, settledState } fro
 import { bundleWebHostProcess, closeCrashRig, freePort, type HostProcess, type KioskChromium, launchKioskChromium, sleep, startHostProcess } from '../support/crashProcesses';
 import { mulberry32 } from '../../shared/random';
 import { projectTempBase, rendererDir, root, tempDir } from '../support/kiosk';
+import { queueRowCount } from '../support/queue';
 
 /**
  * Target R1 (quality-targets.md §3.4), Jepsen-style: a seeded nemesis SIGKILLs the web host (a
@@ -84,7 +85,7 @@ test(
     browser = await launchKioskChromium(profile, prepare);
     await open();
 
-    const log: Array<{ kill: number; target: Target; mode: 'save' | 'sync'; delayMs: number; point: string; pids: number[]; fillMs: number; healMs: number }> = [];
+    const log: Array<{ kill: number; target: Target; mode: 'save' | 'sync'; delayMs: number; point: string; pids: number[]; fillMs: number; healMs: number; rows: number | null }> = [];
     const started = Date.now();
     for (let kill = 1; kill <= kills; kill += 1) {
       const target = pickTarget();
@@ -124,7 +125,10 @@ test(
       else if (target === 'renderer') await browser.newPage();
       else browser = await launchKioskChromium(profile, prepare);
       await open();
-      log.push({ kill, target, mode, delayMs, point, pids, fillMs, healMs: Date.now() - healStart });
+      const healMs = Date.now() - healStart;
+      // What IndexedDB holds after each kill: a drop of more than a discarded draft says which kill lost rows.
+      const rows = await queueRowCount(browser.page).catch(() => null);
+      log.push({ kill, target, mode, delayMs, point, pids, fillMs, healMs, rows });
     }
     const chaosMs = Date.now() - started;
 
@@ -134,7 +138,12 @@ test(
     const problems = checkHistory({ confirmed: [...confirmed.keys()], kiosk, portal: atPortal, hash: packageHasher(root) });
     const points = new Map<string, number>();
     for (const entry of log) points.set(`${entry.target} ${entry.point}`, (points.get(`${entry.target} ${entry.point}`) ?? 0) + 1);
-    const historyFile = path.join(tmpdir(), `dvc-crash-${seed}.json`);
+    // One file per run: a replay of the seed must not write over the history of the run that failed.
+    const historyFile = path.join(tmpdir(), `dvc-crash-${seed}-${Date.now()}.json`);
+    const drops = log.flatMap((entry, index) => {
+      const before = log.slice(0, index).findLast((earlier) => earlier.rows !== null)?.rows;
+      return before !== undefined && before !== null && entry.rows !== null && entry.rows < before - 1 ? [`    kill ${entry.kill} (${entry.target} ${entry.point}): IndexedDB rows ${before} → ${entry.rows}`] : [];
+    });
     writeFileSync(historyFile, JSON.stringify({ seed, kills, chaosMs, log, confirmed: [...confirmed.keys()], events, kiosk, portal: atPortal, problems }, null, 1));
     console.log(
       [
@@ -144,6 +153,7 @@ test(
         '  where the kills landed:',
         ...[...points].sort((a, b) => b[1] - a[1]).map(([point, count]) => `    ${String(count).padStart(4)}  ${point}`),
         `  history: ${historyFile}`,
+        ...(drops.length ? ['  IndexedDB lost rows at:', ...drops] : []),
         ...(problems.length ? [`  VIOLATIONS (replay with CRASH_SEED=${seed}):`, ...problems.map((p) => `    ${p}`)] : ['  checker: no loss, no duplicate']),
       ].join('\n'),
     );

@@ -53,6 +53,36 @@ export function rawQueueRows(page: Page, table = 'dossiers'): Promise<RawQueueRo
   );
 }
 
+/**
+ * How many rows the kiosk's IndexedDB holds in `dossiers`, drafts included, read without making
+ * the database: -1 while the page has not made it yet.
+ */
+export function queueRowCount(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('dvc-kiosk');
+        // Not made yet: this read must not make it.
+        open.onupgradeneeded = () => open.transaction?.abort();
+        open.onerror = () => (open.error?.name === 'AbortError' ? resolve(-1) : reject(open.error));
+        open.onsuccess = () => {
+          const database = open.result;
+          if (!database.objectStoreNames.contains('dossiers')) {
+            database.close();
+            resolve(-1);
+            return;
+          }
+          const count = database.transaction('dossiers').objectStore('dossiers').count();
+          count.onerror = () => reject(count.error);
+          count.onsuccess = () => {
+            database.close();
+            resolve(count.result);
+          };
+        };
+      }),
+  );
+}
+
 /** Opens raw rows with the host vault's key (the web host's `vault.key`) through the renderer's own envelope code. */
 export async function openRawRows(rows: readonly RawRow[], vaultKey: Uint8Array): Promise<Dossier[]> {
   const key = await importDeviceKey(Buffer.from(vaultKey).toString('base64'));
