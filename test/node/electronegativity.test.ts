@@ -1,14 +1,13 @@
-import { execFile } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { root, tempDir } from '../support/kiosk';
 
 /**
  * Electronegativity (Doyensec) over the Electron shell, the renderer and the shared code (issue 9,
- * quality targets §6). It exits 0 whatever it finds, so its CSV is read here: anything above
- * INFORMATIONAL fails, but for the exceptions below, each with why.
+ * quality targets §6). Its CLI exits 0 whatever it finds, so its findings are read here: anything
+ * above INFORMATIONAL fails, but for the exceptions below, each with why.
  */
 const EXCEPTIONS: Record<string, string> = {
   // It looks for a CSP in HTML meta tags and webRequest handlers. Ours is a response header of the
@@ -25,20 +24,13 @@ interface Finding {
 }
 
 /**
- * Its CSV quotes every field but the code sample, which may hold commas: the fields before the
- * sample are read, which is all a verdict needs.
+ * Electronegativity's own runner, the package's main module, which answers its findings: its CLI's
+ * CSV file is written by two writes racing (its header truncates the file while the findings
+ * append), which now and then cuts the first finding short.
  */
-function parseFindings(csv: string): Finding[] {
-  return csv
-    .split('\n')
-    .slice(1)
-    .filter(Boolean)
-    .map((line) => {
-      const fields = /^([A-Z0-9_]+),"(INFORMATIONAL|LOW|MEDIUM|HIGH)","\w+","([^"]*)","([^"]*)",/.exec(line);
-      if (!fields) throw new Error(`not an Electronegativity finding: ${line}`);
-      return { issue: fields[1]!, severity: fields[2] as Finding['severity'], file: fields[3]!, location: fields[4]! };
-    });
-}
+const electronegativity = createRequire(import.meta.url)('@doyensec/electronegativity') as (
+  options: object,
+) => Promise<{ issues: Array<{ id: string; severity: { name: Finding['severity'] }; file: string; location: { line: number; column: number } }> }>;
 
 /**
  * Scans a copy of the sources (no bundles, no node_modules). The check that asks the internet for
@@ -53,10 +45,15 @@ async function scan(plant?: { file: string; text: string }): Promise<Finding[]> 
     }
     cpSync(path.join(root, 'package.json'), path.join(sources, 'package.json'));
     if (plant) writeFileSync(path.join(sources, plant.file), plant.text);
-    const output = path.join(dir.dir, 'findings.csv');
-    const bin = path.join(root, 'node_modules/.bin/electronegativity');
-    await promisify(execFile)(bin, ['-i', sources, '-o', output, '-r', '-v', 'false', '-x', 'AvailableSecurityFixesGlobalCheck'], { timeout: 120_000 });
-    return parseFindings(readFileSync(output, 'utf8'));
+    const { issues } = await electronegativity({
+      input: sources,
+      isRelative: true,
+      isVerbose: false,
+      customScan: [],
+      excludeFromScan: ['availablesecurityfixesglobalcheck'],
+      parserPlugins: [],
+    });
+    return issues.map((found) => ({ issue: found.id, severity: found.severity.name, file: found.file, location: `${found.location.line}:${found.location.column}` }));
   } finally {
     dir.remove();
   }
