@@ -1,17 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { HelperAccount } from '../../shared/config';
-import { hashPin } from '../../electron/host/helpers';
-import { testHelperAccount } from '../support/helper';
+import { openTechnicianTools, testHelperAccount, testTechnicianAccount } from '../support/helper';
 import { fillCertifiedCopyToReview, leaveAfterSubmit, pressSubmit, submitCertifiedCopy } from '../support/journey';
 import { assetsDir, openChromium, startKiosk, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
 
 const env = {} as { kiosk: RunningKiosk; browser: RunningBrowser };
-const TECHNICIAN = { name: 'Kỹ thuật viên Thử', pin: '135790' };
 beforeAll(async () => {
-  const technician = HelperAccount.parse({ id: 'ky', name: TECHNICIAN.name, pinHash: await hashPin(TECHNICIAN.pin, 100_000), role: 'technician' });
-  env.kiosk = await startKiosk({ helpers: [await testHelperAccount(), technician] });
+  env.kiosk = await startKiosk({ helpers: [await testHelperAccount(), await testTechnicianAccount()] });
   env.browser = await openChromium();
 });
 afterAll(async () => {
@@ -40,10 +36,7 @@ test('a catalogue update arriving mid-journey leaves that dossier on its version
       .map((procedure) => (procedure.code === '2.000815' ? { ...procedure, name: { ...(procedure.name as object), vi: NEW_NAME } } : procedure)),
   });
   await page.keyboard.press('Control+Alt+KeyH');
-  await page.getByRole('button', { name: TECHNICIAN.name }).click();
-  await page.getByLabel(`Nhập mã PIN của ${TECHNICIAN.name}`).fill(TECHNICIAN.pin);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('button', { name: 'Công cụ kỹ thuật viên' }).click();
+  await openTechnicianTools(page);
   await page.getByRole('button', { name: 'Cập nhật danh mục và cài đặt của tỉnh' }).click();
   await expect.poll(() => page.getByTestId('province-outcome').textContent()).toBe(
     'Đã cập nhật danh mục thủ tục lên bản 2027.1.0. Hồ sơ đã bắt đầu vẫn theo bản cũ. Không có cài đặt mới của tỉnh cho máy này.',

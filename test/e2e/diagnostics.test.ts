@@ -1,18 +1,14 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { HelperAccount } from '../../shared/config';
-import { hashPin } from '../../electron/host/helpers';
-import { signInTestHelper, testHelperAccount } from '../support/helper';
+import { openTechnicianTools, signInTestHelper, TEST_TECHNICIAN, testHelperAccount, testTechnicianAccount } from '../support/helper';
 import { CARD_QR, leaveAfterSubmit, submitCertifiedCopy } from '../support/journey';
 import { openChromium, startKiosk, tempDir, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
 
 const usb = tempDir('usb');
 const env = {} as { kiosk: RunningKiosk; browser: RunningBrowser };
-const TECHNICIAN = { id: 'ky', name: 'Kỹ thuật viên Thử', pin: '135790' };
 beforeAll(async () => {
-  const technician = HelperAccount.parse({ id: TECHNICIAN.id, name: TECHNICIAN.name, pinHash: await hashPin(TECHNICIAN.pin, 100_000), role: 'technician' });
-  env.kiosk = await startKiosk({ usbDirs: [usb.dir], helpers: [await testHelperAccount(), technician] }, { fileLog: true });
+  env.kiosk = await startKiosk({ usbDirs: [usb.dir], helpers: [await testHelperAccount(), await testTechnicianAccount()] }, { fileLog: true });
   env.browser = await openChromium();
 });
 afterAll(async () => {
@@ -43,10 +39,7 @@ test("a technician's diagnostics bundle reaches the USB stick whole, with the ki
   await page.getByRole('button', { name: 'Đăng xuất', exact: true }).click();
 
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
-  await page.getByRole('button', { name: TECHNICIAN.name }).click();
-  await page.getByLabel(`Nhập mã PIN của ${TECHNICIAN.name}`).fill(TECHNICIAN.pin);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('button', { name: 'Công cụ kỹ thuật viên' }).click();
+  await openTechnicianTools(page);
   await page.getByRole('button', { name: 'Xuất gói chẩn đoán ra USB' }).click();
   // The bundle asks the system what devices it sees (scanimage -L asks every SANE backend): seconds.
   await expect.poll(() => page.getByTestId('diagnostics-folders').textContent(), { timeout: 30_000 }).toContain(path.join(usb.dir, 'DVC-Kiosk', 'chan-doan'));
@@ -64,7 +57,7 @@ test("a technician's diagnostics bundle reaches the USB stick whole, with the ki
 
   // The canaries: the card's numbers and name (as printed and as names are shown), the phone, every PIN.
   const [cccd, cmnd, name] = CARD_QR.split('|') as [string, string, string];
-  const canaries = [cccd, cmnd, name, 'Nguyễn Văn An', '0912345678', TECHNICIAN.pin, '246810'];
+  const canaries = [cccd, cmnd, name, 'Nguyễn Văn An', '0912345678', TEST_TECHNICIAN.pin, '246810'];
   for (const file of files) {
     const bytes = readFileSync(file);
     for (const canary of canaries) {

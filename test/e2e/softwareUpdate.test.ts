@@ -2,12 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { HelperAccount } from '../../shared/config';
-import { hashPin } from '../../electron/host/helpers';
 import { UPDATE_FOLDER } from '../../electron/host/update/release';
 import { addRelease } from '../../scripts/updateFeed';
 import { auditScreen } from '../support/a11y';
-import { testHelperAccount } from '../support/helper';
+import { openTechnicianTools, testHelperAccount, testTechnicianAccount } from '../support/helper';
 import { openChromium, startKiosk, tempDir, type RunningBrowser, type RunningKiosk } from '../support/kiosk';
 
 /**
@@ -18,10 +16,8 @@ import { openChromium, startKiosk, tempDir, type RunningBrowser, type RunningKio
 const usb = tempDir('usb');
 const builds = tempDir('builds');
 const env = {} as { kiosk: RunningKiosk; browser: RunningBrowser };
-const TECHNICIAN = { id: 'ky', name: 'Kỹ thuật viên Thử', pin: '135790' };
 beforeAll(async () => {
-  const technician = HelperAccount.parse({ id: TECHNICIAN.id, name: TECHNICIAN.name, pinHash: await hashPin(TECHNICIAN.pin, 100_000), role: 'technician' });
-  env.kiosk = await startKiosk({ usbDirs: [usb.dir], helpers: [await testHelperAccount(), technician] });
+  env.kiosk = await startKiosk({ usbDirs: [usb.dir], helpers: [await testHelperAccount(), await testTechnicianAccount()] });
   env.browser = await openChromium();
 });
 afterAll(async () => {
@@ -42,10 +38,7 @@ test('a technician looks for a new version on the province server and on a USB s
   const { page } = env.browser;
   await page.goto(env.kiosk.webHost.url);
   await page.getByRole('button', { name: 'Dành cho cán bộ hỗ trợ' }).click();
-  await page.getByRole('button', { name: TECHNICIAN.name }).click();
-  await page.getByLabel(`Nhập mã PIN của ${TECHNICIAN.name}`).fill(TECHNICIAN.pin);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('button', { name: 'Công cụ kỹ thuật viên' }).click();
+  await openTechnicianTools(page);
   await page.getByRole('button', { name: 'Cập nhật phần mềm' }).click();
   await expect.poll(() => page.getByTestId('software-current').textContent()).toBe('Máy đang chạy phiên bản 0.0.0-test.');
 
