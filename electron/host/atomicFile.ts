@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -25,6 +25,9 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
   }
   await syncFolder(path.dirname(file));
 }
+
+/** Whether a path is there. */
+export const pathExists = (file: string): Promise<boolean> => stat(file).then(() => true, () => false);
 
 /** Removes a file, if there, so that the removal survives a power cut (the folder is fsync'd). */
 export async function removeFileDurably(file: string): Promise<void> {

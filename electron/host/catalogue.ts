@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { assembleCatalogue, CATALOGUE_FORMAT, CatalogueDocument, compareCatalogueVersions, type Catalogue } from '../../shared/dossier/procedures';
 import { KioskError } from '../../shared/errors';
-import { writeFileAtomic } from './atomicFile';
+import { pathExists, writeFileAtomic } from './atomicFile';
 import { verifyProvincial, type ProvinceKeys } from './provincial';
 import type { KeyProtection } from './vault';
 
@@ -70,7 +70,7 @@ export function createCatalogues({ assetsDir, dataDir, provinceKeys, protect }: 
       const bundled = assembleCatalogue(bundledFiles.index, bundledFiles.files);
       const catalogues = new Map([[bundled.version, bundled]]);
       const keep = path.join(folder, `${bundled.version}${BUNDLED_EXTENSION}`);
-      if (!(await readFile(keep).then(() => true, () => false))) {
+      if (!(await pathExists(keep))) {
         // At worst a later build cannot package a dossier of this version: no reason to stop this one.
         await mkdir(folder, { recursive: true })
           .then(() => writeFileAtomic(keep, protect.encrypt(Buffer.from(JSON.stringify(bundledFiles)))))

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { pathExists } from '../atomicFile';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { KioskError } from '../../../shared/errors';
@@ -79,7 +80,7 @@ export async function usbSource(drives: () => Promise<string[]>): Promise<Update
   for (const drive of await drives()) {
     const folder = path.join(drive, UPDATE_FOLDER);
     const index = path.join(folder, RELEASES_FILE);
-    if (!(await access(index).then(() => true, () => false))) continue;
+    if (!(await pathExists(index))) continue;
     return {
       kind: 'usb',
       index: () => readFile(index, 'utf8'),

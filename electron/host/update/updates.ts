@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import { z } from 'zod';
 import type { UpdateStatus } from '../../../shared/contract';
 import { KioskError } from '../../../shared/errors';
-import { writeFileAtomic } from '../atomicFile';
+import { pathExists, writeFileAtomic } from '../atomicFile';
 import type { Logger } from '../log';
 import { oneAtATime } from '../oneAtATime';
 import type { ProvinceKeys } from '../provincial';
@@ -114,7 +114,7 @@ export function createUpdates({ dataDir, version, provinceKeys, installer, log, 
 
   /** The running version's installer: kept from its own update, the running app itself (an AppImage), or the feed's. */
   async function keepRunning(state: State, releases: Release[], source: UpdateSource): Promise<Held> {
-    if (state.kept?.release.version === version && (await exists(pathOf(state.kept)))) return state.kept;
+    if (state.kept?.release.version === version && (await pathExists(pathOf(state.kept)))) return state.kept;
     const running = installer?.runningArtifact();
     if (running) {
       const file = { platform: platform as ReleaseFile['platform'], arch: 'x64' as const, name: path.basename(running), ...(await sizeAndSha512(running)) };
@@ -147,7 +147,7 @@ export function createUpdates({ dataDir, version, provinceKeys, installer, log, 
         const newest = releases
           .filter((release) => semver.gt(release.version, version) && !state.refused.includes(release.version) && fileFor(release, platform, arch))
           .sort((a, b) => semver.rcompare(a.version, b.version))[0];
-        if (!newest || (newest.version === state.staged?.release.version && (await exists(pathOf(state.staged))))) return statusOf(state);
+        if (!newest || (newest.version === state.staged?.release.version && (await pathExists(pathOf(state.staged))))) return statusOf(state);
         await mkdir(folder, { recursive: true, mode: 0o700 });
         // A kiosk that cannot install needs no way back: it only says what there is.
         const kept = installer ? await keepRunning(state, releases, source) : state.kept;
@@ -162,7 +162,7 @@ export function createUpdates({ dataDir, version, provinceKeys, installer, log, 
     install: (wanted) =>
       serial(async () => {
         const state = await read();
-        if (!state.staged || state.staged.release.version !== wanted || !(await exists(pathOf(state.staged)))) throw new KioskError('update.notStaged');
+        if (!state.staged || state.staged.release.version !== wanted || !(await pathExists(pathOf(state.staged)))) throw new KioskError('update.notStaged');
         if (!installer) throw new KioskError('update.unsupported');
         // Written first: the new version reads it at its first start.
         await write({ ...state, pending: { from: version, to: wanted, boots: 0 } });
@@ -225,8 +225,6 @@ export function createUpdates({ dataDir, version, provinceKeys, installer, log, 
 
   return updates;
 }
-
-const exists = (file: string) => stat(file).then(() => true, () => false);
 
 async function sizeAndSha512(file: string): Promise<{ size: number; sha512: string }> {
   const hash = createHash('sha512');
